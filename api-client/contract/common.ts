@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/** RFC 3339 timestamp in UTC, e.g. `2026-01-31T12:00:00.000Z`. */
+export const Timestamp = z.iso.datetime({ offset: false }).describe('RFC 3339 timestamp (UTC)');
+
+/** Opaque identifiers: the server mints them, clients never parse them. */
+export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an opaque id of letters, digits, "-" or "_"');
+
+/** Names of service accounts, projects, custom roles and tokens. */
+export const ResourceName = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z][a-z0-9_-]*$/, 'must be 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter');
+
+export const TeamName = z.string().min(1).max(63).regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, 'must be a team name of letters, digits, spaces, ".", "_" or "-"');
+
+export const Description = z.string().max(1024);
+
+export const UserType = z.enum(['user', 'service']);
+export type UserType = z.infer<typeof UserType>;
+
+/** RFC 9457 problem details, with field paths for validation failures. */
+export const Problem = z.looseObject({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  code: z.string().describe('stable machine-readable error code, e.g. WARDEN_ERR_NAME_TAKEN'),
+  request_id: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  existing_id: z.string().optional(),
+});
+export type Problem = z.infer<typeof Problem>;
+
+export const PageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  page_token: z.string().min(1).max(512).optional(),
+});
+
+export function page<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), next_page_token: z.string().nullable() });
+}
+export interface Page<T> {
+  items: T[];
+  next_page_token: string | null;
+}

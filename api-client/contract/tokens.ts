@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { Id, ResourceName, Timestamp } from './common';
+
+export const TokenScope = z.enum(['api', 'scim']);
+export type TokenScope = z.infer<typeof TokenScope>;
+
+/** Expiry is given as a relative number of days or an absolute time (null: never), not both. */
+const expiry = {
+  expires_in_days: z.number().int().min(1).max(3650).optional(),
+  expires_at: Timestamp.nullable().optional(),
+};
+function oneExpiry(value: { expires_in_days?: number | undefined; expires_at?: string | null | undefined }, ctx: z.RefinementCtx) {
+  if (value.expires_in_days !== undefined && value.expires_at !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['expires_at'], message: 'give either expires_in_days or expires_at, not both' });
+  }
+}
+
+export const TokenCreate = z
+  .strictObject({
+    name: ResourceName,
+    ...expiry,
+    extended: z.boolean().default(false),
+    max_age_days: z.number().int().min(1).max(3650).optional().describe('required when extended'),
+    scopes: z.array(TokenScope).min(1).max(2).default(['api']),
+  })
+  .superRefine((value, ctx) => {
+    oneExpiry(value, ctx);
+    if (value.extended && value.max_age_days === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['max_age_days'], message: 'is required when extended is true' });
+    }
+    if (!value.extended && value.max_age_days !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['max_age_days'], message: 'is only allowed when extended is true' });
+    }
+  });
+
+export const TokenRegenerate = z
+  .strictObject({
+    ...expiry,
+    grace_period_seconds: z.number().int().min(0).max(7 * 24 * 3600).default(0).describe('the old secret keeps working this long (at most 7 days)'),
+  })
+  .superRefine(oneExpiry);
+
+export const TokenPatch = z.strictObject({ disabled: z.boolean() });
+
+export const TokenState = z.enum(['active', 'disabled', 'expired', 'revoked']);
+
+export const Token = z.object({
+  id: Id,
+  name: z.string(),
+  owner_type: z.enum(['service_account', 'user']),
+  owner_id: Id,
+  token_hint: z.string().describe('first characters of the secret'),
+  scopes: z.array(TokenScope),
+  expires_at: Timestamp.nullable(),
+  max_expires_at: Timestamp.nullable().describe('hard cap of an extended token'),
+  extended: z.boolean(),
+  max_age_days: z.number().int().nullable(),
+  disabled: z.boolean(),
+  state: TokenState,
+  revoked_at: Timestamp.nullable(),
+  previous_secret_expires_at: Timestamp.nullable().describe('after a regenerate with a grace period: when the old secret stops working'),
+  created_at: Timestamp,
+  last_used_at: Timestamp.nullable(),
+  etag: z.string(),
+});
+/** Creation and regenerate responses are the only ones that carry the secret. */
+export const TokenWithSecret = Token.extend({ token: z.string() });
+export const LeakReport = z.strictObject({ token: z.string().min(1).max(512) });
+
+export type TokenCreate = z.input<typeof TokenCreate>;
+export type TokenRegenerate = z.input<typeof TokenRegenerate>;
+export type TokenPatch = z.input<typeof TokenPatch>;
+export type Token = z.infer<typeof Token>;
+export type TokenWithSecret = z.infer<typeof TokenWithSecret>;

@@ -1,0 +1,10 @@
+// Tests run TypeScript through swc (fast, no type-check: `npm run typecheck` does that).
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+  testTimeout: 60000,
+  maxWorkers: 2,
+};
