@@ -32,7 +32,8 @@ export interface RouteDef {
 const IdParams = z.strictObject({ id: Id });
 const TokenParams = z.strictObject({ id: Id, token_id: Id });
 const NameParams = z.strictObject({ name: z.string().min(1).max(63) });
-const list = <T extends z.ZodObject>(filters?: T) => (filters ? PageQuery.extend(filters.shape) : PageQuery);
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+const list = <T extends z.ZodRawShape = {}>(filters?: z.ZodObject<T>) => PageQuery.extend((filters?.shape ?? {}) as T);
 
 function route<const R extends RouteDef>(r: R): R {
   return r;

@@ -1,0 +1,105 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { type Clock, systemClock } from './domain/clock';
+import type { Policy } from './domain/context';
+import { secretDigester } from './domain/secrets';
+import { hashPassword } from './domain/users';
+import { bootstrap } from './bootstrap';
+import { registerContractRoutes } from './http/contract-routes';
+import type { Deps } from './http/deps';
+import { registerMetrics } from './http/metrics';
+import { openApiDocument } from './http/openapi';
+import { installProblemHandlers } from './http/problems';
+import { RateLimiter } from './http/rate-limit';
+import { registerScimRoutes } from './http/scim-routes';
+import { registerSpecialRoutes } from './http/special-routes';
+import type { Store } from './store';
+
+export interface AppOptions {
+  store: Store;
+  clock?: Clock;
+  /** Fastify logger options; `false` for silence. Authorization headers are always redacted. */
+  logger?: FastifyServerOptions['logger'];
+  /** Token for the bootstrap admin on an empty store; generated when absent. */
+  bootstrapToken?: string;
+  bootstrapEmail?: string;
+  bootstrapPassword?: string;
+  /** Called once with a generated bootstrap secret, so the caller can show it (never logged). */
+  onGeneratedBootstrapToken?: (secret: string) => void;
+  /** Key for HMAC-SHA-256 digests of secrets; plain SHA-256 when absent. */
+  tokenHashKey?: string;
+  tokenMaxLifetimeDays?: number | null;
+  extendedMaxLifetimeDays?: number;
+  sessionTtlMinutes?: number;
+  /** Requests per minute per client address on sign-in and leak reports. */
+  unauthenticatedRateLimit?: number;
+  version?: string;
+}
+
+const BODY_LIMIT = 64 * 1024;
+
+/** Builds the server without listening (tests call `inject` or `listen({ port: 0 })`). */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const clock = options.clock ?? systemClock;
+  const policy: Policy = {
+    tokenMaxLifetimeDays: options.tokenMaxLifetimeDays ?? null,
+    extendedMaxLifetimeDays: options.extendedMaxLifetimeDays ?? 365,
+    sessionTtlMinutes: options.sessionTtlMinutes ?? 12 * 60,
+  };
+  const deps: Deps = {
+    store: options.store,
+    clock,
+    policy,
+    digest: secretDigester(options.tokenHashKey),
+    limiter: new RateLimiter(clock, options.unauthenticatedRateLimit ?? 30, 60_000),
+  };
+
+  const { generatedToken } = await bootstrap(options.store, {
+    email: options.bootstrapEmail ?? 'admin@warden.local',
+    passwordHash: options.bootstrapPassword ? await hashPassword(options.bootstrapPassword) : null,
+    token: options.bootstrapToken,
+    digest: deps.digest,
+    clock,
+  });
+  if (generatedToken) options.onGeneratedBootstrapToken?.(generatedToken);
+
+  const app = Fastify({
+    logger: options.logger === undefined ? false : options.logger,
+    bodyLimit: BODY_LIMIT,
+    disableRequestLogging: false,
+    // A caller's own request id is kept when it is plain; anything else is replaced.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    trustProxy: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // Bodies are JSON only: text/plain is refused with 415 like any other type.
+  app.removeContentTypeParser('text/plain');
+  // SCIM clients send application/scim+json; it is JSON.
+  app.addContentTypeParser('application/scim+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  installProblemHandlers(app);
+  registerMetrics(app);
+
+  const openapi = JSON.stringify(openApiDocument(options.version ?? '0.0.0'));
+  app.get('/v1/openapi.json', async (_request, reply) => reply.type('application/json').send(openapi));
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await options.store.ping();
+      return { status: 'ready', store: options.store.kind };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', store: options.store.kind });
+    }
+  });
+
+  registerContractRoutes(app, deps);
+  registerSpecialRoutes(app, deps);
+  registerScimRoutes(app, deps);
+  return app;
+}

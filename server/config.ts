@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+const optionalInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
+
+/** Every environment variable the server reads, validated once at start. */
+export const Env = z.object({
+  WARDEN_HOST: z.string().min(1).default('127.0.0.1'),
+  WARDEN_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  WARDEN_DATA_DIR: z.string().min(1).default('.warden/data'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  WARDEN_BOOTSTRAP_TOKEN: z.string().optional(),
+  WARDEN_BOOTSTRAP_EMAIL: z.email().default('admin@warden.local'),
+  WARDEN_BOOTSTRAP_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  WARDEN_TOKEN_HASH_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  WARDEN_TOKEN_MAX_LIFETIME_DAYS: optionalInt(1, 3650),
+  WARDEN_EXTENDED_MAX_LIFETIME_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  WARDEN_SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(720),
+  WARDEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(30),
+  WARDEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type Env = z.infer<typeof Env>;
+
+export function readEnv(env: NodeJS.ProcessEnv): Env {
+  const blanksRemoved = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const result = Env.safeParse(blanksRemoved);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,25 @@
+import type { Queryable } from '../store';
+import type { Clock } from './clock';
+import type { Principal } from './rbac';
+
+export interface Policy {
+  /** WARDEN_TOKEN_MAX_LIFETIME_DAYS: longer or never-expiring tokens are refused. */
+  tokenMaxLifetimeDays: number | null;
+  /** Hard cap of an extended token, in days from its creation. */
+  extendedMaxLifetimeDays: number;
+  sessionTtlMinutes: number;
+}
+
+/** What every domain operation needs: where to read and write, who asks, and when. */
+export interface Ctx {
+  db: Queryable;
+  principal: Principal;
+  clock: Clock;
+  requestId: string;
+  policy: Policy;
+  digest(secret: string): string;
+}
+
+export const bool = (v: unknown): boolean => v === 1 || v === true || v === '1';
+export const json = <T>(v: unknown): T => JSON.parse(String(v)) as T;
+export const etagOf = (version: unknown): string => `"${String(version)}"`;

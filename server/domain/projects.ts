@@ -1,0 +1,100 @@
+import type { Page, Project, ProjectCreate, ProjectPatch } from '../../api-client/contract';
+import { errors } from '../errors';
+import { UniqueViolation } from '../store';
+import { audit } from './audit';
+import { type Ctx, etagOf } from './context';
+import { newId } from './ids';
+import { type PageRequest, pageOf } from './paging';
+import { projectsWith, requirePermission } from './rbac';
+
+interface ProjectRow {
+  id: string;
+  name: string;
+  description: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+const projectOf = (r: ProjectRow): Project => ({
+  id: r.id,
+  name: r.name,
+  description: r.description,
+  created_at: r.created_at,
+  updated_at: r.updated_at,
+  etag: etagOf(r.version),
+});
+
+const nameTaken = (name: string) => errors.conflict('WARDEN_ERR_NAME_TAKEN', `A project named "${name}" already exists; choose another name.`);
+
+export async function findProject(ctx: Pick<Ctx, 'db'>, id: string): Promise<ProjectRow> {
+  const row = await ctx.db.get<ProjectRow>('SELECT * FROM projects WHERE id = ?', [id]);
+  if (!row) throw errors.notFound('Project', id);
+  return row;
+}
+
+/** Resolves a project id given in a request body: an unknown one is a field error, not a 404. */
+export async function requireProjectField(ctx: Ctx, projectId: string | null, path = 'project_id'): Promise<void> {
+  if (projectId === null) return;
+  if (!(await ctx.db.get('SELECT id FROM projects WHERE id = ?', [projectId]))) throw errors.field(path, `project "${projectId}" does not exist`);
+}
+
+export async function listProjects(ctx: Ctx, req: PageRequest): Promise<Page<Project>> {
+  const visible = projectsWith(ctx.principal, 'projects:read');
+  const where: [string, string[]][] = [];
+  if (visible !== 'all') {
+    if (visible.size === 0) return { items: [], next_page_token: null };
+    where.push([`id IN (${[...visible].map(() => '?').join(', ')})`, [...visible]]);
+  }
+  return pageOf(ctx.db, 'projects', where, req, projectOf);
+}
+
+export async function getProject(ctx: Ctx, id: string): Promise<Project> {
+  requirePermission(ctx.principal, 'projects:read', id);
+  return projectOf(await findProject(ctx, id));
+}
+
+export async function createProject(ctx: Ctx, input: Required<ProjectCreate>): Promise<Project> {
+  requirePermission(ctx.principal, 'projects:write', null);
+  const now = ctx.clock.now().toISOString();
+  const id = newId('prj');
+  try {
+    await ctx.db.run('INSERT INTO projects (id, name, description, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, 1)', [id, input.name, input.description, now, now]);
+  } catch (err) {
+    if (err instanceof UniqueViolation) throw nameTaken(input.name);
+    throw err;
+  }
+  await audit(ctx, 'project.create', 'project', id);
+  return projectOf(await findProject(ctx, id));
+}
+
+export async function updateProject(ctx: Ctx, id: string, patch: ProjectPatch, ifMatch: string | undefined): Promise<Project> {
+  requirePermission(ctx.principal, 'projects:write', id);
+  const row = await findProject(ctx, id);
+  if (ifMatch !== undefined && ifMatch !== etagOf(row.version)) throw errors.preconditionFailed();
+  try {
+    await ctx.db.run('UPDATE projects SET name = ?, description = ?, updated_at = ?, version = version + 1 WHERE id = ?', [
+      patch.name ?? row.name,
+      patch.description ?? row.description,
+      ctx.clock.now().toISOString(),
+      id,
+    ]);
+  } catch (err) {
+    if (err instanceof UniqueViolation) throw nameTaken(patch.name ?? row.name);
+    throw err;
+  }
+  await audit(ctx, 'project.update', 'project', id);
+  return projectOf(await findProject(ctx, id));
+}
+
+export async function deleteProject(ctx: Ctx, id: string): Promise<void> {
+  requirePermission(ctx.principal, 'projects:write', null);
+  await findProject(ctx, id);
+  const held = await ctx.db.get<{ n: number }>('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM service_accounts WHERE project_id = ?', [id]);
+  if (held && Number(held.n) > 0) {
+    throw errors.conflict('WARDEN_ERR_PROJECT_IN_USE', `Project "${id}" still holds ${held.n} service account(s); delete them first.`);
+  }
+  await ctx.db.run('DELETE FROM role_bindings WHERE project_id = ?', [id]);
+  await ctx.db.run('DELETE FROM projects WHERE id = ?', [id]);
+  await audit(ctx, 'project.delete', 'project', id);
+}

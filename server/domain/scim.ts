@@ -1,0 +1,150 @@
+import { type ScimPatch, type ScimUser, type ScimUserInput, SCIM_LIST_SCHEMA, SCIM_USER_SCHEMA } from '../../api-client/contract';
+import { ApiError } from '../errors';
+import type { Param } from '../store';
+import { audit } from './audit';
+import { type Ctx, bool, etagOf } from './context';
+import { type UserRow, findUser, insertUser } from './users';
+
+/** SCIM errors use their own shape (RFC 7644 section 3.12); the HTTP layer renders `scimType`. */
+export class ScimError extends ApiError {
+  constructor(status: number, scimType: string | undefined, detail: string) {
+    super(status, `WARDEN_ERR_SCIM_${(scimType ?? String(status)).toUpperCase()}`, 'SCIM error', detail);
+    this.scimType = scimType;
+  }
+  readonly scimType: string | undefined;
+}
+
+export function scimUserOf(r: UserRow, baseUrl: string): ScimUser {
+  return {
+    schemas: [SCIM_USER_SCHEMA],
+    id: r.id,
+    ...(r.external_id ? { externalId: r.external_id } : {}),
+    userName: r.email,
+    displayName: r.name,
+    name: { formatted: r.name },
+    emails: [{ value: r.email, primary: true }],
+    active: bool(r.active),
+    meta: { resourceType: 'User', created: r.created_at, lastModified: r.updated_at, location: `${baseUrl}/scim/v2/Users/${r.id}`, version: `W/${etagOf(r.version)}` },
+  };
+}
+
+async function scimFind(ctx: Ctx, id: string): Promise<UserRow> {
+  try {
+    return await findUser(ctx.db, id);
+  } catch {
+    throw new ScimError(404, undefined, `User ${id} not found`);
+  }
+}
+
+/** Only the filter IdPs send in practice: `userName eq "..."` (and `externalId eq`). */
+function parseFilter(filter: string | undefined): [string, Param[]][] {
+  if (!filter) return [];
+  const m = /^\s*(userName|externalId)\s+eq\s+"([^"]*)"\s*$/i.exec(filter);
+  if (!m) throw new ScimError(400, 'invalidFilter', 'Supported filters: userName eq "..." and externalId eq "..."');
+  return m[1]!.toLowerCase() === 'username' ? [['email = ?', [m[2]!.toLowerCase()]]] : [['external_id = ?', [m[2]!]]];
+}
+
+export async function scimList(ctx: Ctx, q: { filter?: string | undefined; startIndex: number; count: number }, baseUrl: string) {
+  const where = parseFilter(q.filter);
+  const clause = where.length ? ` WHERE ${where.map(([c]) => c).join(' AND ')}` : '';
+  const params = where.flatMap(([, p]) => p);
+  const total = await ctx.db.get<{ n: number }>(`SELECT CAST(COUNT(*) AS INTEGER) AS n FROM users${clause}`, params);
+  const rows = await ctx.db.all<UserRow>(`SELECT * FROM users${clause} ORDER BY id LIMIT ? OFFSET ?`, [...params, q.count, q.startIndex - 1]);
+  return {
+    schemas: [SCIM_LIST_SCHEMA],
+    totalResults: Number(total?.n ?? 0),
+    startIndex: q.startIndex,
+    itemsPerPage: rows.length,
+    Resources: rows.map((r) => scimUserOf(r, baseUrl)),
+  };
+}
+
+export async function scimGet(ctx: Ctx, id: string, baseUrl: string): Promise<ScimUser> {
+  return scimUserOf(await scimFind(ctx, id), baseUrl);
+}
+
+function displayNameOf(input: ScimUserInput): string {
+  return input.displayName ?? input.name?.formatted ?? ([input.name?.givenName, input.name?.familyName].filter(Boolean).join(' ') || input.userName);
+}
+
+export async function scimCreate(ctx: Ctx, input: ScimUserInput, baseUrl: string): Promise<ScimUser> {
+  if (await ctx.db.get('SELECT id FROM users WHERE email = ?', [input.userName.toLowerCase()])) {
+    throw new ScimError(409, 'uniqueness', `userName ${input.userName} is already taken`);
+  }
+  const id = await insertUser(
+    ctx.db,
+    { email: input.userName, name: displayNameOf(input), passwordHash: null, active: input.active ?? true, externalId: input.externalId ?? null },
+    ctx.clock.now().toISOString(),
+  );
+  await audit(ctx, 'scim.user.create', 'user', id);
+  return scimGet(ctx, id, baseUrl);
+}
+
+async function write(ctx: Ctx, row: UserRow, changes: { email: string; name: string; active: boolean; externalId: string | null }): Promise<void> {
+  const clash = await ctx.db.get<{ id: string }>('SELECT id FROM users WHERE email = ? AND id <> ?', [changes.email.toLowerCase(), row.id]);
+  if (clash) throw new ScimError(409, 'uniqueness', `userName ${changes.email} is already taken`);
+  await ctx.db.run('UPDATE users SET email = ?, name = ?, active = ?, external_id = ?, updated_at = ?, version = version + 1 WHERE id = ?', [
+    changes.email.toLowerCase(),
+    changes.name,
+    changes.active ? 1 : 0,
+    changes.externalId,
+    ctx.clock.now().toISOString(),
+    row.id,
+  ]);
+  if (!changes.active) {
+    // A deactivated person's tokens and sessions stop working with the account.
+    await ctx.db.run("UPDATE tokens SET revoked_at = ? WHERE owner_type = 'user' AND owner_id = ? AND kind = 'session' AND revoked_at IS NULL", [ctx.clock.now().toISOString(), row.id]);
+  }
+}
+
+export async function scimReplace(ctx: Ctx, id: string, input: ScimUserInput, baseUrl: string): Promise<ScimUser> {
+  const row = await scimFind(ctx, id);
+  await write(ctx, row, { email: input.userName, name: displayNameOf(input), active: input.active ?? true, externalId: input.externalId ?? null });
+  await audit(ctx, 'scim.user.replace', 'user', id);
+  return scimGet(ctx, id, baseUrl);
+}
+
+export async function scimPatch(ctx: Ctx, id: string, patch: ScimPatch, baseUrl: string): Promise<ScimUser> {
+  const row = await scimFind(ctx, id);
+  const next = { email: row.email, name: row.name, active: bool(row.active), externalId: row.external_id };
+  const apply = (path: string, value: unknown, remove: boolean) => {
+    switch (path.toLowerCase()) {
+      case 'active':
+        if (remove || typeof value !== 'boolean') throw new ScimError(400, 'invalidValue', 'active must be a boolean');
+        next.active = value;
+        return;
+      case 'username':
+        if (remove || typeof value !== 'string' || !value) throw new ScimError(400, 'invalidValue', 'userName must be a non-empty string');
+        next.email = value;
+        return;
+      case 'displayname':
+      case 'name.formatted':
+        if (remove || typeof value !== 'string' || !value) throw new ScimError(400, 'invalidValue', `${path} must be a non-empty string`);
+        next.name = value;
+        return;
+      case 'externalid':
+        next.externalId = remove ? null : typeof value === 'string' ? value : null;
+        return;
+      default:
+        throw new ScimError(400, 'invalidPath', `Unsupported path "${path}"; supported: active, userName, displayName, name.formatted, externalId`);
+    }
+  };
+  for (const op of patch.Operations) {
+    const remove = op.op === 'remove';
+    if (op.path) apply(op.path, op.value, remove);
+    else if (!remove && op.value && typeof op.value === 'object') for (const [k, v] of Object.entries(op.value)) apply(k, v, false);
+    else throw new ScimError(400, 'noTarget', 'An operation needs a path or an object value');
+  }
+  await write(ctx, row, next);
+  await audit(ctx, 'scim.user.patch', 'user', id);
+  return scimGet(ctx, id, baseUrl);
+}
+
+export async function scimDelete(ctx: Ctx, id: string): Promise<void> {
+  await scimFind(ctx, id);
+  const now = ctx.clock.now().toISOString();
+  await ctx.db.run("UPDATE tokens SET revoked_at = ? WHERE owner_type = 'user' AND owner_id = ? AND revoked_at IS NULL", [now, id]);
+  await ctx.db.run("DELETE FROM role_bindings WHERE principal_type = 'user' AND principal_id = ?", [id]);
+  await ctx.db.run('DELETE FROM users WHERE id = ?', [id]);
+  await audit(ctx, 'scim.user.delete', 'user', id);
+}

@@ -1,0 +1,232 @@
+import type { Page, Token, TokenCreate, TokenRegenerate, TokenScope, TokenWithSecret } from '../../api-client/contract';
+import { errors } from '../errors';
+import { UniqueViolation } from '../store';
+import { audit } from './audit';
+import { addDays } from './clock';
+import { type Ctx, bool, etagOf, json } from './context';
+import { newId } from './ids';
+import { type PageRequest, pageOf } from './paging';
+import { requirePermission } from './rbac';
+import { generateSecret, secretHint } from './secrets';
+import { readableServiceAccount } from './service-accounts';
+
+export type OwnerType = 'service_account' | 'user';
+
+export interface TokenRow {
+  id: string;
+  kind: 'api' | 'session';
+  owner_type: OwnerType;
+  owner_id: string;
+  name: string;
+  digest: string;
+  hint: string;
+  scopes: string;
+  expires_at: string | null;
+  max_expires_at: string | null;
+  extended: number;
+  max_age_days: number | null;
+  disabled: number;
+  revoked_at: string | null;
+  previous_digest: string | null;
+  previous_expires_at: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  version: number;
+}
+
+export function tokenState(r: TokenRow, now: Date): Token['state'] {
+  if (r.revoked_at !== null) return 'revoked';
+  if (r.expires_at !== null && Date.parse(r.expires_at) <= now.getTime()) return 'expired';
+  if (bool(r.disabled)) return 'disabled';
+  return 'active';
+}
+
+export function tokenOf(r: TokenRow, now: Date): Token {
+  const graceLeft = r.previous_expires_at !== null && Date.parse(r.previous_expires_at) > now.getTime();
+  return {
+    id: r.id,
+    name: r.name,
+    owner_type: r.owner_type,
+    owner_id: r.owner_id,
+    token_hint: r.hint,
+    scopes: json<TokenScope[]>(r.scopes),
+    expires_at: r.expires_at,
+    max_expires_at: r.max_expires_at,
+    extended: bool(r.extended),
+    max_age_days: r.max_age_days,
+    disabled: bool(r.disabled),
+    state: tokenState(r, now),
+    revoked_at: r.revoked_at,
+    previous_secret_expires_at: graceLeft ? r.previous_expires_at : null,
+    created_at: r.created_at,
+    last_used_at: r.last_used_at,
+    etag: etagOf(r.version),
+  };
+}
+
+/** Who may manage an owner's tokens: `tokens:write` at a service account's scope; a person's own, or `users:write`. */
+export async function authorizeOwner(ctx: Ctx, ownerType: OwnerType, ownerId: string, write: boolean): Promise<void> {
+  if (ownerType === 'service_account') {
+    const account = await readableServiceAccount(ctx, ownerId);
+    requirePermission(ctx.principal, write ? 'tokens:write' : 'tokens:read', account.project_id);
+    return;
+  }
+  if (ctx.principal.user_type === 'user' && ctx.principal.id === ownerId) return;
+  requirePermission(ctx.principal, write ? 'users:write' : 'users:read', null);
+  if (!(await ctx.db.get('SELECT id FROM users WHERE id = ?', [ownerId]))) throw errors.notFound('User', ownerId);
+}
+
+export async function findToken(ctx: Pick<Ctx, 'db'>, ownerType: OwnerType, ownerId: string, tokenId: string): Promise<TokenRow> {
+  const row = await ctx.db.get<TokenRow>("SELECT * FROM tokens WHERE id = ? AND owner_type = ? AND owner_id = ? AND kind = 'api'", [tokenId, ownerType, ownerId]);
+  if (!row) throw errors.notFound('Token', tokenId);
+  return row;
+}
+
+/** Resolves `expires_in_days` / `expires_at` (null: never) against the lifetime policy. */
+function expiryOf(ctx: Ctx, input: { expires_in_days?: number | undefined; expires_at?: string | null | undefined }): string | null {
+  const now = ctx.clock.now();
+  let expires: Date | null;
+  let path = 'expires_in_days';
+  if (input.expires_at !== undefined) {
+    path = 'expires_at';
+    expires = input.expires_at === null ? null : new Date(input.expires_at);
+    if (expires && expires.getTime() <= now.getTime()) throw errors.field('expires_at', 'must be in the future');
+  } else {
+    expires = addDays(now, input.expires_in_days ?? 90);
+  }
+  const max = ctx.policy.tokenMaxLifetimeDays;
+  if (max !== null) {
+    if (expires === null) throw errors.policy(path, `tokens must expire: this server allows at most ${max} days (WARDEN_TOKEN_MAX_LIFETIME_DAYS)`);
+    if (expires.getTime() > addDays(now, max).getTime()) throw errors.policy(path, `is longer than the ${max} days this server allows (WARDEN_TOKEN_MAX_LIFETIME_DAYS)`);
+  }
+  return expires && expires.toISOString();
+}
+
+/** An extended token never lives past this cap, however often it is used. */
+function hardCapOf(ctx: Ctx): string {
+  const days = Math.min(ctx.policy.extendedMaxLifetimeDays, ctx.policy.tokenMaxLifetimeDays ?? Infinity);
+  return addDays(ctx.clock.now(), days).toISOString();
+}
+
+export async function listTokens(ctx: Ctx, ownerType: OwnerType, ownerId: string, req: PageRequest): Promise<Page<Token>> {
+  await authorizeOwner(ctx, ownerType, ownerId, false);
+  const now = ctx.clock.now();
+  return pageOf<TokenRow, Token>(ctx.db, 'tokens', [["owner_type = ? AND owner_id = ? AND kind = 'api'", [ownerType, ownerId]]], req, (r) => tokenOf(r, now));
+}
+
+export async function getToken(ctx: Ctx, ownerType: OwnerType, ownerId: string, tokenId: string): Promise<Token> {
+  await authorizeOwner(ctx, ownerType, ownerId, false);
+  return tokenOf(await findToken(ctx, ownerType, ownerId, tokenId), ctx.clock.now());
+}
+
+export async function createToken(ctx: Ctx, ownerType: OwnerType, ownerId: string, input: TokenCreate): Promise<TokenWithSecret> {
+  await authorizeOwner(ctx, ownerType, ownerId, true);
+  const expiresAt = expiryOf(ctx, input);
+  let maxExpiresAt: string | null = null;
+  if (input.extended) {
+    if (expiresAt === null) throw errors.field('expires_at', 'an extended token needs an expiry to extend; give expires_in_days or expires_at');
+    maxExpiresAt = hardCapOf(ctx);
+    if (expiresAt > maxExpiresAt) throw errors.field('expires_in_days', `an extended token's first expiry cannot pass its hard cap (${maxExpiresAt})`);
+  }
+  const secret = generateSecret();
+  const now = ctx.clock.now().toISOString();
+  const id = newId('tok');
+  try {
+    await ctx.db.run(
+      `INSERT INTO tokens (id, kind, owner_type, owner_id, name, digest, hint, scopes, expires_at, max_expires_at, extended, max_age_days, disabled, created_at, version)
+       VALUES (?, 'api', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 1)`,
+      [
+        id,
+        ownerType,
+        ownerId,
+        input.name,
+        ctx.digest(secret),
+        secretHint(secret),
+        JSON.stringify([...new Set(input.scopes ?? ['api'])]),
+        expiresAt,
+        maxExpiresAt,
+        input.extended ? 1 : 0,
+        input.extended ? (input.max_age_days ?? null) : null,
+        now,
+      ],
+    );
+  } catch (err) {
+    if (err instanceof UniqueViolation) throw errors.conflict('WARDEN_ERR_NAME_TAKEN', `A token named "${input.name}" already exists for this owner; token names are unique per owner.`);
+    throw err;
+  }
+  await audit(ctx, 'token.create', 'token', id);
+  return { ...tokenOf(await findToken(ctx, ownerType, ownerId, id), ctx.clock.now()), token: secret };
+}
+
+function refuseRevoked(row: TokenRow): void {
+  if (row.revoked_at !== null) throw errors.conflict('WARDEN_ERR_TOKEN_REVOKED', `Token "${row.id}" was revoked; create a new token instead.`);
+}
+
+/**
+ * A new secret for the same token. The old one stops at once, or after the grace period, so
+ * consumers can switch without downtime.
+ */
+export async function regenerateToken(ctx: Ctx, ownerType: OwnerType, ownerId: string, tokenId: string, input: TokenRegenerate): Promise<TokenWithSecret> {
+  await authorizeOwner(ctx, ownerType, ownerId, true);
+  const row = await findToken(ctx, ownerType, ownerId, tokenId);
+  refuseRevoked(row);
+  const expiresAt = expiryOf(ctx, input);
+  const extended = bool(row.extended);
+  if (extended && expiresAt === null) throw errors.field('expires_at', 'an extended token needs an expiry to extend');
+  const grace = input.grace_period_seconds ?? 0;
+  const now = ctx.clock.now();
+  const secret = generateSecret();
+  await ctx.db.run(
+    `UPDATE tokens SET digest = ?, hint = ?, previous_digest = ?, previous_expires_at = ?, expires_at = ?, max_expires_at = ?, version = version + 1 WHERE id = ?`,
+    [
+      ctx.digest(secret),
+      secretHint(secret),
+      grace > 0 ? row.digest : null,
+      grace > 0 ? new Date(now.getTime() + grace * 1000).toISOString() : null,
+      expiresAt,
+      extended ? hardCapOf(ctx) : null,
+      tokenId,
+    ],
+  );
+  await audit(ctx, 'token.regenerate', 'token', tokenId);
+  return { ...tokenOf(await findToken(ctx, ownerType, ownerId, tokenId), now), token: secret };
+}
+
+/**
+ * Replaces a secret that was issued but never delivered (a lost response replayed through its
+ * Idempotency-Key): the undelivered secret stops working at once; nothing else changes.
+ */
+export async function reissueSecret(ctx: Ctx, tokenId: string): Promise<TokenWithSecret | null> {
+  const secret = generateSecret();
+  const changed = await ctx.db.run('UPDATE tokens SET digest = ?, hint = ?, version = version + 1 WHERE id = ? AND revoked_at IS NULL', [ctx.digest(secret), secretHint(secret), tokenId]);
+  if (changed === 0) return null;
+  await audit(ctx, 'token.reissue', 'token', tokenId);
+  const row = await ctx.db.get<TokenRow>('SELECT * FROM tokens WHERE id = ?', [tokenId]);
+  return row ? { ...tokenOf(row, ctx.clock.now()), token: secret } : null;
+}
+
+export async function setTokenDisabled(ctx: Ctx, ownerType: OwnerType, ownerId: string, tokenId: string, disabled: boolean, ifMatch: string | undefined): Promise<Token> {
+  await authorizeOwner(ctx, ownerType, ownerId, true);
+  const row = await findToken(ctx, ownerType, ownerId, tokenId);
+  refuseRevoked(row);
+  if (ifMatch !== undefined && ifMatch !== etagOf(row.version)) throw errors.preconditionFailed();
+  await ctx.db.run('UPDATE tokens SET disabled = ?, version = version + 1 WHERE id = ?', [disabled ? 1 : 0, tokenId]);
+  await audit(ctx, disabled ? 'token.disable' : 'token.enable', 'token', tokenId);
+  return tokenOf(await findToken(ctx, ownerType, ownerId, tokenId), ctx.clock.now());
+}
+
+/** Revocation is immediate and final, also for a secret still in its grace period. Repeating it is harmless. */
+export async function revokeToken(ctx: Ctx, ownerType: OwnerType, ownerId: string, tokenId: string): Promise<void> {
+  await authorizeOwner(ctx, ownerType, ownerId, true);
+  const row = await findToken(ctx, ownerType, ownerId, tokenId);
+  if (row.revoked_at !== null) return;
+  await revokeById(ctx, tokenId);
+}
+
+export async function revokeById(ctx: Ctx, tokenId: string, action = 'token.revoke'): Promise<void> {
+  await ctx.db.run('UPDATE tokens SET revoked_at = ?, previous_digest = NULL, previous_expires_at = NULL, version = version + 1 WHERE id = ? AND revoked_at IS NULL', [
+    ctx.clock.now().toISOString(),
+    tokenId,
+  ]);
+  await audit(ctx, action, 'token', tokenId);
+}

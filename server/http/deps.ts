@@ -1,0 +1,39 @@
+import type { FastifyRequest } from 'fastify';
+import type { Clock } from '../domain/clock';
+import type { Ctx, Policy } from '../domain/context';
+import { type Principal, ANONYMOUS } from '../domain/rbac';
+import { authenticate, secretFromHeader } from '../domain/auth';
+import { writeAudit } from '../domain/audit';
+import { errors } from '../errors';
+import type { Queryable, Store } from '../store';
+import type { RateLimiter } from './rate-limit';
+
+/** What the HTTP layer hands to every route: the store behind its interface, time, policy. */
+export interface Deps {
+  store: Store;
+  clock: Clock;
+  policy: Policy;
+  digest(secret: string): string;
+  limiter: RateLimiter;
+}
+
+export function contextFor(deps: Deps, request: FastifyRequest, principal: Principal, db: Queryable = deps.store): Ctx {
+  return { db, principal, clock: deps.clock, requestId: request.id, policy: deps.policy, digest: deps.digest };
+}
+
+/** Authenticates the request or refuses it with 401, auditing the refusal (never the secret). */
+export async function principalOf(deps: Deps, request: FastifyRequest): Promise<Principal> {
+  const secret = secretFromHeader(request.headers.authorization);
+  const outcome = secret === null ? { ok: false as const, tokenId: null, ownerId: null } : await authenticate(deps.store, secret, deps.digest, deps.clock);
+  if (outcome.ok) return outcome.principal;
+  await writeAudit(
+    deps.store,
+    { user_type: 'anonymous', id: outcome.ownerId, token_id: outcome.tokenId },
+    { action: 'auth.refused', target: { type: 'request', id: null }, outcome: 'failure' },
+    request.id,
+    deps.clock.now(),
+  );
+  throw errors.unauthenticated();
+}
+
+export { ANONYMOUS };

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { Problem, type RouteDef, routes } from '../../api-client/contract';
+
+const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+
+function parameters(def: RouteDef) {
+  const out: object[] = [];
+  for (const [where, schema] of [['path', def.params], ['query', def.query]] as const) {
+    if (!schema) continue;
+    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, object>; required?: string[] };
+    for (const [name, s] of Object.entries(json.properties ?? {})) {
+      out.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: s });
+    }
+  }
+  if (def.ifMatch) out.push({ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'The etag last read; 412 when the resource changed since.' });
+  if (def.method === 'POST') {
+    out.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      schema: { type: 'string', maxLength: 255 },
+      description:
+        'A repeat with the same key and body returns the first result and creates nothing. Secrets are never stored: a repeat of a request whose response carried a token secret re-issues the secret of the same token (the undelivered one stops working at once).',
+    });
+  }
+  return out;
+}
+
+/** OpenAPI 3.1, generated from the same zod schemas the server validates with. */
+export function openApiDocument(version: string): object {
+  const paths: Record<string, Record<string, object>> = {};
+  for (const [operationId, def] of Object.entries(routes) as [string, RouteDef][]) {
+    const path = def.path.replace(/:([a-z_]+)/g, '{$1}');
+    const responses: Record<string, object> = {
+      [def.status]: def.response
+        ? { description: 'Success', content: { 'application/json': { schema: z.toJSONSchema(def.response, { io: 'output', unrepresentable: 'any' }) } } }
+        : { description: 'Success, no content' },
+      '400': problemResponse('Invalid input; `errors` names each field'),
+      '429': problemResponse('Rate limited; see Retry-After'),
+    };
+    if (def.auth === 'token') Object.assign(responses, { '401': problemResponse('Missing or invalid credentials'), '403': problemResponse('Not allowed') });
+    if (def.params) responses['404'] = problemResponse('Not found');
+    if (def.method !== 'GET') responses['409'] = problemResponse('Conflict: duplicate name, still in use, or already bound (existing_id)');
+    if (def.ifMatch) responses['412'] = problemResponse('If-Match does not match the etag');
+    (paths[path] ??= {})[def.method.toLowerCase()] = {
+      operationId,
+      summary: def.summary,
+      ...(def.auth === 'token' ? {} : { security: [] }),
+      parameters: parameters(def),
+      ...(def.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(def.body, { io: 'input', unrepresentable: 'any' }) } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Warden reference server',
+      version,
+      description:
+        'Service accounts, role bindings and API tokens. Errors are RFC 9457 problem documents with a stable `code`. Lists take `limit` (1-500) and `page_token`. Token secrets appear only in creation and regenerate responses.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (wdn_...) or a session token; "Token <secret>" is accepted too.' } },
+      schemas: { Problem: z.toJSONSchema(Problem, { io: 'output' }) },
+    },
+    paths,
+  };
+}

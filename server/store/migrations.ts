@@ -1,0 +1,52 @@
+import type { Store } from './db';
+
+/** Ordered, append-only. Each entry runs once, inside a transaction, at start-up. */
+const MIGRATIONS: string[][] = [
+  [
+    `CREATE TABLE projects (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL,
+      created_at TEXT NOT NULL, updated_at TEXT NOT NULL, version INTEGER NOT NULL)`,
+    `CREATE TABLE roles (name TEXT PRIMARY KEY, description TEXT NOT NULL, permissions TEXT NOT NULL,
+      built_in INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, version INTEGER NOT NULL)`,
+    `CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, password_hash TEXT,
+      active INTEGER NOT NULL, external_id TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, version INTEGER NOT NULL)`,
+    `CREATE TABLE service_accounts (id TEXT PRIMARY KEY, uid TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+      display_name TEXT NOT NULL, description TEXT NOT NULL, project_id TEXT REFERENCES projects(id),
+      scope_key TEXT NOT NULL, disabled INTEGER NOT NULL, expires_at TEXT, teams TEXT NOT NULL,
+      created_at TEXT NOT NULL, updated_at TEXT NOT NULL, version INTEGER NOT NULL, UNIQUE (scope_key, name))`,
+    `CREATE INDEX service_accounts_project ON service_accounts (project_id)`,
+    `CREATE TABLE role_bindings (id TEXT PRIMARY KEY, principal_type TEXT NOT NULL, principal_id TEXT NOT NULL,
+      role TEXT NOT NULL REFERENCES roles(name), project_id TEXT REFERENCES projects(id), scope_key TEXT NOT NULL,
+      created_at TEXT NOT NULL, UNIQUE (principal_type, principal_id, role, scope_key))`,
+    `CREATE INDEX role_bindings_principal ON role_bindings (principal_id)`,
+    `CREATE TABLE tokens (id TEXT PRIMARY KEY, kind TEXT NOT NULL, owner_type TEXT NOT NULL, owner_id TEXT NOT NULL,
+      name TEXT NOT NULL, digest TEXT NOT NULL UNIQUE, hint TEXT NOT NULL, scopes TEXT NOT NULL, expires_at TEXT,
+      max_expires_at TEXT, extended INTEGER NOT NULL, max_age_days INTEGER, disabled INTEGER NOT NULL,
+      revoked_at TEXT, previous_digest TEXT, previous_expires_at TEXT, created_at TEXT NOT NULL,
+      last_used_at TEXT, version INTEGER NOT NULL)`,
+    `CREATE UNIQUE INDEX tokens_live_name ON tokens (owner_type, owner_id, name) WHERE revoked_at IS NULL`,
+    `CREATE INDEX tokens_owner ON tokens (owner_id)`,
+    `CREATE INDEX tokens_previous_digest ON tokens (previous_digest)`,
+    `CREATE TABLE idempotency_keys (principal_id TEXT NOT NULL, idem_key TEXT NOT NULL, request_hash TEXT NOT NULL,
+      status INTEGER NOT NULL, response TEXT NOT NULL, secret_token_id TEXT, created_at TEXT NOT NULL,
+      PRIMARY KEY (principal_id, idem_key))`,
+    `CREATE TABLE audit_events (id TEXT PRIMARY KEY, time TEXT NOT NULL, actor_type TEXT NOT NULL, actor_id TEXT,
+      actor_token_id TEXT, action TEXT NOT NULL, target_type TEXT NOT NULL, target_id TEXT, outcome TEXT NOT NULL,
+      request_id TEXT NOT NULL)`,
+    `CREATE INDEX audit_events_actor ON audit_events (actor_id)`,
+    `CREATE INDEX audit_events_target ON audit_events (target_id)`,
+  ],
+];
+
+export async function migrate(store: Store): Promise<void> {
+  await store.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+  for (let i = 0; i < MIGRATIONS.length; i++) {
+    const version = i + 1;
+    await store.transaction(async (tx) => {
+      // Several processes may start at once on PostgreSQL: the primary key makes the claim atomic.
+      const done = await tx.get('SELECT version FROM schema_migrations WHERE version = ?', [version]);
+      if (done) return;
+      for (const sql of MIGRATIONS[i]!) await tx.run(sql);
+      await tx.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [version, new Date().toISOString()]);
+    });
+  }
+}
