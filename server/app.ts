@@ -79,10 +79,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  // Bodies are JSON only: text/plain is refused with 415 like any other type.
-  app.removeContentTypeParser('text/plain');
-  // SCIM clients send application/scim+json; it is JSON.
-  app.addContentTypeParser('application/scim+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // Bodies are JSON only (SCIM clients say application/scim+json); text/plain gets 415 like any
+  // other type. An empty body with a JSON content type (a DELETE, say) counts as no body.
+  app.removeContentTypeParser(['text/plain', 'application/json']);
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser(['application/json', 'application/scim+json'], { parseAs: 'string' }, (request, body, done) =>
+    body === '' ? done(null, undefined) : parseJson(request, body, done),
+  );
   installProblemHandlers(app);
   registerMetrics(app);
 

@@ -46,6 +46,15 @@ export async function grantRole(ctx: Ctx, principalType: 'service_account' | 'us
   if (!role) throw errors.field('role', `role "${roleName}" does not exist; see GET /v1/roles`);
   const missing = role.permissions.filter((p) => !holds(ctx.principal, p, projectId));
   if (missing.length > 0) throw errors.escalation(roleName, missing);
+  const existing = await ctx.db.get<{ id: string }>('SELECT id FROM role_bindings WHERE principal_type = ? AND principal_id = ? AND role = ? AND scope_key = ?', [
+    principalType,
+    principalId,
+    roleName,
+    projectId ?? '',
+  ]);
+  const bound = (existingId?: string) =>
+    errors.conflict('WARDEN_ERR_BINDING_EXISTS', `Role "${roleName}" is already bound ${scopeText(projectId)}${existingId ? ` as "${existingId}"` : ''}.`, existingId);
+  if (existing) throw bound(existing.id);
   const id = newId('rb');
   try {
     await ctx.db.run('INSERT INTO role_bindings (id, principal_type, principal_id, role, project_id, scope_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
@@ -58,14 +67,9 @@ export async function grantRole(ctx: Ctx, principalType: 'service_account' | 'us
       ctx.clock.now().toISOString(),
     ]);
   } catch (err) {
-    if (!(err instanceof UniqueViolation)) throw err;
-    const existing = await ctx.db.get<{ id: string }>('SELECT id FROM role_bindings WHERE principal_type = ? AND principal_id = ? AND role = ? AND scope_key = ?', [
-      principalType,
-      principalId,
-      roleName,
-      projectId ?? '',
-    ]);
-    throw errors.conflict('WARDEN_ERR_BINDING_EXISTS', `Role "${roleName}" is already bound ${scopeText(projectId)} as "${existing?.id}".`, existing?.id);
+    // A concurrent request won the race; PostgreSQL has aborted this transaction, so no lookup.
+    if (err instanceof UniqueViolation) throw bound();
+    throw err;
   }
   await audit(ctx, 'role_binding.create', 'role_binding', id);
   return id;

@@ -1,0 +1,80 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+export interface Postgres {
+  /** Connection URL of a fresh database (see createDatabase). */
+  url: string;
+  createDatabase(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** PostgreSQL refuses to run as root: as root, its binaries run as the `postgres` user. */
+function asPostgres(cmd: string, args: string[]): [string, string[]] {
+  return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+}
+
+/**
+ * A throwaway PostgreSQL cluster from the machine's binaries: a temp directory, a free port on
+ * 127.0.0.1, trust auth. fsync is off: these tests are about sharing, not about durability.
+ */
+export async function startPostgres(): Promise<Postgres> {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-pg-'));
+  if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
+  const data = join(dir, 'data');
+  const port = await freePort();
+  execFileSync(...asPostgres('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']), { stdio: 'ignore' });
+  const [cmd, args] = asPostgres('postgres', ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']);
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  const base = `postgres://postgres@127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    const c = new pg.Client({ connectionString: `${base}/postgres` });
+    try {
+      await c.connect();
+      await c.end();
+      break;
+    } catch {
+      await c.end().catch(() => undefined);
+      if (i > 100 || child.exitCode !== null) throw new Error(`PostgreSQL did not start:\n${log}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  let n = 0;
+  const createDatabase = async (name: string) => {
+    const db = `${name.replace(/[^a-z0-9_]/g, '_')}_${++n}`;
+    const c = new pg.Client({ connectionString: `${base}/postgres` });
+    await c.connect();
+    await c.query(`CREATE DATABASE ${db}`);
+    await c.end();
+    return `${base}/${db}`;
+  };
+  return {
+    url: `${base}/postgres`,
+    createDatabase,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        execFileSync(...asPostgres('pg_ctl', ['-D', data, 'stop', '-m', 'immediate']), { stdio: 'ignore' });
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
