@@ -176,5 +176,5 @@ export class WardenClient {
     }
   }
 }
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface WardenClient extends ClientMethods {}

@@ -42,5 +42,5 @@ export async function bootstrap(store: Store, options: BootstrapOptions): Promis
     );
     await writeAudit(tx, { user_type: 'anonymous', id: null, token_id: null }, { action: 'bootstrap', target: { type: 'user', id: userId }, outcome: 'success' }, 'bootstrap', options.clock.now());
     return { generatedToken: options.token === undefined ? secret : null };
-  });
+  }, { exclusive: true });
 }

@@ -14,8 +14,12 @@ export interface Queryable {
 
 export interface Store extends Queryable {
   readonly kind: 'sqlite' | 'postgres';
-  /** Runs `fn` atomically; the transaction commits when it resolves and rolls back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` atomically; the transaction commits when it resolves and rolls back when it throws.
+   * `exclusive` also serializes it against every other exclusive transaction of every process
+   * sharing the store (start-up work: migrations, bootstrap).
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: { exclusive?: boolean }): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -38,15 +38,18 @@ const MIGRATIONS: string[][] = [
 ];
 
 export async function migrate(store: Store): Promise<void> {
-  await store.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-  for (let i = 0; i < MIGRATIONS.length; i++) {
-    const version = i + 1;
-    await store.transaction(async (tx) => {
-      // Several processes may start at once on PostgreSQL: the primary key makes the claim atomic.
-      const done = await tx.get('SELECT version FROM schema_migrations WHERE version = ?', [version]);
-      if (done) return;
-      for (const sql of MIGRATIONS[i]!) await tx.run(sql);
-      await tx.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [version, new Date().toISOString()]);
-    });
-  }
+  // Several processes may start at once on one PostgreSQL database: the exclusive transaction
+  // lets one migrate while the others wait, then find the work done.
+  await store.transaction(
+    async (tx) => {
+      await tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+      for (let i = 0; i < MIGRATIONS.length; i++) {
+        const version = i + 1;
+        if (await tx.get('SELECT version FROM schema_migrations WHERE version = ?', [version])) continue;
+        for (const sql of MIGRATIONS[i]!) await tx.run(sql);
+        await tx.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [version, new Date().toISOString()]);
+      }
+    },
+    { exclusive: true },
+  );
 }

@@ -1,6 +1,9 @@
 import pg from 'pg';
 import { type Param, type Queryable, type Row, type Store, UniqueViolation } from './db';
 
+/** Advisory lock key for start-up work shared by all processes ("wdn" in ASCII). */
+const STARTUP_LOCK = 0x77646e;
+
 /** `?` placeholders become `$1..$n`; no statement here uses a literal question mark. */
 const converted = new Map<string, string>();
 function toPg(sql: string): string {
@@ -55,10 +58,11 @@ export class PostgresStore implements Store {
     return this.direct.run(sql, params);
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>, options: { exclusive?: boolean } = {}): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
+      if (options.exclusive) await client.query('SELECT pg_advisory_xact_lock($1)', [STARTUP_LOCK]);
       const value = await fn(queryable(client));
       await client.query('COMMIT');
       return value;

@@ -57,7 +57,10 @@ export class SqliteStore implements Store {
     return this.direct.run(sql, params);
   }
 
-  /** One connection: transactions are serialized so that no two interleave at an await. */
+  /**
+   * One connection: transactions are serialized so that no two interleave at an await. BEGIN
+   * IMMEDIATE takes the write lock up front, which also makes every transaction exclusive.
+   */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const result = this.queue.then(async () => {
       this.db.exec('BEGIN IMMEDIATE');
