@@ -66,7 +66,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger === undefined ? false : options.logger,
     bodyLimit: BODY_LIMIT,
-    disableRequestLogging: false,
     // A caller's own request id is kept when it is plain; anything else is replaced.
     requestIdHeader: false,
     genReqId: (req) => {
