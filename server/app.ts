@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { Authenticator } from './domain/auth';
 import { type Clock, systemClock } from './domain/clock';
 import type { Policy } from './domain/context';
 import { secretDigester } from './domain/secrets';
@@ -46,12 +47,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     extendedMaxLifetimeDays: options.extendedMaxLifetimeDays ?? 365,
     sessionTtlMinutes: options.sessionTtlMinutes ?? 12 * 60,
   };
+  const digest = secretDigester(options.tokenHashKey);
   const deps: Deps = {
     store: options.store,
     clock,
     policy,
-    digest: secretDigester(options.tokenHashKey),
+    digest,
     limiter: new RateLimiter(clock, options.unauthenticatedRateLimit ?? 30, 60_000),
+    authenticator: new Authenticator(options.store, digest, clock),
   };
 
   const { generatedToken } = await bootstrap(options.store, {

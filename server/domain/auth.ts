@@ -1,14 +1,15 @@
 import type { TokenScope } from '../../api-client/contract';
-import type { Queryable } from '../store';
+import type { Queryable, Store } from '../store';
 import type { Clock } from './clock';
 import { DAY_MS } from './clock';
 import { bool, json } from './context';
-import type { Principal } from './rbac';
+import type { Binding, Principal } from './rbac';
 import { bindingsOf } from './role-bindings';
 import { isWellFormedSecret } from './secrets';
 import type { TokenRow } from './tokens';
 
 const USE_WRITE_INTERVAL_MS = 60_000;
+const CACHE_LIMIT = 10_000;
 
 export type AuthOutcome = { ok: true; principal: Principal } | { ok: false; tokenId: string | null; ownerId: string | null };
 
@@ -19,61 +20,105 @@ export function secretFromHeader(header: string | undefined): string | null {
   return match ? match[1]! : null;
 }
 
-interface OwnerRow {
-  name: string;
-  usable: number;
+/** Everything authentication reads from the store about one secret. */
+interface Credential {
+  token: TokenRow;
+  /** True when the secret is the token's previous one (a regenerate's grace period). */
+  previous: boolean;
+  owner: { name: string; disabled: boolean; expires_at: string | null } | undefined;
+  bindings: Binding[];
 }
 
-async function ownerOf(db: Queryable, row: TokenRow, now: string): Promise<OwnerRow | undefined> {
-  if (row.owner_type === 'service_account') {
-    return db.get<OwnerRow>(
-      'SELECT name, CASE WHEN disabled = 0 AND (expires_at IS NULL OR expires_at > ?) THEN 1 ELSE 0 END AS usable FROM service_accounts WHERE id = ?',
-      [now, row.owner_id],
-    );
+async function loadCredential(db: Queryable, digest: string): Promise<Credential | undefined> {
+  let previous = false;
+  let token = await db.get<TokenRow>('SELECT * FROM tokens WHERE digest = ?', [digest]);
+  if (!token) {
+    token = await db.get<TokenRow>('SELECT * FROM tokens WHERE previous_digest = ?', [digest]);
+    previous = true;
   }
-  return db.get<OwnerRow>('SELECT name, active AS usable FROM users WHERE id = ?', [row.owner_id]);
+  if (!token) return undefined;
+  const owner =
+    token.owner_type === 'service_account'
+      ? await db.get<{ name: string; disabled: number; expires_at: string | null }>('SELECT name, disabled, expires_at FROM service_accounts WHERE id = ?', [token.owner_id])
+      : await db.get<{ name: string; disabled: number; expires_at: string | null }>('SELECT name, 1 - active AS disabled, NULL AS expires_at FROM users WHERE id = ?', [token.owner_id]);
+  return {
+    token,
+    previous,
+    owner: owner && { name: owner.name, disabled: bool(owner.disabled), expires_at: owner.expires_at },
+    bindings: await bindingsOf(db, token.owner_type, token.owner_id),
+  };
 }
 
 /**
- * Resolves a secret to its principal. Every check reads the store (no per-process cache), so a
- * revocation on one server process is refused by every other at once.
+ * Resolves secrets to principals. On PostgreSQL every check reads the store (no per-process
+ * state), so a revocation on one server process is refused by every other at once. On SQLite,
+ * where one process owns the store, what was read is kept until the store's next committed
+ * change, so repeated use of a token costs no query; time-based checks still run every time.
  */
-export async function authenticate(db: Queryable, secret: string, digest: (s: string) => string, clock: Clock): Promise<AuthOutcome> {
-  if (!isWellFormedSecret(secret)) return { ok: false, tokenId: null, ownerId: null };
-  const d = digest(secret);
-  const now = clock.now();
-  const nowIso = now.toISOString();
-  let row = await db.get<TokenRow>('SELECT * FROM tokens WHERE digest = ?', [d]);
-  if (!row) {
-    row = await db.get<TokenRow>('SELECT * FROM tokens WHERE previous_digest = ? AND previous_expires_at > ?', [d, nowIso]);
-  }
-  if (!row) return { ok: false, tokenId: null, ownerId: null };
-  const refused = { ok: false as const, tokenId: row.id, ownerId: row.owner_id };
-  if (row.revoked_at !== null || bool(row.disabled)) return refused;
-  if (row.expires_at !== null && row.expires_at <= nowIso) return refused;
-  const owner = await ownerOf(db, row, nowIso);
-  if (!owner || !bool(owner.usable)) return refused;
+export class Authenticator {
+  private readonly cache = new Map<string, Credential>();
+  private cacheVersion = -1;
 
-  // Coalesced to one write per token per minute: last use, and the sliding expiry of extended tokens.
-  if (row.last_used_at === null || now.getTime() - Date.parse(row.last_used_at) >= USE_WRITE_INTERVAL_MS) {
-    let expiresAt = row.expires_at;
-    if (bool(row.extended) && row.max_age_days !== null && expiresAt !== null) {
-      const slid = new Date(Math.min(now.getTime() + row.max_age_days * DAY_MS, Date.parse(row.max_expires_at ?? expiresAt))).toISOString();
+  constructor(
+    private readonly store: Store,
+    private readonly digest: (secret: string) => string,
+    private readonly clock: Clock,
+  ) {}
+
+  private async credential(digest: string): Promise<Credential | undefined> {
+    const version = this.store.changeVersion;
+    if (version === null) return loadCredential(this.store, digest);
+    if (version !== this.cacheVersion) {
+      this.cache.clear();
+      this.cacheVersion = version;
+    }
+    let found = this.cache.get(digest);
+    if (!found) {
+      found = await loadCredential(this.store, digest);
+      if (found && this.cache.size < CACHE_LIMIT && this.store.changeVersion === version) this.cache.set(digest, found);
+    }
+    return found;
+  }
+
+  async authenticate(secret: string): Promise<AuthOutcome> {
+    if (!isWellFormedSecret(secret)) return { ok: false, tokenId: null, ownerId: null };
+    const found = await this.credential(this.digest(secret));
+    if (!found) return { ok: false, tokenId: null, ownerId: null };
+    const { token, owner } = found;
+    const now = this.clock.now();
+    const nowIso = now.toISOString();
+    const refused = { ok: false as const, tokenId: token.id, ownerId: token.owner_id };
+    if (found.previous && !(token.previous_expires_at !== null && token.previous_expires_at > nowIso)) return refused;
+    if (token.revoked_at !== null || bool(token.disabled)) return refused;
+    if (token.expires_at !== null && token.expires_at <= nowIso) return refused;
+    if (!owner || owner.disabled || (owner.expires_at !== null && owner.expires_at <= nowIso)) return refused;
+    await this.recordUse(token, now);
+    return {
+      ok: true,
+      principal: {
+        user_type: token.owner_type === 'service_account' ? 'service' : 'user',
+        id: token.owner_id,
+        name: owner.name,
+        token_id: token.id,
+        token_kind: token.kind,
+        scopes: json<TokenScope[]>(token.scopes),
+        bindings: found.bindings,
+      },
+    };
+  }
+
+  /** At most one write per token per minute: last use, and the sliding expiry of extended tokens. */
+  private async recordUse(token: TokenRow, now: Date): Promise<void> {
+    if (token.last_used_at !== null && now.getTime() - Date.parse(token.last_used_at) < USE_WRITE_INTERVAL_MS) return;
+    let expiresAt = token.expires_at;
+    if (bool(token.extended) && token.max_age_days !== null && expiresAt !== null) {
+      const slid = new Date(Math.min(now.getTime() + token.max_age_days * DAY_MS, Date.parse(token.max_expires_at ?? expiresAt))).toISOString();
       if (slid > expiresAt) expiresAt = slid;
     }
-    await db.run('UPDATE tokens SET last_used_at = ?, expires_at = ? WHERE id = ?', [nowIso, expiresAt, row.id]);
+    const nowIso = now.toISOString();
+    await this.store.run('UPDATE tokens SET last_used_at = ?, expires_at = ? WHERE id = ?', [nowIso, expiresAt, token.id]);
+    // The cached row follows its own write, which is not a change anyone else must see first.
+    token.last_used_at = nowIso;
+    token.expires_at = expiresAt;
   }
-
-  return {
-    ok: true,
-    principal: {
-      user_type: row.owner_type === 'service_account' ? 'service' : 'user',
-      id: row.owner_id,
-      name: owner.name,
-      token_id: row.id,
-      token_kind: row.kind,
-      scopes: json<TokenScope[]>(row.scopes),
-      bindings: await bindingsOf(db, row.owner_type, row.owner_id),
-    },
-  };
 }

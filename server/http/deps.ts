@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Clock } from '../domain/clock';
 import type { Ctx, Policy } from '../domain/context';
 import { type Principal, ANONYMOUS } from '../domain/rbac';
-import { authenticate, secretFromHeader } from '../domain/auth';
+import { type Authenticator, secretFromHeader } from '../domain/auth';
 import { writeAudit } from '../domain/audit';
 import { errors } from '../errors';
 import type { Queryable, Store } from '../store';
@@ -15,6 +15,7 @@ export interface Deps {
   policy: Policy;
   digest(secret: string): string;
   limiter: RateLimiter;
+  authenticator: Authenticator;
 }
 
 export function contextFor(deps: Deps, request: FastifyRequest, principal: Principal, db: Queryable = deps.store): Ctx {
@@ -24,7 +25,7 @@ export function contextFor(deps: Deps, request: FastifyRequest, principal: Princ
 /** Authenticates the request or refuses it with 401, auditing the refusal (never the secret). */
 export async function principalOf(deps: Deps, request: FastifyRequest): Promise<Principal> {
   const secret = secretFromHeader(request.headers.authorization);
-  const outcome = secret === null ? { ok: false as const, tokenId: null, ownerId: null } : await authenticate(deps.store, secret, deps.digest, deps.clock);
+  const outcome = secret === null ? { ok: false as const, tokenId: null, ownerId: null } : await deps.authenticator.authenticate(secret);
   if (outcome.ok) return outcome.principal;
   await writeAudit(
     deps.store,

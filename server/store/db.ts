@@ -15,6 +15,11 @@ export interface Queryable {
 export interface Store extends Queryable {
   readonly kind: 'sqlite' | 'postgres';
   /**
+   * Advances with every committed transaction when this process is the store's only writer
+   * (SQLite), so derived data can be kept until it changes; null when other processes write too.
+   */
+  readonly changeVersion: number | null;
+  /**
    * Runs `fn` atomically; the transaction commits when it resolves and rolls back when it throws.
    * `exclusive` also serializes it against every other exclusive transaction of every process
    * sharing the store (start-up work: migrations, bootstrap).

@@ -39,6 +39,7 @@ function queryable(client: pg.Pool | pg.PoolClient): Queryable {
  */
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
+  readonly changeVersion = null;
   private readonly pool: pg.Pool;
   private readonly direct: Queryable;
 

@@ -19,6 +19,7 @@ function translate<T>(fn: () => T): T {
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
+  changeVersion = 0;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -67,6 +68,7 @@ export class SqliteStore implements Store {
       try {
         const value = await fn(this.direct);
         this.db.exec('COMMIT');
+        this.changeVersion++;
         return value;
       } catch (err) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
