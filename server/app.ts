@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { Authenticator } from './domain/auth';
 import { type Clock, systemClock } from './domain/clock';
@@ -69,6 +69,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger === undefined ? false : options.logger,
     bodyLimit: BODY_LIMIT,
+    // One line per request, written when it completes (see the onResponse hook), not two.
+    logController: new LogController({ disableRequestLogging: true }),
     // A caller's own request id is kept when it is plain; anything else is replaced.
     requestIdHeader: false,
     genReqId: (req) => {
@@ -80,6 +82,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
   });
   // Bodies are JSON only (SCIM clients say application/scim+json); text/plain gets 415 like any
   // other type. An empty body with a JSON content type (a DELETE, say) counts as no body.
