@@ -4,6 +4,7 @@ import { Authenticator } from './domain/auth';
 import { type Clock, systemClock } from './domain/clock';
 import type { Policy } from './domain/context';
 import { secretDigester } from './domain/secrets';
+import { consolePlugin } from './console';
 import { hashPassword } from './domain/users';
 import { bootstrap } from './bootstrap';
 import { registerContractRoutes } from './http/contract-routes';
@@ -111,5 +112,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerContractRoutes(app, deps);
   registerSpecialRoutes(app, deps);
   registerScimRoutes(app, deps);
+  await app.register(consolePlugin);
   return app;
 }
