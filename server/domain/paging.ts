@@ -1,5 +1,7 @@
 import type { Page } from '../../api-client/contract';
 import { errors } from '../errors';
+import { type Principal, projectsWith } from './rbac';
+import type { Permission } from '../../api-client/contract';
 import type { Param, Queryable } from '../store';
 
 export interface PageRequest {
@@ -36,4 +38,15 @@ export async function pageOf<R extends { id: string }, T>(
   const items = rows.slice(0, req.limit);
   const last = items.at(-1);
   return { items: items.map(map), next_page_token: more && last ? Buffer.from(last.id).toString('base64url') : null };
+}
+
+/**
+ * The rows of a list the principal may see: those in projects where it holds `permission`
+ * (all of them when it holds it organization-wide). Null when it may see none.
+ */
+export function visibleIn(principal: Principal, permission: Permission, column: string): [string, Param[]][] | null {
+  const visible = projectsWith(principal, permission);
+  if (visible === 'all') return [];
+  if (visible.size === 0) return null;
+  return [[`${column} IN (${[...visible].map(() => '?').join(', ')})`, [...visible]]];
 }

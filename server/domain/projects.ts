@@ -4,8 +4,8 @@ import { UniqueViolation } from '../store';
 import { audit } from './audit';
 import { type Ctx, etagOf } from './context';
 import { newId } from './ids';
-import { type PageRequest, pageOf } from './paging';
-import { projectsWith, requirePermission } from './rbac';
+import { type PageRequest, pageOf, visibleIn } from './paging';
+import { requirePermission } from './rbac';
 
 interface ProjectRow {
   id: string;
@@ -40,13 +40,9 @@ export async function requireProjectField(ctx: Ctx, projectId: string | null, pa
 }
 
 export async function listProjects(ctx: Ctx, req: PageRequest): Promise<Page<Project>> {
-  const visible = projectsWith(ctx.principal, 'projects:read');
-  const where: [string, string[]][] = [];
-  if (visible !== 'all') {
-    if (visible.size === 0) return { items: [], next_page_token: null };
-    where.push([`id IN (${[...visible].map(() => '?').join(', ')})`, [...visible]]);
-  }
-  return pageOf(ctx.db, 'projects', where, req, projectOf);
+  const visible = visibleIn(ctx.principal, 'projects:read', 'id');
+  if (visible === null) return { items: [], next_page_token: null };
+  return pageOf(ctx.db, 'projects', visible, req, projectOf);
 }
 
 export async function getProject(ctx: Ctx, id: string): Promise<Project> {

@@ -5,9 +5,9 @@ import { audit } from './audit';
 import type { Ctx } from './context';
 import { json } from './context';
 import { newId } from './ids';
-import { type PageRequest, pageOf } from './paging';
+import { type PageRequest, pageOf, visibleIn } from './paging';
 import { requireProjectField } from './projects';
-import { type Binding, holds, projectsWith, requirePermission, scopeText } from './rbac';
+import { type Binding, holds, requirePermission, scopeText } from './rbac';
 import { findRole } from './roles';
 
 interface BindingRow {
@@ -94,12 +94,9 @@ export async function createRoleBinding(ctx: Ctx, input: { service_account_id: s
 }
 
 export async function listRoleBindings(ctx: Ctx, query: PageRequest & { service_account_id?: string | undefined; project_id?: string | undefined }): Promise<Page<RoleBinding>> {
-  const where: [string, Param[]][] = [["principal_type = 'service_account'", []]];
-  const visible = projectsWith(ctx.principal, 'role_bindings:read');
-  if (visible !== 'all') {
-    if (visible.size === 0) return { items: [], next_page_token: null };
-    where.push([`project_id IN (${[...visible].map(() => '?').join(', ')})`, [...visible]]);
-  }
+  const visible = visibleIn(ctx.principal, 'role_bindings:read', 'project_id');
+  if (visible === null) return { items: [], next_page_token: null };
+  const where: [string, Param[]][] = [["principal_type = 'service_account'", []], ...visible];
   if (query.service_account_id !== undefined) where.push(['principal_id = ?', [query.service_account_id]]);
   if (query.project_id !== undefined) where.push(['project_id = ?', [query.project_id]]);
   return pageOf(ctx.db, 'role_bindings', where, query, bindingOf);

@@ -5,9 +5,9 @@ import { type Param, UniqueViolation } from '../store';
 import { audit } from './audit';
 import { type Ctx, bool, etagOf, json } from './context';
 import { newId } from './ids';
-import { type PageRequest, pageOf } from './paging';
+import { type PageRequest, pageOf, visibleIn } from './paging';
 import { requireProjectField } from './projects';
-import { projectsWith, requirePermission } from './rbac';
+import { requirePermission } from './rbac';
 
 export interface ServiceAccountRow {
   id: string;
@@ -68,12 +68,9 @@ export async function readableServiceAccount(ctx: Ctx, id: string): Promise<Serv
 }
 
 export async function listServiceAccounts(ctx: Ctx, query: PageRequest & { project_id?: string | undefined; name?: string | undefined }): Promise<Page<ServiceAccount>> {
-  const where: [string, Param[]][] = [];
-  const visible = projectsWith(ctx.principal, 'service_accounts:read');
-  if (visible !== 'all') {
-    if (visible.size === 0) return { items: [], next_page_token: null };
-    where.push([`project_id IN (${[...visible].map(() => '?').join(', ')})`, [...visible]]);
-  }
+  const visible = visibleIn(ctx.principal, 'service_accounts:read', 'project_id');
+  if (visible === null) return { items: [], next_page_token: null };
+  const where: [string, Param[]][] = [...visible];
   if (query.project_id !== undefined) where.push(['project_id = ?', [query.project_id]]);
   if (query.name !== undefined) where.push(['name = ?', [query.name]]);
   return pageOf(ctx.db, 'service_accounts', where, query, serviceAccountOf);
