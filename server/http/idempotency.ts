@@ -5,6 +5,8 @@ import type { Ctx } from '../domain/context';
 import { UniqueViolation } from '../store';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** How long a key is remembered: far longer than any client's retries. */
+const KEY_TTL_MS = 24 * 3600 * 1000;
 
 export function validIdempotencyKey(key: string): boolean {
   return KEY_PATTERN.test(key);
@@ -23,13 +25,15 @@ export interface Outcome {
 }
 
 /**
- * Runs `execute` at most once per (caller, key), inside the caller's transaction, so the record
+ * Runs `execute` at most once per (caller, key) within 24 hours, inside the caller's transaction, so the record
  * and the change commit together. A repeat with the same request returns the first result; one
  * with a different request is refused. Secrets are never stored: replaying a response that carried
  * one re-issues the secret of the same token (the undelivered one stops working at once).
  */
 export async function once(ctx: Ctx, callerKey: string, key: string, request: string, execute: () => Promise<Outcome>): Promise<Outcome> {
   const hash = createHash('sha256').update(request).digest('base64url');
+  const expired = new Date(ctx.clock.now().getTime() - KEY_TTL_MS).toISOString();
+  await ctx.db.run('DELETE FROM idempotency_keys WHERE principal_id = ? AND created_at < ?', [callerKey, expired]);
   const prior = await ctx.db.get<Stored>('SELECT request_hash, status, response, secret_token_id FROM idempotency_keys WHERE principal_id = ? AND idem_key = ?', [callerKey, key]);
   if (prior) {
     if (prior.request_hash !== hash) {

@@ -211,6 +211,9 @@ describe.each(['sqlite', 'postgres'] as const)('the whole lifecycle on %s', (kin
     await expect(server.clientFor(first.token).whoami()).rejects.toBeInstanceOf(AuthError);
     expect((await server.clientFor(replay.token).whoami()).token_id).toBe(first.id);
     expect((await admin.listServiceAccountTokens(a.id)).items).toHaveLength(1);
+    // Keys are remembered for a day: after that the same key is a new request.
+    clock.advance(24 * 3600 * 1000 + 1000);
+    await expect(admin.createServiceAccount({ name }, { idempotencyKey: `k-${name}` })).rejects.toMatchObject({ code: 'WARDEN_ERR_NAME_TAKEN' });
   });
 
   test('lists page through every item', async () => {
