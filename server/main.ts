@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { resolve } from 'node:path';
+import pino from 'pino';
 import { buildApp } from './app';
 import { readEnv } from './config';
 import { openStore } from './store';
@@ -9,9 +10,12 @@ import { packageVersion } from './version';
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<FastifyInstance> {
   const config = readEnv(env);
   const store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: resolve(config.WARDEN_DATA_DIR) });
+  // Log lines are buffered (4 KiB) instead of one write per line: a synchronous write per request
+  // cost a third of the server's CPU under load. The buffer is flushed on shutdown.
+  const logStream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
   const app = await buildApp({
     store,
-    logger: { level: config.WARDEN_LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: { level: config.WARDEN_LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'], stream: logStream },
     bootstrapToken: config.WARDEN_BOOTSTRAP_TOKEN,
     bootstrapEmail: config.WARDEN_BOOTSTRAP_EMAIL,
     bootstrapPassword: config.WARDEN_BOOTSTRAP_PASSWORD,
@@ -24,8 +28,12 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Fastif
     unauthenticatedRateLimit: config.WARDEN_RATE_LIMIT_PER_MINUTE,
     version: packageVersion(),
   });
-  app.addHook('onClose', () => store.close());
+  app.addHook('onClose', async () => {
+    await store.close();
+    logStream.flushSync();
+  });
   await app.listen({ host: config.WARDEN_HOST, port: config.WARDEN_PORT });
+  logStream.flush(); // "listening at" is what operators and scripts wait for
 
   let closing = false;
   const shutdown = (signal: string) => {
