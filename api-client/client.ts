@@ -103,6 +103,15 @@ export class WardenClient {
     } while (pageToken);
   }
 
+  /** The server's current time, from its `Date` header (the clock that decides expiry). */
+  async serverTime(options: Pick<CallOptions, 'signal' | 'timeoutMs'> = {}): Promise<Date> {
+    const res = await this.pool.request({ method: 'GET', path: `${this.basePath}/healthz`, signal: AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs ?? 30_000) });
+    await res.body.dump();
+    const date = new Date(String(res.headers.date));
+    if (Number.isNaN(date.getTime())) throw new WardenError('the server sent no valid Date header', { code: 'WARDEN_CLIENT_ERR_RESPONSE', request: { method: 'GET', path: '/healthz' }, status: res.statusCode });
+    return date;
+  }
+
   /** Closes the connection pool; the client cannot be used afterwards. */
   close(): Promise<void> {
     return this.pool.close();

@@ -83,6 +83,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // The server's clock decides expiry, so clients that plan around expiry (the providers'
+    // rotation window) read the time from here rather than trusting their own.
+    reply.header('date', clock.now().toUTCString());
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');

@@ -1,0 +1,16 @@
+import { roleData, serviceAccountData } from './data-sources';
+import { ephemeralToken } from './ephemeral-token';
+import { roleBinding } from './role-binding';
+import type { DataSourceDefinition, EphemeralDefinition, ResourceDefinition } from './schema';
+import { serviceAccount } from './service-account';
+import { token } from './token';
+
+export * from './schema';
+export { checkConfig, complete, isKnown, sameValue } from './values';
+export { changedAttributes, planChange, type Plan } from './plan';
+export { providerConfig, resolveProviderConfig, serverClock, verifyConnection, type ProviderSettings } from './provider-config';
+
+/** Every resource Warden manages, once; Terraform, Pulumi and CDKTF faces derive from these. */
+export const resources: readonly ResourceDefinition[] = [serviceAccount, roleBinding, token];
+export const dataSources: readonly DataSourceDefinition[] = [serviceAccountData, roleData];
+export const ephemeralResources: readonly EphemeralDefinition[] = [ephemeralToken];

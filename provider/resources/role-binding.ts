@@ -1,0 +1,53 @@
+import { ConflictError, Id, NotFoundError, ResourceName, type RoleBinding } from '../../api-client';
+import { type ResourceDefinition, computed, optional, required } from './schema';
+import { str } from './values';
+
+function toState(b: RoleBinding) {
+  return { service_account_id: b.service_account_id, role: b.role, project_id: b.project_id, id: b.id, created_at: b.created_at };
+}
+
+export const roleBinding: ResourceDefinition = {
+  typeName: 'warden_role_binding',
+  description: 'Grants a role to a service account, in the whole organization or in one project. A caller can grant only permissions it holds itself.',
+  attributes: {
+    service_account_id: required.string('Id of the service account that receives the role.', { replace: true, validate: Id }),
+    role: required.string('Name of a built-in role (admin, manager, editor, member) or of a custom role.', { replace: true, validate: ResourceName }),
+    project_id: optional.string('Project the role applies to; unset means the whole organization.', { replace: true, validate: Id }),
+    id: computed.string('Server-assigned id.'),
+    created_at: computed.string('Creation time (RFC 3339).'),
+  },
+  importId: 'the role binding id',
+
+  async create(ctx, planned) {
+    const body = { service_account_id: str(planned, 'service_account_id')!, role: str(planned, 'role')!, project_id: str(planned, 'project_id') ?? null };
+    try {
+      return toState(await ctx.client.createRoleBinding(body));
+    } catch (err) {
+      // The same binding already exists (an earlier run's create whose answer was lost): adopt it.
+      if (!(err instanceof ConflictError) || !err.existingId) throw err;
+      ctx.warn(`Adopted the existing binding of role "${body.role}"`, `An identical role binding already existed (id ${err.existingId}); it is now managed here.`);
+      return toState(await ctx.client.getRoleBinding(err.existingId));
+    }
+  },
+
+  async read(ctx, state) {
+    try {
+      return { state: toState(await ctx.client.getRoleBinding(str(state, 'id')!)) };
+    } catch (err) {
+      if (err instanceof NotFoundError) return { gone: true };
+      throw err;
+    }
+  },
+
+  async delete(ctx, state) {
+    try {
+      await ctx.client.deleteRoleBinding(str(state, 'id')!);
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+  },
+
+  async import(ctx, id) {
+    return toState(await ctx.client.getRoleBinding(id));
+  },
+};

@@ -1,0 +1,131 @@
+import type { z } from 'zod';
+import type { WardenClient } from '../../api-client';
+
+/**
+ * The language every resource definition is written in. Terraform's schema and plan, Pulumi's
+ * check/diff and the CDKTF bindings are all derived from these declarations, so an attribute is
+ * described exactly once.
+ */
+
+/** A value not known until apply (Terraform's unknown, Pulumi's computed output). */
+export const Unknown: unique symbol = Symbol.for('warden-iac.unknown');
+export type Unknown = typeof Unknown;
+export type Value = string | number | boolean | null | Unknown | Value[] | { [key: string]: Value };
+/** Attribute name (snake_case, as in Terraform) to value; every attribute is present. */
+export type State = Record<string, Value>;
+
+export type AttributeType = 'string' | 'number' | 'bool' | 'set(string)' | 'map(string)';
+
+export interface Attribute {
+  type: AttributeType;
+  description: string;
+  /** required: the user must set it. optional: may set it. computed: the server sets it (also when optional and unset). */
+  mode: 'required' | 'optional' | 'computed' | 'optional+computed';
+  sensitive?: boolean;
+  /** A change of this attribute replaces the object (Terraform "forces replacement"). */
+  replace?: boolean;
+  /** Planned when the user leaves the attribute unset; implies optional+computed. */
+  default?: Value;
+  /** Checks a known, non-null value; the message is shown with the attribute's path. */
+  validate?: z.ZodType;
+  /** Computed only: becomes unknown when any of these attributes changes. */
+  dependsOn?: string[];
+}
+
+export interface Diagnostic {
+  severity: 'error' | 'warning';
+  summary: string;
+  detail?: string;
+  /** Attribute path, e.g. ['rotation_triggers', 'version']. */
+  path?: (string | number)[];
+}
+
+/** An error a resource operation reports to the user, optionally about one attribute. */
+export class ResourceError extends Error {
+  constructor(
+    message: string,
+    readonly detail?: string,
+    readonly path?: string[],
+  ) {
+    super(message);
+    this.name = 'ResourceError';
+  }
+}
+
+export interface ResourceContext {
+  client: WardenClient;
+  /** The server's clock: expiry is the server's to decide. */
+  serverNow(): Promise<Date>;
+  /** Tells the user something they should know that is not an error (an adopted object, say). */
+  warn(summary: string, detail?: string): void;
+}
+
+export type ReadResult = { state: State } | { gone: true };
+
+/** What a resource's own planning adds to the derived plan. */
+export interface PlanAdjustment {
+  planned: State;
+  /** Attributes whose planned change forces replacement, beyond those marked `replace`. */
+  replace?: string[];
+  /** Said in the plan: why this change happens (a rotation, a drift repair). */
+  reasons?: string[];
+}
+
+export interface ResourceDefinition {
+  /** Terraform type name, e.g. `warden_token`; Pulumi and CDKTF names derive from it. */
+  typeName: string;
+  description: string;
+  attributes: Record<string, Attribute>;
+  /** Rules across attributes, checked on known values of the configuration. */
+  check?(config: State): Diagnostic[];
+  /** Refines the derived plan of an update: rotation, drift repair. `prior` is freshly read. */
+  plan?(ctx: ResourceContext, prior: State, planned: State, config: State): Promise<PlanAdjustment>;
+  create(ctx: ResourceContext, planned: State): Promise<State>;
+  read(ctx: ResourceContext, state: State): Promise<ReadResult>;
+  /** Absent when every configurable attribute forces replacement. */
+  update?(ctx: ResourceContext, prior: State, planned: State): Promise<State>;
+  delete(ctx: ResourceContext, state: State): Promise<void>;
+  /** Builds the full state from an import id; the syntax of the id is in `importId`. */
+  import(ctx: ResourceContext, id: string): Promise<State>;
+  importId: string;
+}
+
+export interface DataSourceDefinition {
+  typeName: string;
+  description: string;
+  attributes: Record<string, Attribute>;
+  check?(config: State): Diagnostic[];
+  read(ctx: ResourceContext, config: State): Promise<State>;
+}
+
+/** Opened for one run and closed at its end; its values never reach state or plan files. */
+export interface EphemeralDefinition {
+  typeName: string;
+  description: string;
+  attributes: Record<string, Attribute>;
+  check?(config: State): Diagnostic[];
+  open(ctx: ResourceContext, config: State): Promise<{ result: State; private: Record<string, string> }>;
+  close(ctx: ResourceContext, privateData: Record<string, string>): Promise<void>;
+}
+
+export type Definition = ResourceDefinition | DataSourceDefinition | EphemeralDefinition;
+
+type AttrOptions = Omit<Attribute, 'type' | 'mode' | 'description'>;
+function attr(type: AttributeType, mode: Attribute['mode'], description: string, options: AttrOptions = {}): Attribute {
+  return { type, mode: options.default !== undefined ? 'optional+computed' : mode, description, ...options };
+}
+
+/** Declarations read like the Terraform docs: `required.string('...')`, `computed.string('...')`. */
+function builders(mode: Attribute['mode']) {
+  return {
+    string: (d: string, o?: AttrOptions) => attr('string', mode, d, o),
+    number: (d: string, o?: AttrOptions) => attr('number', mode, d, o),
+    bool: (d: string, o?: AttrOptions) => attr('bool', mode, d, o),
+    stringSet: (d: string, o?: AttrOptions) => attr('set(string)', mode, d, o),
+    stringMap: (d: string, o?: AttrOptions) => attr('map(string)', mode, d, o),
+  };
+}
+export const required = builders('required');
+export const optional = builders('optional');
+export const computed = builders('computed');
+export const optionalComputed = builders('optional+computed');

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { ConflictError, Id, NotFoundError, ResourceName, TeamName, Timestamp, type ServiceAccount, type ServiceAccountPatch } from '../../api-client';
+import { type ResourceContext, type ResourceDefinition, type State, computed, optional, optionalComputed, required } from './schema';
+import { bool, str, strings } from './values';
+
+const attributes = {
+  name: required.string('Unique name of the service account: 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter.', { validate: ResourceName }),
+  display_name: optionalComputed.string('Name shown in the console; the server uses `name` when unset.', { validate: z.string().min(1).max(256) }),
+  description: optional.string('What the account is for.', { default: '', validate: z.string().max(1024) }),
+  project_id: optional.string('Project the account belongs to; unset means organization scope. Changing it replaces the account.', { replace: true, validate: Id }),
+  disabled: optional.bool('A disabled account cannot authenticate; its tokens are kept.', { default: false }),
+  expires_at: optional.string('RFC 3339 time (UTC) after which the account cannot authenticate; unset means never.', { validate: Timestamp }),
+  teams: optional.stringSet('Teams the account belongs to. The server always adds "public"; it appears here only if listed.', { default: [], validate: z.array(TeamName).max(100) }),
+  id: computed.string('Server-assigned id.'),
+  uid: computed.string('Stable unique id, safe to use in other systems.'),
+  user_name: computed.string('The account\'s user name, "<name>@service".', { dependsOn: ['name'] }),
+  created_at: computed.string('Creation time (RFC 3339).'),
+};
+
+/** The state as declared: "public" is listed only when the configuration lists it. */
+function toState(sa: ServiceAccount, declared: State): State {
+  const declaredTeams = strings(declared, 'teams') ?? [];
+  return {
+    name: sa.name,
+    display_name: sa.display_name,
+    description: sa.description,
+    project_id: sa.project_id,
+    disabled: sa.disabled,
+    expires_at: sa.expires_at,
+    teams: sa.teams.filter((t) => t !== 'public' || declaredTeams.includes('public')),
+    id: sa.id,
+    uid: sa.uid,
+    user_name: sa.user_name,
+    created_at: sa.created_at,
+  };
+}
+
+function patchOf(planned: State): ServiceAccountPatch {
+  return {
+    name: str(planned, 'name')!,
+    ...(str(planned, 'display_name') !== undefined ? { display_name: str(planned, 'display_name')! } : {}),
+    description: str(planned, 'description') ?? '',
+    disabled: bool(planned, 'disabled') ?? false,
+    expires_at: str(planned, 'expires_at') ?? null,
+    teams: strings(planned, 'teams') ?? [],
+  };
+}
+
+/**
+ * Creating an account whose name is taken in the declared scope adopts the existing one: that is
+ * how a re-run converges after a create whose answer was lost.
+ */
+async function adopt(ctx: ResourceContext, planned: State): Promise<ServiceAccount | undefined> {
+  const name = str(planned, 'name')!;
+  const projectId = str(planned, 'project_id') ?? null;
+  const page = await ctx.client.listServiceAccounts({ name, ...(projectId ? { project_id: projectId } : {}) });
+  const existing = page.items.find((sa) => sa.name === name && sa.project_id === projectId);
+  if (!existing) return undefined;
+  ctx.warn(`Adopted the existing service account "${name}"`, `A service account with this name already existed (id ${existing.id}), most likely from an earlier run whose answer was lost; it is now managed here.`);
+  return ctx.client.updateServiceAccount(existing.id, patchOf(planned), { ifMatch: existing.etag });
+}
+
+export const serviceAccount: ResourceDefinition = {
+  typeName: 'warden_service_account',
+  description: 'A service account: a non-human identity that authenticates with tokens only, never with a password.',
+  attributes,
+  importId: 'the service account id',
+
+  async create(ctx, planned) {
+    const body = {
+      name: str(planned, 'name')!,
+      ...(str(planned, 'display_name') !== undefined ? { display_name: str(planned, 'display_name')! } : {}),
+      description: str(planned, 'description') ?? '',
+      project_id: str(planned, 'project_id') ?? null,
+      disabled: bool(planned, 'disabled') ?? false,
+      expires_at: str(planned, 'expires_at') ?? null,
+      teams: strings(planned, 'teams') ?? [],
+    };
+    try {
+      return toState(await ctx.client.createServiceAccount(body), planned);
+    } catch (err) {
+      const adopted = err instanceof ConflictError ? await adopt(ctx, planned) : undefined;
+      if (!adopted) throw err;
+      return toState(adopted, planned);
+    }
+  },
+
+  async read(ctx, state) {
+    try {
+      return { state: toState(await ctx.client.getServiceAccount(str(state, 'id')!), state) };
+    } catch (err) {
+      if (err instanceof NotFoundError) return { gone: true };
+      throw err;
+    }
+  },
+
+  async update(ctx, _prior, planned) {
+    return toState(await ctx.client.updateServiceAccount(str(planned, 'id')!, patchOf(planned)), planned);
+  },
+
+  async delete(ctx, state) {
+    try {
+      await ctx.client.deleteServiceAccount(str(state, 'id')!);
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+  },
+
+  async import(ctx, id) {
+    return toState(await ctx.client.getServiceAccount(id), { teams: [] });
+  },
+};

@@ -1,0 +1,47 @@
+import { HandshakeError, serve } from './plugin-server';
+import { registerProviderService } from './provider-rpc';
+import type { ProviderService } from './provider-service';
+
+/**
+ * terraform-provider-warden: Terraform starts it, reads the handshake line from stdout and talks
+ * gRPC. `terraform-provider-warden schema` prints the schema as `terraform providers schema -json`
+ * would.
+ */
+
+declare const WARDEN_VERSION: string | undefined;
+const version = typeof WARDEN_VERSION === 'string' ? WARDEN_VERSION : '0.0.0-dev';
+
+async function main(): Promise<void> {
+  if (process.argv[2] === 'schema') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { providersSchemaJson } = require('./provider-service') as typeof import('./provider-service');
+    process.stdout.write(`${JSON.stringify(providersSchemaJson(), null, 2)}\n`);
+    return;
+  }
+  // stdout carries the handshake only; anything printed by accident goes to stderr (Terraform's log).
+  const handshake = process.stdout.write.bind(process.stdout);
+  console.log = console.error;
+
+  let service: ProviderService | undefined;
+  const server = await serve({
+    env: process.env,
+    register: (s) =>
+      registerProviderService(s, () => {
+        // A separate file in the bundle (see scripts/build-provider.ts): compiling it is most of
+        // the start-up cost, so it waits for the first RPC, after the handshake.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { ProviderService: Service } = require('./provider-service') as typeof import('./provider-service');
+        return (service ??= new Service({ version, env: process.env }));
+      }),
+    onShutdown: () => {
+      server.forceShutdown();
+      process.exit(0);
+    },
+    writeHandshake: (line) => handshake(line),
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof HandshakeError ? err.message : `terraform-provider-warden: ${err instanceof Error ? err.message : String(err)}`}\n`);
+  process.exit(1);
+});

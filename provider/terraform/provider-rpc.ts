@@ -1,0 +1,59 @@
+import type * as grpc from '@grpc/grpc-js';
+import { method } from './plugin-server';
+import { tfplugin6 as tf } from './protocol/generated/protocol';
+import type { ProviderService } from './provider-service';
+
+/** Every tfplugin6.Provider RPC this provider answers; its handler is the method of the same name. */
+const RPCS = [
+  'GetMetadata',
+  'GetProviderSchema',
+  'ValidateProviderConfig',
+  'ValidateResourceConfig',
+  'ValidateDataResourceConfig',
+  'ValidateEphemeralResourceConfig',
+  'UpgradeResourceState',
+  'ConfigureProvider',
+  'ReadResource',
+  'PlanResourceChange',
+  'ApplyResourceChange',
+  'ImportResourceState',
+  'ReadDataSource',
+  'OpenEphemeralResource',
+  'RenewEphemeralResource',
+  'CloseEphemeralResource',
+  'GetFunctions',
+  'StopProvider',
+] as const;
+
+type Rpc = (typeof RPCS)[number];
+type Handler = (request: unknown) => unknown;
+
+/**
+ * Registers the provider service with only the protocol's message types loaded; the service
+ * itself (definitions, zod, the HTTP client) is loaded by the first call, so the handshake stays
+ * fast. A handler that throws answers with an error diagnostic instead of failing the RPC.
+ */
+export function registerProviderService(server: grpc.Server, load: () => ProviderService): void {
+  const definition: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  const implementation: grpc.UntypedServiceImplementation = {};
+  for (const name of RPCS) {
+    const types = tf[name] as unknown as { Request: Parameters<typeof method>[1]; Response: Parameters<typeof method>[2] };
+    definition[name] = method(`/tfplugin6.Provider/${name}`, types.Request, types.Response) as grpc.MethodDefinition<unknown, unknown>;
+    implementation[name] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      Promise.resolve()
+        .then(() => (load()[handlerName(name)] as Handler).call(load(), call.request))
+        .then(
+          (response) => callback(null, response),
+          (err: unknown) =>
+            callback(null, {
+              diagnostics: [{ severity: tf.Diagnostic.Severity.ERROR, summary: 'Unexpected error in terraform-provider-warden', detail: err instanceof Error ? err.message : String(err) }],
+            }),
+        );
+    };
+  }
+  server.addService(definition as grpc.ServiceDefinition, implementation);
+}
+
+function handlerName(rpc: Rpc): keyof ProviderService {
+  return (rpc[0]!.toLowerCase() + rpc.slice(1)) as keyof ProviderService;
+}

@@ -1,0 +1,254 @@
+import { WardenClient } from '../../api-client';
+import {
+  type Definition,
+  type Diagnostic,
+  type ResourceContext,
+  type ResourceDefinition,
+  type State,
+  checkConfig,
+  complete,
+  dataSources,
+  ephemeralResources,
+  isKnown,
+  planChange,
+  providerConfig,
+  resolveProviderConfig,
+  resources,
+  serverClock,
+  verifyConnection,
+} from '../resources';
+import { attributePath, errorDiagnostics, toProtocol } from './diagnostics';
+import { tfplugin6 as tf } from './protocol/generated/protocol';
+import { type SchemaBlock, providerSchema } from './schema';
+
+export { providersSchemaJson } from './schema';
+import { decodeJsonState, decodeObject, encodeValue } from './values';
+
+/**
+ * The tfplugin6.Provider service: each RPC decodes values, calls the one definition, encodes the
+ * answer. Loaded on the first call, after the handshake (see provider-rpc.ts).
+ */
+
+const byName = <T extends Definition>(list: readonly T[]) => new Map(list.map((d) => [d.typeName, d]));
+const resourceTypes = byName(resources);
+const dataSourceTypes = byName(dataSources);
+const ephemeralTypes = byName(ephemeralResources);
+
+function schemaOf(b: SchemaBlock): tf.ISchema {
+  return {
+    version: b.version,
+    block: {
+      version: b.version,
+      description: b.description,
+      attributes: b.attributes.map((a) => ({ ...a, type: Buffer.from(JSON.stringify(a.type)) })),
+    },
+  };
+}
+const schemaMap = (m: Record<string, SchemaBlock>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, schemaOf(v)]));
+
+const dynamic = (value: State | null): tf.IDynamicValue => ({ msgpack: encodeValue(value) });
+const diagnostics = (list: Diagnostic[]) => list.map(toProtocol);
+
+function lookup<T extends Definition>(types: Map<string, T>, typeName: string): T {
+  const def = types.get(typeName);
+  if (!def) throw new Error(`terraform-provider-warden has no type "${typeName}"; upgrade the provider or check the configuration's type name.`);
+  return def;
+}
+
+export interface ProviderServiceOptions {
+  version: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export class ProviderService {
+  private client: WardenClient | undefined;
+  private now: (() => Promise<Date>) | undefined;
+
+  constructor(private readonly options: ProviderServiceOptions) {}
+
+  /** A context for one call: its warnings become that call's diagnostics. */
+  private context(warnings: Diagnostic[]): ResourceContext {
+    if (!this.client || !this.now) throw new Error('the provider is not configured yet: Terraform calls ConfigureProvider first');
+    return { client: this.client, serverNow: this.now, warn: (summary, detail) => warnings.push({ severity: 'warning', summary, ...(detail ? { detail } : {}) }) };
+  }
+
+  getMetadata(): tf.GetMetadata.IResponse {
+    return {
+      serverCapabilities: { planDestroy: false, getProviderSchemaOptional: false },
+      resources: resources.map((r) => ({ typeName: r.typeName })),
+      dataSources: dataSources.map((d) => ({ typeName: d.typeName })),
+      ephemeralResources: ephemeralResources.map((e) => ({ typeName: e.typeName })),
+    };
+  }
+
+  getProviderSchema(): tf.GetProviderSchema.IResponse {
+    return {
+      provider: schemaOf(providerSchema.provider),
+      resourceSchemas: schemaMap(providerSchema.resources),
+      dataSourceSchemas: schemaMap(providerSchema.dataSources),
+      ephemeralResourceSchemas: schemaMap(providerSchema.ephemeralResources),
+      serverCapabilities: { planDestroy: false, getProviderSchemaOptional: false },
+    };
+  }
+
+  validateProviderConfig(req: tf.ValidateProviderConfig.IRequest): tf.ValidateProviderConfig.IResponse {
+    const config = decodeObject(req.config?.msgpack, providerConfig) ?? {};
+    const found = checkConfig(providerConfig, config);
+    const endpoint = config.endpoint;
+    if (typeof endpoint === 'string' && !(/^https?:\/\/[^/]/.test(endpoint) && URL.canParse(endpoint))) {
+      found.push({ severity: 'error', summary: 'Invalid Warden endpoint', detail: `"endpoint" must be an http or https URL such as https://warden.example.com; got "${endpoint}".`, path: ['endpoint'] });
+    }
+    return { diagnostics: diagnostics(found) };
+  }
+
+  async configureProvider(req: tf.ConfigureProvider.IRequest): Promise<tf.ConfigureProvider.IResponse> {
+    const config = decodeObject(req.config?.msgpack, providerConfig) ?? {};
+    if (!isKnown(config.endpoint ?? null) || !isKnown(config.token ?? null)) {
+      return { diagnostics: diagnostics([{ severity: 'error', summary: 'Provider configuration depends on values not yet known', detail: '"endpoint" and "token" must be known at plan time; take them from variables or the environment, not from other resources.' }]) };
+    }
+    const { settings, diagnostics: found } = resolveProviderConfig(config, this.options.env);
+    if (!settings) return { diagnostics: diagnostics(found) };
+    this.client = new WardenClient({ ...settings, userAgent: `terraform-provider-warden/${this.options.version} terraform/${req.terraformVersion ?? 'unknown'}` });
+    this.now = serverClock(this.client);
+    const unreachable = await verifyConnection(this.client, settings.endpoint);
+    return { diagnostics: diagnostics(unreachable ? [unreachable] : []) };
+  }
+
+  validateResourceConfig(req: tf.ValidateResourceConfig.IRequest): tf.ValidateResourceConfig.IResponse {
+    return { diagnostics: diagnostics(this.validate(resourceTypes, req)) };
+  }
+
+  validateDataResourceConfig(req: tf.ValidateDataResourceConfig.IRequest): tf.ValidateDataResourceConfig.IResponse {
+    return { diagnostics: diagnostics(this.validate(dataSourceTypes, req)) };
+  }
+
+  validateEphemeralResourceConfig(req: tf.ValidateEphemeralResourceConfig.IRequest): tf.ValidateEphemeralResourceConfig.IResponse {
+    return { diagnostics: diagnostics(this.validate(ephemeralTypes, req)) };
+  }
+
+  private validate(types: Map<string, Definition>, req: { typeName?: string | null; config?: tf.IDynamicValue | null }): Diagnostic[] {
+    const def = lookup(types, req.typeName ?? '');
+    return checkConfig(def.attributes, decodeObject(req.config?.msgpack, def.attributes) ?? {}, def.check?.bind(def));
+  }
+
+  upgradeResourceState(req: tf.UpgradeResourceState.IRequest): tf.UpgradeResourceState.IResponse {
+    const def = lookup(resourceTypes, req.typeName ?? '');
+    const json = req.rawState?.json;
+    return { upgradedState: dynamic(json && json.length > 0 ? decodeJsonState(json, def.attributes) : null) };
+  }
+
+  async readResource(req: tf.ReadResource.IRequest): Promise<tf.ReadResource.IResponse> {
+    const def = lookup(resourceTypes, req.typeName ?? '');
+    const state = decodeObject(req.currentState?.msgpack, def.attributes);
+    if (!state) return { newState: dynamic(null) };
+    const warnings: Diagnostic[] = [];
+    try {
+      const read = await def.read(this.context(warnings), state);
+      return { newState: dynamic('gone' in read ? null : read.state), diagnostics: diagnostics(warnings), private: req.private ?? null };
+    } catch (err) {
+      return { newState: dynamic(state), diagnostics: diagnostics([...warnings, ...errorDiagnostics(err, def.attributes)]) };
+    }
+  }
+
+  async planResourceChange(req: tf.PlanResourceChange.IRequest): Promise<tf.PlanResourceChange.IResponse> {
+    const def = lookup(resourceTypes, req.typeName ?? '');
+    const proposed = decodeObject(req.proposedNewState?.msgpack, def.attributes);
+    if (!proposed) return { plannedState: dynamic(null) };
+    const prior = decodeObject(req.priorState?.msgpack, def.attributes);
+    const config = decodeObject(req.config?.msgpack, def.attributes) ?? proposed;
+    const warnings: Diagnostic[] = [];
+    try {
+      const plan = await planChange(def, this.context(warnings), prior, config);
+      const label = typeof config.name === 'string' ? `${def.typeName} "${config.name}"` : def.typeName;
+      for (const reason of plan.reasons) warnings.push({ severity: 'warning', summary: `${label}: ${reason.split(';')[0]}`, detail: `${reason[0]!.toUpperCase()}${reason.slice(1)}.` });
+      return { plannedState: dynamic(plan.planned), requiresReplace: plan.replace.map((name) => attributePath([name])), diagnostics: diagnostics(warnings) };
+    } catch (err) {
+      return { diagnostics: diagnostics([...warnings, ...errorDiagnostics(err, def.attributes)]) };
+    }
+  }
+
+  async applyResourceChange(req: tf.ApplyResourceChange.IRequest): Promise<tf.ApplyResourceChange.IResponse> {
+    const def = lookup(resourceTypes, req.typeName ?? '');
+    const prior = decodeObject(req.priorState?.msgpack, def.attributes);
+    const planned = decodeObject(req.plannedState?.msgpack, def.attributes);
+    const warnings: Diagnostic[] = [];
+    try {
+      const ctx = this.context(warnings);
+      let newState: State | null;
+      if (!planned) {
+        await def.delete(ctx, prior!);
+        newState = null;
+      } else if (!prior) {
+        newState = await def.create(ctx, planned);
+      } else {
+        newState = await this.update(def, ctx, prior, planned);
+      }
+      return { newState: dynamic(newState), diagnostics: diagnostics(warnings) };
+    } catch (err) {
+      // The object is unchanged as far as we know: keep the prior state, so nothing is lost.
+      return { newState: dynamic(prior), diagnostics: diagnostics([...warnings, ...errorDiagnostics(err, def.attributes)]) };
+    }
+  }
+
+  private update(def: ResourceDefinition, ctx: ResourceContext, prior: State, planned: State): Promise<State> {
+    if (!def.update) throw new Error(`${def.typeName} has no in-place update; every change of its arguments replaces it`);
+    return def.update(ctx, prior, planned);
+  }
+
+  async importResourceState(req: tf.ImportResourceState.IRequest): Promise<tf.ImportResourceState.IResponse> {
+    const def = lookup(resourceTypes, req.typeName ?? '');
+    const warnings: Diagnostic[] = [];
+    try {
+      const state = await def.import(this.context(warnings), req.id ?? '');
+      return { importedResources: [{ typeName: def.typeName, state: dynamic(state) }], diagnostics: diagnostics(warnings) };
+    } catch (err) {
+      const found = errorDiagnostics(err, {});
+      found[0]!.detail = `${found[0]!.detail ?? ''} The import id of ${def.typeName} is ${def.importId}.`.trim();
+      return { diagnostics: diagnostics(found) };
+    }
+  }
+
+  async readDataSource(req: tf.ReadDataSource.IRequest): Promise<tf.ReadDataSource.IResponse> {
+    const def = lookup(dataSourceTypes, req.typeName ?? '');
+    const config = decodeObject(req.config?.msgpack, def.attributes) ?? {};
+    try {
+      const found = await def.read(this.context([]), config);
+      return { state: dynamic({ ...config, ...found }) };
+    } catch (err) {
+      return { diagnostics: diagnostics(errorDiagnostics(err, def.attributes)) };
+    }
+  }
+
+  async openEphemeralResource(req: tf.OpenEphemeralResource.IRequest): Promise<tf.OpenEphemeralResource.IResponse> {
+    const def = lookup(ephemeralTypes, req.typeName ?? '');
+    const config = decodeObject(req.config?.msgpack, def.attributes) ?? {};
+    try {
+      const opened = await def.open(this.context([]), config);
+      return { result: dynamic(complete(def.attributes, opened.result)), private: Buffer.from(JSON.stringify(opened.private)) };
+    } catch (err) {
+      return { diagnostics: diagnostics(errorDiagnostics(err, def.attributes)) };
+    }
+  }
+
+  renewEphemeralResource(): tf.RenewEphemeralResource.IResponse {
+    return {};
+  }
+
+  getFunctions(): tf.GetFunctions.IResponse {
+    return {};
+  }
+
+  stopProvider(): tf.StopProvider.IResponse {
+    return {};
+  }
+
+  async closeEphemeralResource(req: tf.CloseEphemeralResource.IRequest): Promise<tf.CloseEphemeralResource.IResponse> {
+    const def = lookup(ephemeralTypes, req.typeName ?? '');
+    try {
+      await def.close(this.context([]), JSON.parse(Buffer.from(req.private ?? []).toString() || '{}') as Record<string, string>);
+      return {};
+    } catch (err) {
+      return { diagnostics: diagnostics(errorDiagnostics(err, def.attributes)) };
+    }
+  }
+}

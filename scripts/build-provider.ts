@@ -1,0 +1,32 @@
+// Bundles terraform-provider-warden: an entry with just what the handshake needs, and the
+// provider service in a second file loaded by the first RPC (compiling it is most of the start-up
+// cost). The same sources give the same bytes, so Terraform's lock-file hash of the installed
+// provider is stable.
+import { chmodSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const root = join(__dirname, '..');
+const out = join(root, 'dist', 'terraform-provider');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, legalComments: 'none', logLevel: 'warning' } as const;
+
+async function main(): Promise<void> {
+  await build({
+    ...common,
+    entryPoints: [join(root, 'provider', 'terraform', 'main.ts')],
+    outfile: join(out, 'terraform-provider-warden'),
+    banner: { js: '#!/usr/bin/env node' },
+    define: { WARDEN_VERSION: JSON.stringify(version) },
+    // Resolved at run time to the sibling file built below.
+    plugins: [{ name: 'service-apart', setup: (b) => b.onResolve({ filter: /^\.\/provider-service$/ }, () => ({ path: './provider-service.js', external: true })) }],
+  });
+  await build({ ...common, entryPoints: [join(root, 'provider', 'terraform', 'provider-service.ts')], outfile: join(out, 'provider-service.js') });
+  chmodSync(join(out, 'terraform-provider-warden'), 0o755);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`build:provider: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
