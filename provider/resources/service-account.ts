@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConflictError, Id, NotFoundError, ResourceName, TeamName, Timestamp, type ServiceAccount, type ServiceAccountPatch } from '../../api-client';
 import { type ResourceContext, type ResourceDefinition, type State, computed, optional, optionalComputed, required } from './schema';
-import { bool, str, strings } from './values';
+import { bool, sameInstantAs, str, strings } from './values';
 
 const attributes = {
   name: required.string('Unique name of the service account: 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter.', { validate: ResourceName }),
@@ -26,7 +26,7 @@ function toState(sa: ServiceAccount, declared: State): State {
     description: sa.description,
     project_id: sa.project_id,
     disabled: sa.disabled,
-    expires_at: sa.expires_at,
+    expires_at: sameInstantAs(declared.expires_at, sa.expires_at),
     teams: sa.teams.filter((t) => t !== 'public' || declaredTeams.includes('public')),
     id: sa.id,
     uid: sa.uid,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConflictError, Id, NotFoundError, ResourceName, Timestamp, TokenScope, type Token, type TokenWithSecret } from '../../api-client';
 import { type Diagnostic, type ResourceContext, type ResourceDefinition, type State, Unknown, computed, optional, optionalComputed, required } from './schema';
-import { bool, num, sameValue, str, strings } from './values';
+import { bool, num, sameInstantAs, sameValue, str, strings } from './values';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -38,7 +38,7 @@ function toState(t: Token | TokenWithSecret, declared: State, secret: State[stri
     service_account_id: t.owner_id,
     name: t.name,
     scopes: t.scopes,
-    expires_at: t.expires_at,
+    expires_at: sameInstantAs(declared.expires_at, t.expires_at),
     extended: t.extended,
     max_age_days: t.max_age_days,
     token: secret,
@@ -78,7 +78,7 @@ async function rotationReason(ctx: ResourceContext, prior: State, planned: State
   if (triggers('rotation_triggers')) return 'rotation_triggers changed';
   if (triggers('expires_in_days')) return `expires_in_days changed from ${String(prior.expires_in_days)} to ${String(planned.expires_in_days)}`;
   const configuredAt = str(planned, 'expires_at');
-  if (configuredAt !== undefined && num(planned, 'expires_in_days') === undefined && configuredAt !== str(prior, 'expires_at')) return 'expires_at changed';
+  if (configuredAt !== undefined && num(planned, 'expires_in_days') === undefined && Date.parse(configuredAt) !== Date.parse(str(prior, 'expires_at') ?? '')) return 'expires_at changed';
   const window = num(planned, 'rotate_before_days');
   const expiresAt = str(prior, 'expires_at');
   if (window !== undefined && expiresAt !== undefined) {

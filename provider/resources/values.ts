@@ -89,3 +89,11 @@ export function complete(attributes: Record<string, Attribute>, partial: Record<
   for (const name of Object.keys(attributes)) state[name] = partial[name] ?? null;
   return state;
 }
+
+/**
+ * The declared spelling of a time when it names the same instant as the server's (which writes
+ * milliseconds): Terraform requires applied values to equal the configuration's.
+ */
+export function sameInstantAs(declared: Value | undefined, actual: string | null): string | null {
+  return typeof declared === 'string' && actual !== null && Date.parse(declared) === Date.parse(actual) ? declared : actual;
+}

@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { install } from '../../provider/terraform/install';
+import { ROOT } from './server';
+
+/**
+ * The real `terraform` binary running the real provider, as built by `npm run build`
+ * (dist/terraform-provider): one build per test run, laid out once per workspace as a mirror.
+ */
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export const PROVIDER_BLOCK = `terraform {
+  required_providers {
+    warden = { source = "warden/warden" }
+  }
+}
+`;
+
+export class TerraformWorkspace {
+  readonly dir: string;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(endpoint: string, token: string, env: Record<string, string> = {}) {
+    if (!existsSync(join(ROOT, 'dist', 'terraform-provider', 'terraform-provider-warden'))) throw new Error('the provider is not built: run `npm run build` first');
+    this.dir = mkdtempSync(join(tmpdir(), 'warden-tf-'));
+    const { cliConfig } = install(join(this.dir, '.warden'));
+    this.env = {
+      PATH: process.env.PATH,
+      HOME: this.dir,
+      TF_CLI_CONFIG_FILE: cliConfig,
+      TF_IN_AUTOMATION: '1',
+      CHECKPOINT_DISABLE: '1',
+      WARDEN_ENDPOINT: endpoint,
+      WARDEN_TOKEN: token,
+      ...env,
+    };
+  }
+
+  /** Writes main.tf: the provider requirement plus `body`. */
+  write(body: string): this {
+    writeFileSync(join(this.dir, 'main.tf'), PROVIDER_BLOCK + body);
+    return this;
+  }
+
+  run(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+    // Asynchronous on purpose: the server under test may live in this very process.
+    const child = spawn('terraform', [...args], { cwd: this.dir, env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    return new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+  }
+
+  /** Runs and insists on exit code 0 (or `expect`), showing Terraform's output otherwise. */
+  async ok(args: string[], expect = 0): Promise<RunResult> {
+    const result = await this.run(args);
+    if (result.code !== expect) throw new Error(`terraform ${args.join(' ')} exited ${result.code}, expected ${expect}\n${result.stdout}\n${result.stderr}`);
+    return result;
+  }
+
+  init(): Promise<RunResult> {
+    return this.ok(['init', '-input=false', '-no-color']);
+  }
+
+  apply(...extra: string[]): Promise<RunResult> {
+    return this.ok(['apply', '-auto-approve', '-input=false', '-no-color', ...extra]);
+  }
+
+  destroy(): Promise<RunResult> {
+    return this.ok(['destroy', '-auto-approve', '-input=false', '-no-color']);
+  }
+
+  /** `plan -detailed-exitcode`: 0 no changes, 2 changes. */
+  plan(expect: 0 | 2, ...extra: string[]): Promise<RunResult> {
+    return this.ok(['plan', '-detailed-exitcode', '-input=false', '-no-color', ...extra], expect);
+  }
+
+  /** The plan as JSON (`terraform show -json` of a saved plan). */
+  async planJson(): Promise<TerraformPlan> {
+    await this.ok(['plan', '-input=false', '-no-color', '-out=tfplan']);
+    return JSON.parse((await this.ok(['show', '-json', 'tfplan'])).stdout) as TerraformPlan;
+  }
+
+  /** The state as `terraform show -json` prints it. */
+  async state(): Promise<TerraformState> {
+    return JSON.parse((await this.ok(['show', '-json'])).stdout) as TerraformState;
+  }
+
+  /** The raw state file, as a backend would store it. */
+  stateFile(): string {
+    return readFileSync(join(this.dir, 'terraform.tfstate'), 'utf8');
+  }
+
+  async outputs(): Promise<Record<string, { value: unknown; sensitive: boolean }>> {
+    return JSON.parse((await this.ok(['output', '-json'])).stdout) as Record<string, { value: unknown; sensitive: boolean }>;
+  }
+}
+
+export interface StateResource {
+  address: string;
+  type: string;
+  values: Record<string, unknown>;
+  sensitive_values: Record<string, unknown>;
+}
+export interface TerraformState {
+  values?: { root_module: { resources?: StateResource[] } };
+}
+export interface ResourceChange {
+  address: string;
+  type: string;
+  change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null; replace_paths?: string[][] };
+  action_reason?: string;
+}
+export interface TerraformPlan {
+  resource_changes?: ResourceChange[];
+}
+
+export function resourceOf(state: TerraformState, address: string): StateResource {
+  const found = state.values?.root_module.resources?.find((r) => r.address === address);
+  if (!found) throw new Error(`no ${address} in state`);
+  return found;
+}
