@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { Id, NotFoundError, ResourceName, TokenScope } from '../../api-client';
+import { Id, ResourceName, TokenScope } from '../../api-client';
+import { deleteIfPresent } from './gone';
 import { type EphemeralDefinition, computed, optional, optionalComputed, required } from './schema';
 import { num, str, strings } from './values';
 
@@ -29,11 +30,5 @@ export const ephemeralToken: EphemeralDefinition = {
       private: { service_account_id: saId, id: t.id },
     };
   },
-  async close(ctx, data) {
-    try {
-      await ctx.client.revokeServiceAccountToken(data.service_account_id!, data.id!);
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-    }
-  },
+  close: (ctx, data) => deleteIfPresent(() => ctx.client.revokeServiceAccountToken(data.service_account_id!, data.id!)),
 };

@@ -1,4 +1,5 @@
-import { ConflictError, Id, NotFoundError, ResourceName, type RoleBinding } from '../../api-client';
+import { ConflictError, Id, ResourceName, type RoleBinding } from '../../api-client';
+import { deleteIfPresent, readOrGone } from './gone';
 import { type ResourceDefinition, computed, optional, required } from './schema';
 import { str } from './values';
 
@@ -30,22 +31,9 @@ export const roleBinding: ResourceDefinition = {
     }
   },
 
-  async read(ctx, state) {
-    try {
-      return { state: toState(await ctx.client.getRoleBinding(str(state, 'id')!)) };
-    } catch (err) {
-      if (err instanceof NotFoundError) return { gone: true };
-      throw err;
-    }
-  },
+  read: (ctx, state) => readOrGone(async () => toState(await ctx.client.getRoleBinding(str(state, 'id')!))),
 
-  async delete(ctx, state) {
-    try {
-      await ctx.client.deleteRoleBinding(str(state, 'id')!);
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-    }
-  },
+  delete: (ctx, state) => deleteIfPresent(() => ctx.client.deleteRoleBinding(str(state, 'id')!)),
 
   async import(ctx, id) {
     return toState(await ctx.client.getRoleBinding(id));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConflictError, Id, NotFoundError, ResourceName, TeamName, Timestamp, type ServiceAccount, type ServiceAccountPatch } from '../../api-client';
+import { ConflictError, Id, ResourceName, TeamName, Timestamp, type ServiceAccount, type ServiceAccountPatch } from '../../api-client';
+import { deleteIfPresent, readOrGone } from './gone';
 import { type ResourceContext, type ResourceDefinition, type State, computed, optional, optionalComputed, required } from './schema';
 import { bool, sameInstantAs, str, strings } from './values';
 
@@ -85,26 +86,13 @@ export const serviceAccount: ResourceDefinition = {
     }
   },
 
-  async read(ctx, state) {
-    try {
-      return { state: toState(await ctx.client.getServiceAccount(str(state, 'id')!), state) };
-    } catch (err) {
-      if (err instanceof NotFoundError) return { gone: true };
-      throw err;
-    }
-  },
+  read: (ctx, state) => readOrGone(async () => toState(await ctx.client.getServiceAccount(str(state, 'id')!), state)),
 
   async update(ctx, _prior, planned) {
     return toState(await ctx.client.updateServiceAccount(str(planned, 'id')!, patchOf(planned)), planned);
   },
 
-  async delete(ctx, state) {
-    try {
-      await ctx.client.deleteServiceAccount(str(state, 'id')!);
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-    }
-  },
+  delete: (ctx, state) => deleteIfPresent(() => ctx.client.deleteServiceAccount(str(state, 'id')!)),
 
   async import(ctx, id) {
     return toState(await ctx.client.getServiceAccount(id), { teams: [] });

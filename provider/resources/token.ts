@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConflictError, Id, NotFoundError, ResourceName, Timestamp, TokenScope, type Token, type TokenWithSecret } from '../../api-client';
+import { ConflictError, Id, ResourceName, Timestamp, TokenScope, type Token, type TokenWithSecret } from '../../api-client';
+import { deleteIfPresent, readOrGone } from './gone';
 import { type Diagnostic, type ResourceContext, type ResourceDefinition, type State, Unknown, computed, optional, optionalComputed, required } from './schema';
 import { bool, num, sameInstantAs, sameValue, str, strings } from './values';
 
@@ -154,15 +155,7 @@ export const token: ResourceDefinition = {
     }
   },
 
-  async read(ctx, state) {
-    try {
-      const t = await ctx.client.getServiceAccountToken(str(state, 'service_account_id')!, str(state, 'id')!);
-      return { state: toState(t, state, state.token ?? null) };
-    } catch (err) {
-      if (err instanceof NotFoundError) return { gone: true };
-      throw err;
-    }
-  },
+  read: (ctx, state) => readOrGone(async () => toState(await ctx.client.getServiceAccountToken(str(state, 'service_account_id')!, str(state, 'id')!), state, state.token ?? null)),
 
   async update(ctx, prior, planned) {
     const saId = str(prior, 'service_account_id')!;
@@ -175,13 +168,7 @@ export const token: ResourceDefinition = {
     return toState(await ctx.client.getServiceAccountToken(saId, id), planned, prior.token ?? null);
   },
 
-  async delete(ctx, state) {
-    try {
-      await ctx.client.revokeServiceAccountToken(str(state, 'service_account_id')!, str(state, 'id')!);
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-    }
-  },
+  delete: (ctx, state) => deleteIfPresent(() => ctx.client.revokeServiceAccountToken(str(state, 'service_account_id')!, str(state, 'id')!)),
 
   async import(ctx, id) {
     const [saId, tokenId] = id.split('/');

@@ -1,0 +1,8 @@
+// Warden's CDKTF constructs: the generated bindings under natural names, and higher-level constructs.
+export { WardenProvider, type WardenProviderConfig } from './generated/provider';
+export { ServiceAccount, type ServiceAccountConfig } from './generated/service-account';
+export { RoleBinding, type RoleBindingConfig } from './generated/role-binding';
+export { Token, type TokenConfig } from './generated/token';
+export { DataWardenServiceAccount, type DataWardenServiceAccountConfig } from './generated/data-warden-service-account';
+export { DataWardenRole, type DataWardenRoleConfig } from './generated/data-warden-role';
+export * from './machine-identity';

@@ -1,0 +1,160 @@
+import * as log from '@pulumi/pulumi/log';
+import { WardenClient, isWardenError } from '../../api-client';
+import {
+  type ResourceContext,
+  type ResourceDefinition,
+  ResourceError,
+  type State,
+  changedAttributes,
+  checkConfig,
+  planChange,
+  resolveProviderConfig,
+  resources,
+  serverClock,
+  verifyConnection,
+} from '../resources';
+import { adoptExisting } from './adopt';
+import { camel, configOf, inPulumiTerms, outputsOf, stateOf } from './names';
+
+/**
+ * What the serialized providers call inside Pulumi's dynamic-provider host. It is required by
+ * its package subpath at run time, so nothing here (the client, the credentials, zod schemas)
+ * is ever captured into the serialized text that Pulumi stores in the stack's state.
+ */
+
+type Inputs = Record<string, unknown>;
+interface ConfigLike {
+  get(key: string): unknown;
+}
+
+let settings: State = { endpoint: null, token: null };
+let context: Promise<ResourceContext> | undefined;
+
+/** Stack config `warden:endpoint` and `warden:token` (a secret); the environment fills the gaps. */
+export function configure(config: ConfigLike): void {
+  const value = (key: string) => {
+    const v = config.get(key);
+    return typeof v === 'string' && v !== '' ? v : null;
+  };
+  settings = { endpoint: value('warden:endpoint'), token: value('warden:token') };
+  context = undefined;
+}
+
+async function connect(): Promise<ResourceContext> {
+  const { settings: resolved, diagnostics } = resolveProviderConfig(settings, process.env);
+  if (!resolved) {
+    const problems = diagnostics.map((d) => {
+      const key = `warden:${String(d.path?.[0])}`;
+      return d.summary.startsWith('Missing') ? `${d.summary}: set the stack config "${key}" or ${key === 'warden:token' ? 'WARDEN_TOKEN' : 'WARDEN_ENDPOINT'}` : `${d.summary} (stack config "${key}"): ${d.detail ?? ''}`;
+    });
+    throw new Error(problems.join('; '));
+  }
+  const client = new WardenClient({ endpoint: resolved.endpoint, token: resolved.token, userAgent: 'warden-iac-pulumi' });
+  const failure = await verifyConnection(client, resolved.endpoint);
+  if (failure) {
+    await client.close();
+    throw new Error(`${failure.summary}: ${failure.detail ?? ''}`);
+  }
+  // No engine connection exists in the host, so the SDK's log writes to stderr, which the engine shows.
+  const warn = (summary: string, detail?: string) => void log.warn(detail ? `${summary}: ${detail}` : summary);
+  return { client, serverNow: serverClock(client), warn };
+}
+
+function connected(): Promise<ResourceContext> {
+  context ??= connect().catch((err: unknown) => {
+    context = undefined;
+    throw err;
+  });
+  return context;
+}
+
+function definition(typeName: string): ResourceDefinition {
+  const def = resources.find((r) => r.typeName === typeName);
+  if (!def) throw new Error(`unknown Warden resource type ${typeName}`);
+  return def;
+}
+
+/** Errors reach the user as one message in the program's own terms, never with a stack of internals. */
+async function surfaced<T>(def: ResourceDefinition, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof ResourceError) throw new Error(inPulumiTerms(err.detail ? `${err.message}: ${err.detail}` : err.message, def.attributes));
+    if (isWardenError(err)) throw new Error(inPulumiTerms(err.message, def.attributes));
+    throw err;
+  }
+}
+
+export async function check(typeName: string, news: Inputs): Promise<{ inputs: Inputs; failures: { property: string; reason: string }[] }> {
+  const def = definition(typeName);
+  const diagnostics = checkConfig(def.attributes, configOf(def, news), def.check);
+  const failures = diagnostics
+    .filter((d) => d.severity === 'error')
+    .map((d) => ({
+      property: d.path?.[0] !== undefined ? camel(String(d.path[0])) : '',
+      reason: inPulumiTerms(d.detail ?? d.summary, def.attributes),
+    }));
+  if (news.adopt !== undefined && typeof news.adopt !== 'boolean') failures.push({ property: 'adopt', reason: '"adopt" must be a boolean.' });
+  return { inputs: news, failures };
+}
+
+export function diff(typeName: string, id: string, olds: Inputs, news: Inputs) {
+  const def = definition(typeName);
+  return surfaced(def, async () => {
+    const ctx = await connected();
+    const prior = stateOf(def, id, olds);
+    const plan = await planChange(def, ctx, prior, configOf(def, news));
+    const changed = changedAttributes(def, prior, plan.planned);
+    // Warden names are unique, so a replacement must delete the old object first.
+    return { changes: changed.length > 0, replaces: plan.replace.map(camel), deleteBeforeReplace: true };
+  });
+}
+
+export function create(typeName: string, inputs: Inputs) {
+  const def = definition(typeName);
+  return surfaced(def, async () => {
+    const ctx = await connected();
+    const config = configOf(def, inputs);
+    const { planned } = await planChange(def, ctx, null, config);
+    const adopted = inputs.adopt === true ? await adoptExisting(def, ctx, planned, config) : undefined;
+    const state = adopted ?? (await def.create(ctx, planned));
+    return { id: String(state.id), outs: outputsOf(def, state) };
+  });
+}
+
+export function read(typeName: string, id: string, props: Inputs | undefined) {
+  const def = definition(typeName);
+  return surfaced(def, async () => {
+    const ctx = await connected();
+    const known = Object.keys(props ?? {}).some((k) => k !== '__provider');
+    // `Xxx.get(name, id)` without state: read the object as an import by id would.
+    if (!known) {
+      const imported = await def.import(ctx, id);
+      return { id: String(imported.id), props: outputsOf(def, imported) };
+    }
+    const result = await def.read(ctx, stateOf(def, id, props!));
+    // An empty id tells the engine the object is gone: refresh drops it and the next update creates it.
+    if ('gone' in result) return { id: '', props: {} };
+    return { id, props: outputsOf(def, result.state) };
+  });
+}
+
+/** Rotation and drift repair are planned again here, from the same inputs the diff saw. */
+export function update(typeName: string, id: string, olds: Inputs, news: Inputs) {
+  const def = definition(typeName);
+  return surfaced(def, async () => {
+    if (!def.update) throw new Error(`${def.typeName} cannot change in place; every change replaces it`);
+    const ctx = await connected();
+    const prior = stateOf(def, id, olds);
+    const plan = await planChange(def, ctx, prior, configOf(def, news));
+    return { outs: outputsOf(def, await def.update(ctx, prior, plan.planned)) };
+  });
+}
+
+export function remove(typeName: string, id: string, props: Inputs) {
+  const def = definition(typeName);
+  return surfaced(def, async () => {
+    const ctx = await connected();
+    await def.delete(ctx, stateOf(def, id, props));
+  });
+}

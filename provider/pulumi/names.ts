@@ -1,0 +1,73 @@
+import { type Attribute, type ResourceDefinition, type State, Unknown, type Value, complete, resources } from '../resources';
+
+/**
+ * Pulumi property names are the camelCase of the definitions' snake_case attribute names. The
+ * attribute `id` is not a property: it is the resource's own id, which Pulumi reserves.
+ */
+export function camel(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Pulumi's marker for a value not known until apply (`pulumi.runtime` `unknownValue`). */
+const UNKNOWN_SENTINEL = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+
+/** Inputs Pulumi adds or the Pulumi face adds, which are not attributes of the definition. */
+const NOT_ATTRIBUTES = new Set(['__provider', 'adopt']);
+
+export function propertyNames(def: ResourceDefinition): string[] {
+  return Object.keys(def.attributes)
+    .filter((name) => name !== 'id')
+    .map(camel);
+}
+
+function fromPulumi(value: unknown): Value {
+  if (value === UNKNOWN_SENTINEL) return Unknown;
+  if (value === undefined || value === null) return null;
+  if (Array.isArray(value)) return value.map(fromPulumi);
+  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromPulumi(v)]));
+  return value as Value;
+}
+
+/**
+ * The configuration a program's inputs declare: attributes under their snake_case names, unset
+ * ones absent. Unknown names are kept so that checkConfig reports them.
+ */
+export function configOf(def: ResourceDefinition, inputs: Record<string, unknown>): State {
+  const byProperty = new Map(Object.keys(def.attributes).map((name) => [camel(name), name]));
+  const config: State = {};
+  for (const [key, value] of Object.entries(inputs)) {
+    if (NOT_ATTRIBUTES.has(key) || value === undefined) continue;
+    config[byProperty.get(key) ?? key] = fromPulumi(value);
+  }
+  return config;
+}
+
+/** The full state from a resource's outputs and its id. */
+export function stateOf(def: ResourceDefinition, id: string | undefined, outputs: Record<string, unknown>): State {
+  const state = complete(def.attributes, configOf(def, outputs));
+  if (id) state.id = id;
+  return state;
+}
+
+/** Outputs are the whole state in camelCase, so every diffed input is echoed back. */
+export function outputsOf(def: ResourceDefinition, state: State): Record<string, unknown> {
+  const outputs: Record<string, unknown> = {};
+  for (const name of Object.keys(def.attributes)) {
+    if (name === 'id') continue;
+    const value = state[name] ?? null;
+    if (value === Unknown) throw new Error(`${def.typeName}: "${camel(name)}" is still unknown after apply`);
+    outputs[camel(name)] = value;
+  }
+  return outputs;
+}
+
+/** Messages from the definitions name attributes in snake_case; Pulumi users know the camelCase. */
+export function inPulumiTerms(text: string, attributes: Record<string, Attribute>): string {
+  return Object.keys(attributes).reduce((t, name) => t.split(`"${name}"`).join(`"${camel(name)}"`), text);
+}
+
+/** The props a resource class registers: every output as `undefined` (or it gets no Output), then the args. */
+export function propsOf(typeName: string, args: object): Record<string, unknown> {
+  const def = resources.find((r) => r.typeName === typeName)!;
+  return { ...Object.fromEntries(propertyNames(def).map((name) => [name, undefined])), ...args };
+}

@@ -1,0 +1,76 @@
+// The CDKTF CLI's own path, offline: `cdktf deploy --auto-approve --skip-provider-lock` of
+// examples/cdktf-gitops through the installed provider against the real server, then `cdktf destroy`.
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { install } from '../../provider/terraform/install';
+import { type TestServer, startServer } from '../support/server';
+
+jest.setTimeout(240_000);
+
+const ROOT = resolve(__dirname, '..', '..');
+const EXAMPLE = join(ROOT, 'examples', 'cdktf-gitops');
+const TEAMS = ['payments', 'search', 'platform'];
+
+function cdktf(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'cdktf'), args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, output }));
+  });
+}
+
+describe('cdktf deploy of examples/cdktf-gitops', () => {
+  let server: TestServer;
+  let project: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    server = await startServer();
+    // The project is the example itself (its files linked, so its imports resolve), in an ignored
+    // directory inside the repository (so `npx tsx` finds the repository's tsx), with its own state.
+    mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+    project = mkdtempSync(join(ROOT, 'test-artifacts', 'cdktf-deploy-'));
+    copyFileSync(join(EXAMPLE, 'cdktf.json'), join(project, 'cdktf.json'));
+    for (const file of ['main.ts', 'stack.ts']) symlinkSync(join(EXAMPLE, file), join(project, file));
+    const { cliConfig } = install(join(project, '.warden'));
+    env = {
+      PATH: process.env.PATH,
+      HOME: project,
+      CHECKPOINT_DISABLE: '1',
+      DISABLE_VERSION_CHECK: '1',
+      CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1',
+      TF_CLI_CONFIG_FILE: cliConfig,
+      WARDEN_ENDPOINT: server.url,
+      WARDEN_TOKEN: server.adminToken,
+    };
+    for (const team of TEAMS) env[`TF_VAR_${team}_project_id`] = (await server.client.createProject({ name: team })).id;
+  });
+  afterAll(async () => {
+    await server?.stop();
+    if (project) rmSync(project, { recursive: true, force: true });
+  });
+
+  test('deploys without a TTY or a registry, showing hints but no secret', async () => {
+    const { code, output } = await cdktf(project, ['deploy', '--auto-approve', '--skip-provider-lock'], env);
+    expect({ code, tail: output.slice(-2000) }).toEqual({ code: 0, tail: expect.stringContaining('Apply complete! Resources: 12 added') });
+    const accounts = (await server.client.listServiceAccounts({})).items;
+    expect(accounts.map((a) => a.name).sort()).toEqual(TEAMS.map((t) => `${t}-deployer`).sort());
+    for (const account of accounts) {
+      const tokens = (await server.client.listServiceAccountTokens(account.id, {})).items;
+      expect(tokens.map((t) => t.name)).toEqual(['ci']);
+      expect(output).toContain(tokens[0]!.token_hint);
+    }
+    expect(output).not.toMatch(/wdn_[A-Za-z0-9]{20,}/);
+  });
+
+  test('destroys everything it deployed', async () => {
+    const { code, output } = await cdktf(project, ['destroy', '--auto-approve', '--skip-provider-lock'], env);
+    expect({ code, tail: output.slice(-2000) }).toEqual({ code: 0, tail: expect.stringContaining('Destroy complete! Resources: 12 destroyed') });
+    expect((await server.client.listServiceAccounts({})).items).toEqual([]);
+    expect((await server.client.listRoleBindings({})).items).toEqual([]);
+  });
+});

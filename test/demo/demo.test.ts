@@ -1,0 +1,27 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+jest.setTimeout(300_000);
+
+test('`npm run demo -- --once` runs every step, prints no secret and exits 0', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-demo-'));
+  try {
+    const { code, out } = await new Promise<{ code: number | null; out: string }>((res, reject) => {
+      const child = spawn('npm', ['run', '--silent', 'demo', '--', '--once'], { cwd: resolve(__dirname, '..', '..'), env: { ...process.env, WARDEN_DEMO_DIR: dir } });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('error', reject);
+      child.on('close', (c) => res({ code: c, out }));
+    });
+    expect({ code, out }).toEqual({ code: 0, out: expect.stringContaining('Demo complete.') });
+    expect(out).toContain('No changes.');
+    expect(out).toMatch(/payments-deployer@service/);
+    // Hints are shown; whole secrets never are.
+    expect(out).not.toMatch(/wdn_[A-Za-z0-9_-]{20,}/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

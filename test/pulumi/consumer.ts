@@ -1,0 +1,83 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ROOT } from '../support/server';
+
+const run = promisify(execFile);
+
+/**
+ * A Pulumi program's directory with warden-iac installed from `npm pack`, as a user gets it.
+ * Dependencies are links to this repository's node_modules: no registry, no `npm install`.
+ */
+export interface Consumer {
+  dir: string;
+  /** Each provider serialized by the SDK's own serializer, exactly as `pulumi.dynamic.Resource` does. */
+  serialize(env: Record<string, string>): Promise<Record<string, string>>;
+  remove(): void;
+}
+
+export async function packedConsumer(): Promise<Consumer> {
+  await run(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: ROOT });
+  const dir = mkdtempSync(join(tmpdir(), 'warden-pulumi-'));
+  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT });
+  const [{ filename }] = JSON.parse(stdout.slice(stdout.indexOf('['))) as [{ filename: string }];
+  const pkg = join(dir, 'node_modules', 'warden-iac');
+  mkdirSync(pkg, { recursive: true });
+  await run('tar', ['-xzf', join(dir, filename), '-C', pkg, '--strip-components=1']);
+  const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const scopes = new Set<string>();
+  for (const dep of [...Object.keys(manifest.dependencies), '@pulumi/pulumi']) {
+    const scope = dep.startsWith('@') ? dep.split('/')[0]! : undefined;
+    if (scope && !scopes.has(scope)) {
+      mkdirSync(join(dir, 'node_modules', scope), { recursive: true });
+      scopes.add(scope);
+    }
+    symlinkSync(join(ROOT, 'node_modules', dep), join(dir, 'node_modules', dep));
+  }
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+  writeFileSync(
+    join(dir, 'serialize.js'),
+    `const pulumi = require('@pulumi/pulumi');
+const providers = require('warden-iac/pulumi/providers');
+(async () => {
+  const out = {};
+  for (const [name, provider] of Object.entries(providers)) {
+    out[name] = (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
+  }
+  process.stdout.write(JSON.stringify(out));
+})().catch((err) => { console.error(err); process.exit(1); });
+`,
+  );
+  return {
+    dir,
+    serialize: async (env) => JSON.parse((await run(process.execPath, ['serialize.js'], { cwd: dir, env: { ...process.env, ...env } })).stdout) as Record<string, string>,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Pulumi's dynamic-provider host, started as the engine starts it: in the program's directory, with the engine's address. */
+export async function startHost(dir: string, env: NodeJS.ProcessEnv): Promise<{ port: number; stderr(): string; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, [join('node_modules', '@pulumi', 'pulumi', 'cmd', 'dynamic-provider', 'index.js'), '127.0.0.1:1'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      // The engine reads the port from the host's first line of stdout.
+      if (out.includes('\n')) resolve(Number(out.split('\n')[0]));
+    });
+    child.once('exit', (code) => reject(new Error(`dynamic-provider host exited with ${String(code)}: ${err}`)));
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    port,
+    stderr: () => err,
+    stop: () => {
+      child.kill();
+      return exited;
+    },
+  };
+}

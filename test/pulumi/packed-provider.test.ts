@@ -1,0 +1,287 @@
+// The Pulumi face as a user runs it: installed from `npm pack`, serialized by the SDK's own
+// serializer, and executed by the SDK's real dynamic-provider host, driven over gRPC like the
+// engine drives it, against the real server.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { uniqueName } from '../support/fixtures';
+import { type TestServer, startServer } from '../support/server';
+import { type Consumer, packedConsumer, startHost } from './consumer';
+import { EngineSide, UNKNOWN, secret } from './host-client';
+
+jest.setTimeout(120_000);
+
+const urn = (type: string, name: string) => `urn:pulumi:test::warden-test::pulumi-nodejs:dynamic/warden:${type}::${name}`;
+const SA = urn('ServiceAccount', 'sa');
+const RB = urn('RoleBinding', 'rb');
+const TK = urn('Token', 'tk');
+const LEAK = { endpoint: 'http://leak-check.invalid:9', token: 'wdn_leakcheckleakcheckleakcheck0000' };
+
+let server: TestServer;
+let consumer: Consumer;
+let providers: Record<string, string>;
+let projectId: string;
+/** The host's environment: no WARDEN_* variables, so credentials come only from configure. */
+const hostEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WARDEN_')));
+
+beforeAll(async () => {
+  [server, consumer] = await Promise.all([startServer(), packedConsumer()]);
+  providers = await consumer.serialize({ WARDEN_ENDPOINT: LEAK.endpoint, WARDEN_TOKEN: LEAK.token, PULUMI_CONFIG: JSON.stringify({ 'warden:token': LEAK.token }) });
+  projectId = (await server.client.createProject({ name: uniqueName('pulumi') })).id;
+});
+afterAll(async () => {
+  consumer?.remove();
+  await server?.stop();
+});
+
+describe('the providers serialized from the packed package', () => {
+  it('serialize, one per resource type, into a module exporting the handler the host loads', () => {
+    expect(Object.keys(providers).sort()).toEqual(['roleBindingProvider', 'serviceAccountProvider', 'tokenProvider']);
+    for (const text of Object.values(providers)) expect(text).toMatch(/^exports\.handler = /);
+  });
+
+  it('require only package subpaths that the package exports', () => {
+    const exported = (JSON.parse(readFileSync(join(consumer.dir, 'node_modules', 'warden-iac', 'package.json'), 'utf8')) as { exports: Record<string, string> }).exports;
+    for (const text of Object.values(providers)) {
+      const required = [...text.matchAll(/require\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((m) => m[1]!);
+      expect(required.length).toBeGreaterThan(0);
+      for (const path of required) {
+        expect(path).toMatch(/^warden-iac\//);
+        expect(Object.keys(exported)).toContain(`.${path.slice('warden-iac'.length)}`);
+      }
+    }
+  });
+
+  it('contain no credential, neither from the environment nor from stack config', () => {
+    for (const text of Object.values(providers)) {
+      expect(text).not.toContain(LEAK.token);
+      expect(text).not.toContain(LEAK.endpoint);
+      expect(text).not.toMatch(/wdn_[A-Za-z0-9]{10}/);
+    }
+  });
+});
+
+describe('in the dynamic-provider host', () => {
+  let host: Awaited<ReturnType<typeof startHost>>;
+  let engine: EngineSide;
+  const withProvider = (type: 'serviceAccountProvider' | 'roleBindingProvider' | 'tokenProvider', props: Record<string, unknown>) => ({ ...props, __provider: providers[type] });
+  const saInputs = (props: Record<string, unknown>) => withProvider('serviceAccountProvider', props);
+  const rbInputs = (props: Record<string, unknown>) => withProvider('roleBindingProvider', props);
+  const tkInputs = (props: Record<string, unknown>) => withProvider('tokenProvider', props);
+  const whoamiWith = (token: string) => server.clientFor(token).whoami();
+
+  beforeAll(async () => {
+    host = await startHost(consumer.dir, hostEnv());
+    engine = new EngineSide(host.port);
+    // Stack config, as the engine sends it: every key with its namespace, secrets wrapped.
+    await engine.configure({ 'warden:endpoint': server.url, 'warden:token': secret(server.adminToken), 'warden-test:other': 'x' });
+  });
+  afterAll(async () => {
+    engine?.close();
+    await host?.stop();
+  });
+
+  describe('check', () => {
+    it('accepts valid inputs and returns them', async () => {
+      const res = await engine.check(SA, {}, saInputs({ name: 'ci-bot', teams: ['a'] }));
+      expect(res.failures).toEqual([]);
+      expect(res.inputs).toMatchObject({ name: 'ci-bot', teams: ['a'] });
+    });
+
+    it('names the property of each failure, in camelCase', async () => {
+      const res = await engine.check(SA, {}, saInputs({ name: 'Not Valid!', displayName: 7, uid: 'x', colour: 'red' }));
+      expect(res.failures.map((f) => f.property).sort()).toEqual(['colour', 'displayName', 'name', 'uid']);
+      expect(res.failures.find((f) => f.property === 'displayName')!.reason).toContain('"displayName" must be a string');
+      const missing = await engine.check(RB, {}, rbInputs({ role: 'member' }));
+      expect(missing.failures).toEqual([{ property: 'serviceAccountId', reason: expect.stringContaining('"serviceAccountId" must be set') }]);
+    });
+
+    it('applies the cross-attribute rules of the definition', async () => {
+      const res = await engine.check(TK, {}, tkInputs({ serviceAccountId: 'sa_x', name: 'ci', expiresInDays: 30, expiresAt: '2030-01-01T00:00:00Z' }));
+      expect(res.failures).toEqual([{ property: 'expiresAt', reason: expect.stringContaining('"expiresInDays" or "expiresAt"') }]);
+    });
+
+    it('accepts values unknown during preview', async () => {
+      const res = await engine.check(TK, {}, tkInputs({ serviceAccountId: UNKNOWN, name: 'ci', rotationTriggers: { version: UNKNOWN } }));
+      expect(res.failures).toEqual([]);
+    });
+  });
+
+  describe('a service account', () => {
+    let id: string;
+    let outputs: Record<string, unknown>;
+    const inputs = (extra: Record<string, unknown> = {}) => saInputs({ name: uniqueNameOnce, projectId, description: 'deploys', teams: ['platform'], ...extra });
+    const uniqueNameOnce = uniqueName('pulumi-sa');
+
+    it('is created, with every attribute echoed as a camelCase output', async () => {
+      ({ id, properties: outputs } = await engine.create(SA, inputs()));
+      const onServer = await server.client.getServiceAccount(id);
+      expect(outputs).toMatchObject({ name: uniqueNameOnce, projectId, description: 'deploys', teams: ['platform'], disabled: false, uid: onServer.uid, userName: onServer.user_name, displayName: onServer.display_name });
+      expect(outputs).not.toHaveProperty('id');
+      expect(outputs).not.toHaveProperty('user_name');
+    });
+
+    it('diffs to no change against the same inputs', async () => {
+      expect(await engine.diff(SA, id, outputs, inputs())).toEqual({ changes: 'none', replaces: [], deleteBeforeReplace: true });
+    });
+
+    it('diffs an in-place update, and updates', async () => {
+      expect(await engine.diff(SA, id, outputs, inputs({ description: 'deploys prod' }))).toEqual({ changes: 'some', replaces: [], deleteBeforeReplace: true });
+      ({ properties: outputs } = await engine.update(SA, id, outputs, inputs({ description: 'deploys prod' })));
+      expect(outputs.description).toBe('deploys prod');
+      expect((await server.client.getServiceAccount(id)).description).toBe('deploys prod');
+    });
+
+    it('diffs a replacement, deleting first, when the project changes', async () => {
+      const other = (await server.client.createProject({ name: uniqueName('other') })).id;
+      expect(await engine.diff(SA, id, outputs, inputs({ description: 'deploys prod', projectId: other }))).toEqual({ changes: 'some', replaces: ['projectId'], deleteBeforeReplace: true });
+    });
+
+    it('reads drift: disabled out of band is an in-place repair', async () => {
+      await server.client.updateServiceAccount(id, { disabled: true });
+      const read = await engine.read(SA, id, outputs);
+      expect(read).toMatchObject({ id, properties: { disabled: true } });
+      expect(await engine.diff(SA, id, read.properties, inputs({ description: 'deploys prod' }))).toMatchObject({ changes: 'some', replaces: [] });
+      ({ properties: outputs } = await engine.update(SA, id, read.properties, inputs({ description: 'deploys prod' })));
+      expect((await server.client.getServiceAccount(id)).disabled).toBe(false);
+    });
+
+    it('reads drift: deleted out of band is an empty id, so the engine drops and recreates it', async () => {
+      await server.client.deleteServiceAccount(id);
+      expect((await engine.read(SA, id, outputs)).id).toBe('');
+    });
+  });
+
+  describe('a role binding and a token', () => {
+    let accountId: string;
+    beforeAll(async () => {
+      accountId = (await engine.create(SA, saInputs({ name: uniqueName('pulumi-ci'), projectId }))).id;
+    });
+
+    it('binds a role, and a change of role replaces the binding', async () => {
+      const { id, properties } = await engine.create(RB, rbInputs({ serviceAccountId: accountId, role: 'editor', projectId }));
+      expect(await server.client.getRoleBinding(id)).toMatchObject({ role: 'editor', project_id: projectId, service_account_id: accountId });
+      expect(await engine.diff(RB, id, properties, rbInputs({ serviceAccountId: accountId, role: 'editor', projectId }))).toMatchObject({ changes: 'none' });
+      expect(await engine.diff(RB, id, properties, rbInputs({ serviceAccountId: accountId, role: 'member', projectId }))).toEqual({ changes: 'some', replaces: ['role'], deleteBeforeReplace: true });
+      await engine.delete(RB, id, properties);
+      await expect(server.client.getRoleBinding(id)).rejects.toMatchObject({ status: 404 });
+    });
+
+    it('creates a token, rotates it with the overlap, and the old secret works during the overlap only', async () => {
+      const inputs = (version: string, overlapSeconds: number) => tkInputs({ serviceAccountId: accountId, name: 'ci', expiresInDays: 30, rotationTriggers: { version }, overlapSeconds });
+      const created = await engine.create(TK, inputs('1', 3600));
+      const first = created.properties.token as string;
+      expect(first).toMatch(/^wdn_/);
+      expect(created.properties).toMatchObject({ tokenHint: expect.any(String), status: 'active', rotationTriggers: { version: '1' }, overlapSeconds: 3600 });
+      await expect(whoamiWith(first)).resolves.toBeDefined();
+      expect(await engine.diff(TK, created.id, created.properties, inputs('1', 3600))).toMatchObject({ changes: 'none' });
+
+      // A changed trigger is an in-place update that regenerates the secret.
+      expect(await engine.diff(TK, created.id, created.properties, inputs('2', 3600))).toEqual({ changes: 'some', replaces: [], deleteBeforeReplace: true });
+      const rotated = await engine.update(TK, created.id, created.properties, inputs('2', 3600));
+      const second = rotated.properties.token as string;
+      expect(second).toMatch(/^wdn_/);
+      expect(second).not.toBe(first);
+      await expect(whoamiWith(second)).resolves.toBeDefined();
+      await expect(whoamiWith(first)).resolves.toBeDefined();
+
+      // Without an overlap the replaced secret stops at once.
+      const again = await engine.update(TK, created.id, rotated.properties, inputs('3', 0));
+      await expect(whoamiWith(again.properties.token as string)).resolves.toBeDefined();
+      await expect(whoamiWith(second)).rejects.toMatchObject({ status: 401 });
+    });
+
+    it('reads drift: a token disabled out of band is re-enabled in place, keeping its secret', async () => {
+      const { id, properties } = await engine.create(TK, tkInputs({ serviceAccountId: accountId, name: 'disabled-drift' }));
+      await server.client.updateServiceAccountToken(accountId, id, { disabled: true });
+      const read = await engine.read(TK, id, properties);
+      expect(read.properties.status).toBe('disabled');
+      const news = tkInputs({ serviceAccountId: accountId, name: 'disabled-drift' });
+      expect(await engine.diff(TK, id, read.properties, news)).toMatchObject({ changes: 'some', replaces: [] });
+      const repaired = await engine.update(TK, id, read.properties, news);
+      expect(repaired.properties).toMatchObject({ status: 'active', token: properties.token });
+      await expect(whoamiWith(properties.token as string)).resolves.toBeDefined();
+    });
+
+    it('reads drift: a token revoked out of band is replaced', async () => {
+      const { id, properties } = await engine.create(TK, tkInputs({ serviceAccountId: accountId, name: 'revoked-drift' }));
+      await server.client.revokeServiceAccountToken(accountId, id);
+      const read = await engine.read(TK, id, properties);
+      expect(read).toMatchObject({ id, properties: { status: 'revoked' } });
+      const diff = await engine.diff(TK, id, read.properties, tkInputs({ serviceAccountId: accountId, name: 'revoked-drift' }));
+      expect(diff).toMatchObject({ changes: 'some', replaces: ['status'], deleteBeforeReplace: true });
+    });
+
+    it('deletes a token by revoking it', async () => {
+      const { id, properties } = await engine.create(TK, tkInputs({ serviceAccountId: accountId, name: 'to-delete' }));
+      await engine.delete(TK, id, properties);
+      expect((await server.client.getServiceAccountToken(accountId, id)).state).toBe('revoked');
+      await expect(whoamiWith(properties.token as string)).rejects.toMatchObject({ status: 401 });
+    });
+  });
+
+  describe('adopt', () => {
+    it('takes over a service account, its binding and its token by their unique names', async () => {
+      const name = uniqueName('legacy');
+      const existing = await server.client.createServiceAccount({ name, project_id: projectId, description: 'made by hand' });
+      const binding = await server.client.createRoleBinding({ service_account_id: existing.id, role: 'member', project_id: projectId });
+      const token = await server.client.createServiceAccountToken(existing.id, { name: 'ci' });
+
+      const sa = await engine.create(SA, saInputs({ name, projectId, description: 'managed', adopt: true }));
+      expect(sa.id).toBe(existing.id);
+      expect((await server.client.getServiceAccount(existing.id)).description).toBe('managed');
+      const rb = await engine.create(RB, rbInputs({ serviceAccountId: existing.id, role: 'member', projectId, adopt: true }));
+      expect(rb.id).toBe(binding.id);
+      const tk = await engine.create(TK, tkInputs({ serviceAccountId: existing.id, name: 'ci', overlapSeconds: 600, adopt: true }));
+      expect(tk.id).toBe(token.id);
+      // The secret cannot be read back, so adoption regenerates it; the old one lasts the overlap.
+      expect(tk.properties.token).not.toBe(token.token);
+      await expect(whoamiWith(tk.properties.token as string)).resolves.toBeDefined();
+      await expect(whoamiWith(token.token)).resolves.toBeDefined();
+      expect(host.stderr()).toContain(`Adopted the existing warden_service_account ${existing.id}`);
+    });
+
+    it('creates the object when nothing has that name yet', async () => {
+      const sa = await engine.create(SA, saInputs({ name: uniqueName('fresh'), adopt: true }));
+      expect((await server.client.getServiceAccount(sa.id)).id).toBe(sa.id);
+    });
+  });
+
+  describe('errors', () => {
+    it('surface with the server\'s message', async () => {
+      await expect(engine.create(RB, rbInputs({ serviceAccountId: 'sa_doesnotexist000000000000', role: 'member' }))).rejects.toMatchObject({ details: expect.stringMatching(/service account/i) });
+    });
+
+    it('name the missing stack config when there are no credentials', async () => {
+      const bare = await startHost(consumer.dir, hostEnv());
+      const side = new EngineSide(bare.port);
+      try {
+        await side.configure({});
+        await expect(side.create(SA, saInputs({ name: uniqueName('nocreds') }))).rejects.toMatchObject({ details: expect.stringContaining('"warden:endpoint"') });
+      } finally {
+        side.close();
+        await bare.stop();
+      }
+    });
+
+    it('say that the server refused the credentials, without repeating them', async () => {
+      const wrong = 'wdn_wrongwrongwrongwrongwrongwr00000000';
+      const bad = await startHost(consumer.dir, hostEnv());
+      const side = new EngineSide(bad.port);
+      try {
+        await side.configure({ 'warden:endpoint': server.url, 'warden:token': secret(wrong) });
+        const err = (await side.create(SA, saInputs({ name: uniqueName('badcreds') })).catch((e: unknown) => e)) as { details: string };
+        expect(err.details).toContain('refused the provider\'s credentials');
+        expect(err.details).not.toContain(wrong);
+        expect(bad.stderr()).not.toContain(wrong);
+      } finally {
+        side.close();
+        await bad.stop();
+      }
+    });
+  });
+
+  it('writes no secret to its output streams', () => {
+    expect(host.stderr()).not.toContain(server.adminToken);
+    expect(host.stderr()).not.toMatch(/wdn_[A-Za-z0-9]{30}/);
+  });
+});
