@@ -1,10 +1,12 @@
-// Bundles terraform-provider-warden: an entry with just what the handshake needs, and the
-// provider service in a second file loaded by the first RPC (compiling it is most of the start-up
-// cost). The same sources give the same bytes, so Terraform's lock-file hash of the installed
+// Bundles terraform-provider-warden: an entry with just what the handshake and the schema
+// requests need (the schema is derived from the definitions here, at build time, and embedded),
+// and the provider service in a second file loaded by the first call that needs it (compiling it
+// is most of the start-up cost). The same sources give the same bytes, so Terraform's lock-file hash of the installed
 // provider is stable.
 import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { providerSchema } from '../provider/terraform/schema';
 
 const root = join(__dirname, '..');
 const out = join(root, 'dist', 'terraform-provider');
@@ -18,7 +20,7 @@ async function main(): Promise<void> {
     entryPoints: [join(root, 'provider', 'terraform', 'main.ts')],
     outfile: join(out, 'terraform-provider-warden'),
     banner: { js: '#!/usr/bin/env node' },
-    define: { WARDEN_VERSION: JSON.stringify(version) },
+    define: { WARDEN_VERSION: JSON.stringify(version), WARDEN_PROVIDER_SCHEMA: JSON.stringify(providerSchema) },
     // Resolved at run time to the sibling file built below.
     plugins: [{ name: 'service-apart', setup: (b) => b.onResolve({ filter: /^\.\/provider-service$/ }, () => ({ path: './provider-service.js', external: true })) }],
   });

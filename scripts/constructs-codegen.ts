@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { generateProviderBindingsFromSchema } from '@cdktf/provider-generator';
-import { providersSchemaJson } from '../provider/terraform/schema';
+import { providerSchema, providersSchemaJson } from '../provider/terraform/schema';
 
 export const ROOT = resolve(__dirname, '..');
 export const GENERATED_DIR = join(ROOT, 'constructs', 'generated');
@@ -60,7 +60,7 @@ export async function generateConstructs(outDir: string, schema: unknown): Promi
  * (and `cdktf deploy` refuses a required provider without a version).
  */
 export function loadProviderSchema(): unknown {
-  const schema = providersSchemaJson();
+  const schema = providersSchemaJson(providerSchema);
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   return { ...schema, provider_versions: Object.fromEntries(Object.keys(schema.provider_schemas).map((source) => [source, version])) };
 }

@@ -1,4 +1,5 @@
-import { Id, NotFoundError, ResourceName } from '../../api-client';
+import { Id, ResourceName } from '../../api-client/contract';
+import { NotFoundError } from '../../api-client/errors';
 import { type DataSourceDefinition, ResourceError, computed, optionalComputed, required } from './schema';
 import { str } from './values';
 

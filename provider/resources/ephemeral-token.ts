@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { Id, ResourceName, TokenScope } from '../../api-client';
+import { Id, ResourceName, TokenScope } from '../../api-client/contract';
 import { deleteIfPresent } from './gone';
 import { type EphemeralDefinition, computed, optional, optionalComputed, required } from './schema';
 import { num, str, strings } from './values';

@@ -1,4 +1,5 @@
-import { WardenClient, isWardenError } from '../../api-client';
+import { isWardenError } from '../../api-client/errors';
+import type { WardenClient } from '../../api-client/client';
 import { type Diagnostic, type State, optional } from './schema';
 import { str } from './values';
 

@@ -1,4 +1,5 @@
-import { ConflictError, Id, ResourceName, type RoleBinding } from '../../api-client';
+import { Id, ResourceName, type RoleBinding } from '../../api-client/contract';
+import { ConflictError } from '../../api-client/errors';
 import { deleteIfPresent, readOrGone } from './gone';
 import { type ResourceDefinition, computed, optional, required } from './schema';
 import { str } from './values';

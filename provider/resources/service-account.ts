@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConflictError, Id, ResourceName, TeamName, Timestamp, type ServiceAccount, type ServiceAccountPatch } from '../../api-client';
+import { Id, ResourceName, TeamName, Timestamp, type ServiceAccount, type ServiceAccountPatch } from '../../api-client/contract';
+import { ConflictError } from '../../api-client/errors';
 import { deleteIfPresent, readOrGone } from './gone';
 import { type ResourceContext, type ResourceDefinition, type State, computed, optional, optionalComputed, required } from './schema';
 import { bool, sameInstantAs, str, strings } from './values';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConflictError, Id, ResourceName, Timestamp, TokenScope, type Token, type TokenWithSecret } from '../../api-client';
+import { Id, ResourceName, Timestamp, TokenScope, type Token, type TokenWithSecret } from '../../api-client/contract';
+import { ConflictError } from '../../api-client/errors';
 import { deleteIfPresent, readOrGone } from './gone';
 import { type Diagnostic, type ResourceContext, type ResourceDefinition, type State, Unknown, computed, optional, optionalComputed, required } from './schema';
 import { bool, num, sameInstantAs, sameValue, str, strings } from './values';

@@ -1,6 +1,8 @@
 import { HandshakeError, serve } from './plugin-server';
 import { registerProviderService } from './provider-rpc';
 import type { ProviderService } from './provider-service';
+import type { ProviderSchema } from './schema';
+import { getMetadata, getProviderSchema, providersSchemaJson } from './schema-document';
 
 /**
  * terraform-provider-warden: Terraform starts it, reads the handshake line from stdout and talks
@@ -8,14 +10,14 @@ import type { ProviderService } from './provider-service';
  * would.
  */
 
-declare const WARDEN_VERSION: string | undefined;
-const version = typeof WARDEN_VERSION === 'string' ? WARDEN_VERSION : '0.0.0-dev';
+// Set by scripts/build-provider.ts: the package version, and the schema derived from the
+// definitions at build time (this entry only ever runs bundled).
+declare const WARDEN_VERSION: string;
+declare const WARDEN_PROVIDER_SCHEMA: ProviderSchema;
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'schema') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { providersSchemaJson } = require('./provider-service') as typeof import('./provider-service');
-    process.stdout.write(`${JSON.stringify(providersSchemaJson(), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(providersSchemaJson(WARDEN_PROVIDER_SCHEMA), null, 2)}\n`);
     return;
   }
   // stdout carries the handshake only; anything printed by accident goes to stderr (Terraform's log).
@@ -26,13 +28,22 @@ async function main(): Promise<void> {
   const server = await serve({
     env: process.env,
     register: (s) =>
-      registerProviderService(s, () => {
+      registerProviderService(
+        s,
+        () => {
         // A separate file in the bundle (see scripts/build-provider.ts): compiling it is most of
         // the start-up cost, so it waits for the first RPC, after the handshake.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { ProviderService: Service } = require('./provider-service') as typeof import('./provider-service');
-        return (service ??= new Service({ version, env: process.env }));
-      }),
+        return (service ??= new Service({ version: WARDEN_VERSION, env: process.env }));
+        },
+        {
+          GetProviderSchema: () => getProviderSchema(WARDEN_PROVIDER_SCHEMA),
+          GetMetadata: () => getMetadata(WARDEN_PROVIDER_SCHEMA),
+          GetFunctions: () => ({}),
+          StopProvider: () => ({}),
+        },
+      ),
     onShutdown: () => {
       server.forceShutdown();
       process.exit(0);

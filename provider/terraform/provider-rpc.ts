@@ -25,15 +25,17 @@ const RPCS = [
   'StopProvider',
 ] as const;
 
-type Rpc = (typeof RPCS)[number];
+export type Rpc = (typeof RPCS)[number];
 type Handler = (request: unknown) => unknown;
+/** RPCs answered without loading the provider service (the schema, from the embedded document). */
+export type LightAnswers = Partial<Record<Rpc, () => unknown>>;
 
 /**
  * Registers the provider service with only the protocol's message types loaded; the service
- * itself (definitions, zod, the HTTP client) is loaded by the first call, so the handshake stays
- * fast. A handler that throws answers with an error diagnostic instead of failing the RPC.
+ * itself (definitions, zod, the HTTP client) is loaded by the first call that needs it, so the
+ * handshake stays fast and a process that only serves the schema never loads it. A handler that throws answers with an error diagnostic instead of failing the RPC.
  */
-export function registerProviderService(server: grpc.Server, load: () => ProviderService): void {
+export function registerProviderService(server: grpc.Server, load: () => ProviderService, light: LightAnswers): void {
   const definition: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
   const implementation: grpc.UntypedServiceImplementation = {};
   for (const name of RPCS) {
@@ -41,7 +43,7 @@ export function registerProviderService(server: grpc.Server, load: () => Provide
     definition[name] = method(`/tfplugin6.Provider/${name}`, types.Request, types.Response) as grpc.MethodDefinition<unknown, unknown>;
     implementation[name] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       Promise.resolve()
-        .then(() => (load()[handlerName(name)] as Handler).call(load(), call.request))
+        .then(() => light[name]?.() ?? (load()[handlerName(name)] as Handler).call(load(), call.request))
         .then(
           (response) => callback(null, response),
           (err: unknown) =>

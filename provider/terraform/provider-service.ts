@@ -1,4 +1,4 @@
-import { WardenClient } from '../../api-client';
+import type { WardenClient } from '../../api-client/client';
 import {
   type Definition,
   type Diagnostic,
@@ -19,9 +19,6 @@ import {
 } from '../resources';
 import { attributePath, errorDiagnostics, toProtocol } from './diagnostics';
 import { tfplugin6 as tf } from './protocol/generated/protocol';
-import { type SchemaBlock, providerSchema } from './schema';
-
-export { providersSchemaJson } from './schema';
 import { decodeJsonState, decodeObject, encodeValue } from './values';
 
 /**
@@ -33,18 +30,6 @@ const byName = <T extends Definition>(list: readonly T[]) => new Map(list.map((d
 const resourceTypes = byName(resources);
 const dataSourceTypes = byName(dataSources);
 const ephemeralTypes = byName(ephemeralResources);
-
-function schemaOf(b: SchemaBlock): tf.ISchema {
-  return {
-    version: b.version,
-    block: {
-      version: b.version,
-      description: b.description,
-      attributes: b.attributes.map((a) => ({ ...a, type: Buffer.from(JSON.stringify(a.type)) })),
-    },
-  };
-}
-const schemaMap = (m: Record<string, SchemaBlock>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, schemaOf(v)]));
 
 const dynamic = (value: State | null): tf.IDynamicValue => ({ msgpack: encodeValue(value) });
 const diagnostics = (list: Diagnostic[]) => list.map(toProtocol);
@@ -72,25 +57,6 @@ export class ProviderService {
     return { client: this.client, serverNow: this.now, warn: (summary, detail) => warnings.push({ severity: 'warning', summary, ...(detail ? { detail } : {}) }) };
   }
 
-  getMetadata(): tf.GetMetadata.IResponse {
-    return {
-      serverCapabilities: { planDestroy: false, getProviderSchemaOptional: false },
-      resources: resources.map((r) => ({ typeName: r.typeName })),
-      dataSources: dataSources.map((d) => ({ typeName: d.typeName })),
-      ephemeralResources: ephemeralResources.map((e) => ({ typeName: e.typeName })),
-    };
-  }
-
-  getProviderSchema(): tf.GetProviderSchema.IResponse {
-    return {
-      provider: schemaOf(providerSchema.provider),
-      resourceSchemas: schemaMap(providerSchema.resources),
-      dataSourceSchemas: schemaMap(providerSchema.dataSources),
-      ephemeralResourceSchemas: schemaMap(providerSchema.ephemeralResources),
-      serverCapabilities: { planDestroy: false, getProviderSchemaOptional: false },
-    };
-  }
-
   validateProviderConfig(req: tf.ValidateProviderConfig.IRequest): tf.ValidateProviderConfig.IResponse {
     const config = decodeObject(req.config?.msgpack, providerConfig) ?? {};
     const found = checkConfig(providerConfig, config);
@@ -108,7 +74,10 @@ export class ProviderService {
     }
     const { settings, diagnostics: found } = resolveProviderConfig(config, this.options.env);
     if (!settings) return { diagnostics: diagnostics(found) };
-    this.client = new WardenClient({ ...settings, userAgent: `terraform-provider-warden/${this.options.version} terraform/${req.terraformVersion ?? 'unknown'}` });
+    // Loaded here: validation-only processes never need the HTTP client.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { WardenClient: Client } = require('../../api-client/client') as typeof import('../../api-client/client');
+    this.client = new Client({ ...settings, userAgent: `terraform-provider-warden/${this.options.version} terraform/${req.terraformVersion ?? 'unknown'}` });
     this.now = serverClock(this.client);
     const unreachable = await verifyConnection(this.client, settings.endpoint);
     return { diagnostics: diagnostics(unreachable ? [unreachable] : []) };
@@ -231,14 +200,6 @@ export class ProviderService {
   }
 
   renewEphemeralResource(): tf.RenewEphemeralResource.IResponse {
-    return {};
-  }
-
-  getFunctions(): tf.GetFunctions.IResponse {
-    return {};
-  }
-
-  stopProvider(): tf.StopProvider.IResponse {
     return {};
   }
 

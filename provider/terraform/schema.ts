@@ -40,45 +40,20 @@ function block(attributes: Record<string, Attribute>, description: string): Sche
   };
 }
 
+export interface ProviderSchema {
+  provider: SchemaBlock;
+  resources: Record<string, SchemaBlock>;
+  dataSources: Record<string, SchemaBlock>;
+  ephemeralResources: Record<string, SchemaBlock>;
+}
+
 /** The whole provider schema, derived from the definitions in provider/resources. */
-export const providerSchema = {
+export const providerSchema: ProviderSchema = {
   provider: block(providerConfig, 'Manages Warden service accounts, role bindings and API tokens.'),
   resources: Object.fromEntries(resources.map((r) => [r.typeName, block(r.attributes, r.description)])),
   dataSources: Object.fromEntries(dataSources.map((d) => [d.typeName, block(d.attributes, d.description)])),
   ephemeralResources: Object.fromEntries(ephemeralResources.map((e) => [e.typeName, block(e.attributes, e.description)])),
 };
 
-function jsonBlock(b: SchemaBlock) {
-  const attributes = Object.fromEntries(
-    b.attributes.map((a) => [
-      a.name,
-      {
-        type: a.type,
-        description: a.description,
-        description_kind: 'plain',
-        ...(a.required ? { required: true } : {}),
-        ...(a.optional ? { optional: true } : {}),
-        ...(a.computed ? { computed: true } : {}),
-        ...(a.sensitive ? { sensitive: true } : {}),
-      },
-    ]),
-  );
-  return { version: b.version, block: { attributes, description: b.description, description_kind: 'plain' } };
-}
 
-/** What `terraform providers schema -json` prints for this provider: the input of the CDKTF generator. */
-export function providersSchemaJson(source = 'registry.terraform.io/warden/warden') {
-  const s = providerSchema;
-  const map = (m: Record<string, SchemaBlock>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, jsonBlock(v)]));
-  return {
-    format_version: '1.0',
-    provider_schemas: {
-      [source]: {
-        provider: jsonBlock(s.provider),
-        resource_schemas: map(s.resources),
-        data_source_schemas: map(s.dataSources),
-        ephemeral_resource_schemas: map(s.ephemeralResources),
-      },
-    },
-  };
-}
+export { providersSchemaJson } from './schema-document';

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { install } from '../../provider/terraform/install';
@@ -41,6 +41,11 @@ export class TerraformWorkspace {
       WARDEN_TOKEN: token,
       ...env,
     };
+  }
+
+  /** Removes the working directory (state included). */
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** Writes main.tf: the provider requirement plus `body`. */

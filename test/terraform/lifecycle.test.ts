@@ -53,7 +53,10 @@ describe('terraform-provider-warden with the real terraform', () => {
     tf.write(config({ description: 'deploys' }));
     await tf.init();
   });
-  afterAll(() => server.stop());
+  afterAll(async () => {
+    tf.remove();
+    await server.stop();
+  });
 
   test('apply creates the account, its binding and a working token', async () => {
     await tf.apply();

@@ -52,14 +52,23 @@ resource "warden_token" "${prefix}${i}" {
 
 describe('terraform-provider-warden when the server misbehaves', () => {
   let server: ProcessServer;
+  const workspaces: TerraformWorkspace[] = [];
+  const workspace = (endpoint: string) => {
+    const tf = new TerraformWorkspace(endpoint, server.adminToken);
+    workspaces.push(tf);
+    return tf;
+  };
 
   beforeAll(async () => {
     server = await startServerProcess({ WARDEN_PORT: String(await freePort()) });
   });
-  afterAll(() => server.stop());
+  afterAll(async () => {
+    for (const tf of workspaces) tf.remove();
+    await server.stop();
+  });
 
   test('an unreachable server is one clear error, not a stack trace', async () => {
-    const tf = new TerraformWorkspace(`http://127.0.0.1:${await freePort()}`, server.adminToken);
+    const tf = workspace(`http://127.0.0.1:${await freePort()}`);
     tf.write(`provider "warden" {}\n${accounts(1, 'unreachable')}`);
     await tf.init();
     const result = await tf.run(['plan', '-no-color', '-input=false']);
@@ -71,7 +80,7 @@ describe('terraform-provider-warden when the server misbehaves', () => {
   test('a server answering 503 to the first calls is retried and the apply succeeds', async () => {
     const proxy = await flakyProxy(server.url, 3);
     try {
-      const tf = new TerraformWorkspace(proxy.url, server.adminToken);
+      const tf = workspace(proxy.url);
       tf.write(`provider "warden" {}\n${accounts(2, 'flaky')}`);
       await tf.init();
       await tf.apply();
@@ -84,7 +93,7 @@ describe('terraform-provider-warden when the server misbehaves', () => {
   });
 
   test('the server killed in the middle of an apply: the next apply converges with no duplicate and no orphan', async () => {
-    const tf = new TerraformWorkspace(server.url, server.adminToken);
+    const tf = workspace(server.url);
     // 34 accounts, each with a binding and a token: 102 resources.
     tf.write(`provider "warden" {}\n${accounts(34, 'crash')}`);
     await tf.init();

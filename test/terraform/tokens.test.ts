@@ -44,7 +44,10 @@ describe('warden_token over time', () => {
     await tf.init();
     await tf.apply();
   });
-  afterAll(() => server.stop());
+  afterAll(async () => {
+    tf.remove();
+    await server.stop();
+  });
 
   test('a changed trigger rotates in place; the old secret works through the overlap, then stops', async () => {
     const before = await token();
