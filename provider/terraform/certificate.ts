@@ -21,7 +21,7 @@ const tlv = (tag: number, ...content: Buffer[]): Buffer => {
 const sequence = (...items: Buffer[]) => tlv(0x30, ...items);
 const set = (...items: Buffer[]) => tlv(0x31, ...items);
 const explicit = (n: number, item: Buffer) => tlv(0xa0 + n, item);
-const integer = (bytes: Buffer) => tlv(0x02, bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+const integer = (bytes: Buffer) => tlv(0x02, bytes);
 const bitString = (bytes: Buffer) => tlv(0x03, Buffer.from([0]), bytes);
 const octetString = (bytes: Buffer) => tlv(0x04, bytes);
 const utf8 = (s: string) => tlv(0x0c, Buffer.from(s, 'utf8'));
@@ -56,7 +56,9 @@ export interface Certificate {
 export function selfSignedCertificate(now = new Date()): Certificate {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const ecdsaWithSha256 = sequence(oid('1.2.840.10045.4.3.2'));
+  // A positive serial whose DER form is minimal: no leading zero byte, no sign bit.
   const serial = randomBytes(16);
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const tbs = sequence(
     explicit(0, integer(Buffer.from([2]))),
     integer(serial),

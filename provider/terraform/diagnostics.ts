@@ -1,4 +1,4 @@
-import { isWardenError } from '../../api-client';
+import { isWardenError } from '../../api-client/errors';
 import { type Diagnostic, ResourceError } from '../resources';
 import { tfplugin6 } from './protocol/generated/protocol';
 
