@@ -2,6 +2,7 @@ import * as log from '@pulumi/pulumi/log';
 import { WardenClient, isWardenError } from '../../api-client';
 import {
   type ResourceContext,
+  adoptExisting,
   type ResourceDefinition,
   ResourceError,
   type State,
@@ -13,7 +14,6 @@ import {
   serverClock,
   verifyConnection,
 } from '../resources';
-import { adoptExisting } from './adopt';
 import { camel, configOf, inPulumiTerms, outputsOf, stateOf } from './names';
 
 /**
@@ -57,7 +57,8 @@ async function connect(): Promise<ResourceContext> {
   }
   // No engine connection exists in the host, so the SDK's log writes to stderr, which the engine shows.
   const warn = (summary: string, detail?: string) => void log.warn(detail ? `${summary}: ${detail}` : summary);
-  return { client, serverNow: serverClock(client), warn };
+  // A name conflict is an error here: taking an object over is what `adopt` says explicitly.
+  return { client, serverNow: serverClock(client), warn, adoptOnConflict: false };
 }
 
 function connected(): Promise<ResourceContext> {
@@ -116,7 +117,7 @@ export function create(typeName: string, inputs: Inputs) {
     const ctx = await connected();
     const config = configOf(def, inputs);
     const { planned } = await planChange(def, ctx, null, config);
-    const adopted = inputs.adopt === true ? await adoptExisting(def, ctx, planned, config) : undefined;
+    const adopted = inputs.adopt === true ? await adoptExisting(def, ctx, planned) : undefined;
     const state = adopted ?? (await def.create(ctx, planned));
     return { id: String(state.id), outs: outputsOf(def, state) };
   });

@@ -8,6 +8,7 @@ import { token } from './token';
 export * from './schema';
 export { checkConfig, complete, isKnown, sameValue } from './values';
 export { changedAttributes, planChange, type Plan } from './plan';
+export { adoptExisting } from './adopt';
 export { providerConfig, resolveProviderConfig, serverClock, verifyConnection, type ProviderSettings } from './provider-config';
 
 /** Every resource Warden manages, once; Terraform, Pulumi and CDKTF faces derive from these. */

@@ -1,5 +1,6 @@
 import { Id, ResourceName, type RoleBinding } from '../../api-client/contract';
 import { ConflictError } from '../../api-client/errors';
+import { createOrAdopt } from './adopt';
 import { deleteIfPresent, readOrGone } from './gone';
 import { type ResourceDefinition, computed, optional, required } from './schema';
 import { str } from './values';
@@ -22,14 +23,15 @@ export const roleBinding: ResourceDefinition = {
 
   async create(ctx, planned) {
     const body = { service_account_id: str(planned, 'service_account_id')!, role: str(planned, 'role')!, project_id: str(planned, 'project_id') ?? null };
-    try {
-      return toState(await ctx.client.createRoleBinding(body));
-    } catch (err) {
-      // The same binding already exists (an earlier run's create whose answer was lost): adopt it.
-      if (!(err instanceof ConflictError) || !err.existingId) throw err;
-      ctx.warn(`Adopted the existing binding of role "${body.role}"`, `An identical role binding already existed (id ${err.existingId}); it is now managed here.`);
-      return toState(await ctx.client.getRoleBinding(err.existingId));
+    return createOrAdopt(roleBinding, ctx, planned, async () => toState(await ctx.client.createRoleBinding(body)), (err) => err instanceof ConflictError);
+  },
+
+  async find(ctx, planned) {
+    const projectId = str(planned, 'project_id') ?? null;
+    for await (const b of ctx.client.paginate('listRoleBindings', { service_account_id: str(planned, 'service_account_id')! })) {
+      if (b.role === str(planned, 'role') && b.project_id === projectId) return b.id;
     }
+    return undefined;
   },
 
   read: (ctx, state) => readOrGone(async () => toState(await ctx.client.getRoleBinding(str(state, 'id')!))),

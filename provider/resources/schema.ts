@@ -56,6 +56,11 @@ export interface ResourceContext {
   client: WardenClient;
   /** The server's clock: expiry is the server's to decide. */
   serverNow(): Promise<Date>;
+  /**
+   * On a create that collides with a live object of the same unique name, take that object over
+   * (Terraform: convergence after a lost answer) rather than fail (Pulumi without `adopt`).
+   */
+  adoptOnConflict: boolean;
   /** Tells the user something they should know that is not an error (an adopted object, say). */
   warn(summary: string, detail?: string): void;
 }
@@ -85,6 +90,8 @@ export interface ResourceDefinition {
   /** Absent when every configurable attribute forces replacement. */
   update?(ctx: ResourceContext, prior: State, planned: State): Promise<State>;
   delete(ctx: ResourceContext, state: State): Promise<void>;
+  /** The import id of the live object with the declared unique name, if there is one. */
+  find(ctx: ResourceContext, planned: State): Promise<string | undefined>;
   /** Builds the full state from an import id; the syntax of the id is in `importId`. */
   import(ctx: ResourceContext, id: string): Promise<State>;
   importId: string;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { Id, ResourceName, TeamName, Timestamp, type ServiceAccount, type ServiceAccountPatch } from '../../api-client/contract';
 import { ConflictError } from '../../api-client/errors';
+import { createOrAdopt } from './adopt';
 import { deleteIfPresent, readOrGone } from './gone';
-import { type ResourceContext, type ResourceDefinition, type State, computed, optional, optionalComputed, required } from './schema';
+import { type ResourceDefinition, type State, computed, optional, optionalComputed, required } from './schema';
 import { bool, sameInstantAs, str, strings } from './values';
 
 const attributes = {
@@ -48,20 +49,6 @@ function patchOf(planned: State): ServiceAccountPatch {
   };
 }
 
-/**
- * Creating an account whose name is taken in the declared scope adopts the existing one: that is
- * how a re-run converges after a create whose answer was lost.
- */
-async function adopt(ctx: ResourceContext, planned: State): Promise<ServiceAccount | undefined> {
-  const name = str(planned, 'name')!;
-  const projectId = str(planned, 'project_id') ?? null;
-  const page = await ctx.client.listServiceAccounts({ name, ...(projectId ? { project_id: projectId } : {}) });
-  const existing = page.items.find((sa) => sa.name === name && sa.project_id === projectId);
-  if (!existing) return undefined;
-  ctx.warn(`Adopted the existing service account "${name}"`, `A service account with this name already existed (id ${existing.id}), most likely from an earlier run whose answer was lost; it is now managed here.`);
-  return ctx.client.updateServiceAccount(existing.id, patchOf(planned), { ifMatch: existing.etag });
-}
-
 export const serviceAccount: ResourceDefinition = {
   typeName: 'warden_service_account',
   description: 'A service account: a non-human identity that authenticates with tokens only, never with a password.',
@@ -78,13 +65,14 @@ export const serviceAccount: ResourceDefinition = {
       expires_at: str(planned, 'expires_at') ?? null,
       teams: strings(planned, 'teams') ?? [],
     };
-    try {
-      return toState(await ctx.client.createServiceAccount(body), planned);
-    } catch (err) {
-      const adopted = err instanceof ConflictError ? await adopt(ctx, planned) : undefined;
-      if (!adopted) throw err;
-      return toState(adopted, planned);
-    }
+    return createOrAdopt(serviceAccount, ctx, planned, async () => toState(await ctx.client.createServiceAccount(body), planned), (err) => err instanceof ConflictError);
+  },
+
+  async find(ctx, planned) {
+    const name = str(planned, 'name')!;
+    const projectId = str(planned, 'project_id') ?? null;
+    const page = await ctx.client.listServiceAccounts({ name, ...(projectId ? { project_id: projectId } : {}) });
+    return page.items.find((sa) => sa.name === name && sa.project_id === projectId)?.id;
   },
 
   read: (ctx, state) => readOrGone(async () => toState(await ctx.client.getServiceAccount(str(state, 'id')!), state)),

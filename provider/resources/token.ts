@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, ResourceName, Timestamp, TokenScope, type Token, type TokenWithSecret } from '../../api-client/contract';
 import { ConflictError } from '../../api-client/errors';
+import { createOrAdopt } from './adopt';
 import { deleteIfPresent, readOrGone } from './gone';
 import { type Diagnostic, type ResourceContext, type ResourceDefinition, type State, Unknown, computed, optional, optionalComputed, required } from './schema';
 import { bool, num, sameInstantAs, sameValue, str, strings } from './values';
@@ -90,26 +91,6 @@ async function rotationReason(ctx: ResourceContext, prior: State, planned: State
   return undefined;
 }
 
-/**
- * A live token with the declared name already exists: an earlier run created it and lost the
- * answer, so nobody holds its secret. Adopt it with a fresh secret.
- */
-async function adopt(ctx: ResourceContext, planned: State): Promise<TokenWithSecret | undefined> {
-  const saId = str(planned, 'service_account_id')!;
-  const name = str(planned, 'name')!;
-  let pageToken: string | undefined;
-  do {
-    const page = await ctx.client.listServiceAccountTokens(saId, pageToken ? { page_token: pageToken } : {});
-    const live = page.items.find((t) => t.name === name && t.state !== 'revoked');
-    if (live) {
-      ctx.warn(`Adopted the existing token "${name}" with a new secret`, `A live token with this name already existed (id ${live.id}), most likely from an earlier run whose answer was lost; its secret was regenerated.`);
-      return ctx.client.regenerateServiceAccountToken(saId, live.id, { ...expiryOf(planned), grace_period_seconds: 0 });
-    }
-    pageToken = page.next_page_token ?? undefined;
-  } while (pageToken);
-  return undefined;
-}
-
 export const token: ResourceDefinition = {
   typeName: 'warden_token',
   description: 'An API token of a service account. The secret is shown once, at creation or rotation; the server keeps only its digest.',
@@ -146,14 +127,23 @@ export const token: ResourceDefinition = {
       ...(num(planned, 'max_age_days') !== undefined ? { max_age_days: num(planned, 'max_age_days')! } : {}),
       ...expiryOf(planned),
     };
-    try {
+    const create = async () => {
       const created = await ctx.client.createServiceAccountToken(saId, body);
       return toState(created, planned, created.token);
-    } catch (err) {
-      const adopted = err instanceof ConflictError ? await adopt(ctx, planned) : undefined;
-      if (!adopted) throw err;
-      return toState(adopted, planned, adopted.token);
-    }
+    };
+    return createOrAdopt(token, ctx, planned, create, (err) => err instanceof ConflictError && err.code === 'WARDEN_ERR_NAME_TAKEN');
+  },
+
+  async find(ctx, planned) {
+    const saId = str(planned, 'service_account_id')!;
+    let pageToken: string | undefined;
+    do {
+      const page = await ctx.client.listServiceAccountTokens(saId, pageToken ? { page_token: pageToken } : {});
+      const live = page.items.find((t) => t.name === str(planned, 'name') && t.state !== 'revoked');
+      if (live) return `${saId}/${live.id}`;
+      pageToken = page.next_page_token ?? undefined;
+    } while (pageToken);
+    return undefined;
   },
 
   read: (ctx, state) => readOrGone(async () => toState(await ctx.client.getServiceAccountToken(str(state, 'service_account_id')!, str(state, 'id')!), state, state.token ?? null)),

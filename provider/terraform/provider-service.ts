@@ -54,7 +54,9 @@ export class ProviderService {
   /** A context for one call: its warnings become that call's diagnostics. */
   private context(warnings: Diagnostic[]): ResourceContext {
     if (!this.client || !this.now) throw new Error('the provider is not configured yet: Terraform calls ConfigureProvider first');
-    return { client: this.client, serverNow: this.now, warn: (summary, detail) => warnings.push({ severity: 'warning', summary, ...(detail ? { detail } : {}) }) };
+    // A create that collides with a live object of the same name adopts it: a re-run after a lost
+    // answer converges instead of failing.
+    return { client: this.client, serverNow: this.now, adoptOnConflict: true, warn: (summary, detail) => warnings.push({ severity: 'warning', summary, ...(detail ? { detail } : {}) }) };
   }
 
   validateProviderConfig(req: tf.ValidateProviderConfig.IRequest): tf.ValidateProviderConfig.IResponse {
