@@ -240,6 +240,13 @@ describe('in the dynamic-provider host', () => {
       expect(host.stderr()).toContain(`Adopted the existing warden_service_account ${existing.id}`);
     });
 
+    it('without adopt, a taken name is an error and nothing is taken over', async () => {
+      const name = uniqueName('taken');
+      const existing = await server.client.createServiceAccount({ name, description: 'made by hand' });
+      await expect(engine.create(SA, saInputs({ name, description: 'managed' }))).rejects.toMatchObject({ details: expect.stringContaining('already exists') });
+      expect((await server.client.getServiceAccount(existing.id)).description).toBe('made by hand');
+    });
+
     it('creates the object when nothing has that name yet', async () => {
       const sa = await engine.create(SA, saInputs({ name: uniqueName('fresh'), adopt: true }));
       expect((await server.client.getServiceAccount(sa.id)).id).toBe(sa.id);
