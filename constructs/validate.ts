@@ -1,9 +1,7 @@
 // Synth-time checks of construct props with the provider's own attribute rules (provider/resources),
 // reported under the construct's camelCase prop names.
 import { Token } from 'cdktf';
-import { type State, type Value, Unknown, checkConfig, dataSources, resources } from '../provider/resources';
-
-const camel = (snake: string) => snake.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+import { type State, type Value, Unknown, camel, checkConfig, dataSources, resources } from '../provider/resources';
 
 /** A prop as the definitions see it: unresolved tokens (references, variables) are unknown until apply. */
 function toValue(value: unknown): Value {

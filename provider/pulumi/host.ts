@@ -3,6 +3,7 @@ import { WardenClient, isWardenError } from '../../api-client';
 import {
   type ResourceContext,
   adoptExisting,
+  camel,
   type ResourceDefinition,
   ResourceError,
   type State,
@@ -14,7 +15,7 @@ import {
   serverClock,
   verifyConnection,
 } from '../resources';
-import { camel, configOf, inPulumiTerms, outputsOf, stateOf } from './names';
+import { configOf, inPulumiTerms, outputsOf, stateOf } from './names';
 
 /**
  * What the serialized providers call inside Pulumi's dynamic-provider host. It is required by

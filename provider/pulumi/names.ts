@@ -1,12 +1,5 @@
-import { type Attribute, type ResourceDefinition, type State, Unknown, type Value, complete, resources } from '../resources';
+import { type Attribute, type ResourceDefinition, type State, Unknown, type Value, camel, complete, resources } from '../resources';
 
-/**
- * Pulumi property names are the camelCase of the definitions' snake_case attribute names. The
- * attribute `id` is not a property: it is the resource's own id, which Pulumi reserves.
- */
-export function camel(name: string): string {
-  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
 
 /** Pulumi's marker for a value not known until apply (`pulumi.runtime` `unknownValue`). */
 const UNKNOWN_SENTINEL = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
@@ -14,6 +7,7 @@ const UNKNOWN_SENTINEL = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
 /** Inputs Pulumi adds or the Pulumi face adds, which are not attributes of the definition. */
 const NOT_ATTRIBUTES = new Set(['__provider', 'adopt']);
 
+/** Property names: the camelCase of the attributes, without `id`, which is the resource's own id (Pulumi reserves it). */
 export function propertyNames(def: ResourceDefinition): string[] {
   return Object.keys(def.attributes)
     .filter((name) => name !== 'id')

@@ -20,13 +20,14 @@ export const ephemeralToken: EphemeralDefinition = {
   },
   async open(ctx, config) {
     const saId = str(config, 'service_account_id')!;
+    // `config` carries the declared defaults (scopes, expires_in_days).
     const t = await ctx.client.createServiceAccountToken(saId, {
       name: str(config, 'name') ?? `run-${randomBytes(6).toString('hex')}`,
-      scopes: (strings(config, 'scopes') ?? ['api']) as z.infer<typeof TokenScope>[],
-      expires_in_days: num(config, 'expires_in_days') ?? 1,
+      scopes: strings(config, 'scopes') as z.infer<typeof TokenScope>[],
+      expires_in_days: num(config, 'expires_in_days')!,
     });
     return {
-      result: { ...config, name: t.name, scopes: t.scopes, expires_in_days: num(config, 'expires_in_days') ?? 1, token: t.token, token_hint: t.token_hint, expires_at: t.expires_at, id: t.id },
+      result: { ...config, name: t.name, scopes: t.scopes, token: t.token, token_hint: t.token_hint, expires_at: t.expires_at, id: t.id },
       private: { service_account_id: saId, id: t.id },
     };
   },

@@ -6,10 +6,10 @@ import { serviceAccount } from './service-account';
 import { token } from './token';
 
 export * from './schema';
-export { checkConfig, complete, isKnown, sameValue } from './values';
+export { camel, checkConfig, complete, isKnown, sameValue, withDefaults } from './values';
 export { changedAttributes, planChange, type Plan } from './plan';
 export { adoptExisting } from './adopt';
-export { providerConfig, resolveProviderConfig, serverClock, verifyConnection, type ProviderSettings } from './provider-config';
+export { endpointProblem, providerConfig, resolveProviderConfig, serverClock, verifyConnection, type ProviderSettings } from './provider-config';
 
 /** Every resource Warden manages, once; Terraform, Pulumi and CDKTF faces derive from these. */
 export const resources: readonly ResourceDefinition[] = [serviceAccount, roleBinding, token];

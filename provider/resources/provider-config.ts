@@ -14,6 +14,12 @@ export interface ProviderSettings {
   token: string;
 }
 
+/** An endpoint that is not an http(s) URL, as one diagnostic naming the setting. */
+export function endpointProblem(endpoint: string): Diagnostic | undefined {
+  if (/^https?:\/\/[^/]/.test(endpoint) && URL.canParse(endpoint)) return undefined;
+  return { severity: 'error', summary: 'Invalid Warden endpoint', detail: `"endpoint" must be an http or https URL such as https://warden.example.com; got "${endpoint}".`, path: ['endpoint'] };
+}
+
 /** Configuration first, then the environment; every problem is one diagnostic naming the setting. */
 export function resolveProviderConfig(config: State, env: NodeJS.ProcessEnv = process.env): { settings?: ProviderSettings; diagnostics: Diagnostic[] } {
   const endpoint = str(config, 'endpoint') ?? env.WARDEN_ENDPOINT;
@@ -21,8 +27,9 @@ export function resolveProviderConfig(config: State, env: NodeJS.ProcessEnv = pr
   const diagnostics: Diagnostic[] = [];
   if (!endpoint) {
     diagnostics.push({ severity: 'error', summary: 'Missing Warden endpoint', detail: 'Set "endpoint" in the provider block or the WARDEN_ENDPOINT environment variable.', path: ['endpoint'] });
-  } else if (!/^https?:\/\/[^/]/.test(endpoint) || !URL.canParse(endpoint)) {
-    diagnostics.push({ severity: 'error', summary: 'Invalid Warden endpoint', detail: `"endpoint" must be an http or https URL such as https://warden.example.com; got "${endpoint}".`, path: ['endpoint'] });
+  } else {
+    const invalid = endpointProblem(endpoint);
+    if (invalid) diagnostics.push(invalid);
   }
   if (!token) diagnostics.push({ severity: 'error', summary: 'Missing Warden token', detail: 'Set "token" in the provider block or the WARDEN_TOKEN environment variable.', path: ['token'] });
   return endpoint && token && diagnostics.length === 0 ? { settings: { endpoint, token }, diagnostics } : { diagnostics };

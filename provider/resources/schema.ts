@@ -111,6 +111,7 @@ export interface EphemeralDefinition {
   description: string;
   attributes: Record<string, Attribute>;
   check?(config: State): Diagnostic[];
+  /** `config` has the declared defaults applied. */
   open(ctx: ResourceContext, config: State): Promise<{ result: State; private: Record<string, string> }>;
   close(ctx: ResourceContext, privateData: Record<string, string>): Promise<void>;
 }

@@ -97,3 +97,13 @@ export function complete(attributes: Record<string, Attribute>, partial: Record<
 export function sameInstantAs(declared: Value | undefined, actual: string | null): string | null {
   return typeof declared === 'string' && actual !== null && Date.parse(declared) === Date.parse(actual) ? declared : actual;
 }
+
+/** Pulumi properties and CDKTF props are the camelCase of the attributes' snake_case names. */
+export function camel(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The configuration with each unset attribute's declared default, as a plan would have it. */
+export function withDefaults(attributes: Record<string, Attribute>, config: State): State {
+  return Object.fromEntries(Object.entries(attributes).map(([name, a]) => [name, (config[name] ?? null) === null && a.default !== undefined ? a.default : (config[name] ?? null)]));
+}

@@ -18,10 +18,13 @@ export function platform(): string {
   return `${process.platform === 'win32' ? 'windows' : process.platform}_${arch}`;
 }
 
-function packageRoot(): string {
+/** The warden-iac package around this script, and its version. */
+function packageRoot(): { root: string; version: string } {
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'warden-iac') return dir;
+    if (!existsSync(manifest)) continue;
+    const { name, version } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version: string };
+    if (name === 'warden-iac') return { root: dir, version };
   }
   throw new Error('cannot find the warden-iac package around this script');
 }
@@ -35,10 +38,9 @@ export interface Installed {
 }
 
 export function install(dir: string): Installed {
-  const root = packageRoot();
+  const { root, version } = packageRoot();
   const built = join(root, 'dist', 'terraform-provider');
   if (!existsSync(join(built, 'terraform-provider-warden'))) throw new Error(`the provider is not built (${built} is missing): run \`npm run build\``);
-  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   const mirror = join(dir, 'mirror');
   const target = join(mirror, SOURCE, version, platform());
   rmSync(target, { recursive: true, force: true });

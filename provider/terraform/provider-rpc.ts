@@ -43,7 +43,11 @@ export function registerProviderService(server: grpc.Server, load: () => Provide
     definition[name] = method(`/tfplugin6.Provider/${name}`, types.Request, types.Response) as grpc.MethodDefinition<unknown, unknown>;
     implementation[name] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       Promise.resolve()
-        .then(() => light[name]?.() ?? (load()[handlerName(name)] as Handler).call(load(), call.request))
+        .then(() => {
+          if (light[name]) return light[name]();
+          const service = load();
+          return (service[handlerName(name)] as Handler).call(service, call.request);
+        })
         .then(
           (response) => callback(null, response),
           (err: unknown) =>

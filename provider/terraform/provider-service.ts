@@ -8,6 +8,7 @@ import {
   checkConfig,
   complete,
   dataSources,
+  endpointProblem,
   ephemeralResources,
   isKnown,
   planChange,
@@ -16,6 +17,7 @@ import {
   resources,
   serverClock,
   verifyConnection,
+  withDefaults,
 } from '../resources';
 import { attributePath, errorDiagnostics, toProtocol } from './diagnostics';
 import { tfplugin6 as tf } from './protocol/generated/protocol';
@@ -62,10 +64,8 @@ export class ProviderService {
   validateProviderConfig(req: tf.ValidateProviderConfig.IRequest): tf.ValidateProviderConfig.IResponse {
     const config = decodeObject(req.config?.msgpack, providerConfig) ?? {};
     const found = checkConfig(providerConfig, config);
-    const endpoint = config.endpoint;
-    if (typeof endpoint === 'string' && !(/^https?:\/\/[^/]/.test(endpoint) && URL.canParse(endpoint))) {
-      found.push({ severity: 'error', summary: 'Invalid Warden endpoint', detail: `"endpoint" must be an http or https URL such as https://warden.example.com; got "${endpoint}".`, path: ['endpoint'] });
-    }
+    const invalid = typeof config.endpoint === 'string' ? endpointProblem(config.endpoint) : undefined;
+    if (invalid) found.push(invalid);
     return { diagnostics: diagnostics(found) };
   }
 
@@ -194,7 +194,7 @@ export class ProviderService {
     const def = lookup(ephemeralTypes, req.typeName ?? '');
     const config = decodeObject(req.config?.msgpack, def.attributes) ?? {};
     try {
-      const opened = await def.open(this.context([]), config);
+      const opened = await def.open(this.context([]), withDefaults(def.attributes, config));
       return { result: dynamic(complete(def.attributes, opened.result)), private: Buffer.from(JSON.stringify(opened.private)) };
     } catch (err) {
       return { diagnostics: diagnostics(errorDiagnostics(err, def.attributes)) };

@@ -3,7 +3,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { resources } from '../../provider/resources';
 import { RoleBinding, ServiceAccount, Token } from '../../provider/pulumi';
-import { camel } from '../../provider/pulumi/names';
+import { camel } from '../../provider/resources';
 
 interface Registered {
   type: string;

@@ -3,6 +3,7 @@
 // engine drives it, against the real server.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateSecret } from '../../server/domain/secrets';
 import { uniqueName } from '../support/fixtures';
 import { type TestServer, startServer } from '../support/server';
 import { type Consumer, packedConsumer, startHost } from './consumer';
@@ -14,7 +15,8 @@ const urn = (type: string, name: string) => `urn:pulumi:test::warden-test::pulum
 const SA = urn('ServiceAccount', 'sa');
 const RB = urn('RoleBinding', 'rb');
 const TK = urn('Token', 'tk');
-const LEAK = { endpoint: 'http://leak-check.invalid:9', token: 'wdn_leakcheckleakcheckleakcheck0000' };
+// A fresh, well-formed secret each run: the serialized text must not contain it.
+const LEAK = { endpoint: 'http://leak-check.invalid:9', token: generateSecret() };
 
 let server: TestServer;
 let consumer: Consumer;
@@ -271,7 +273,7 @@ describe('in the dynamic-provider host', () => {
     });
 
     it('say that the server refused the credentials, without repeating them', async () => {
-      const wrong = 'wdn_wrongwrongwrongwrongwrongwr00000000';
+      const wrong = generateSecret();
       const bad = await startHost(consumer.dir, hostEnv());
       const side = new EngineSide(bad.port);
       try {
