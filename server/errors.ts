@@ -39,11 +39,23 @@ export const errors = {
     new ApiError(403, 'WARDEN_ERR_FORBIDDEN', 'Forbidden', `This needs the "${permission}" permission ${scope}; ask an administrator for a role binding that grants it.`),
   escalation: (role: string, missing: string[]) =>
     new ApiError(403, 'WARDEN_ERR_ESCALATION', 'Forbidden', `You cannot grant role "${role}": you do not hold ${missing.map((p) => `"${p}"`).join(', ')} at that scope yourself.`),
-  scopeDenied: () =>
-    new ApiError(403, 'WARDEN_ERR_TOKEN_SCOPE', 'Forbidden', 'This token\'s scopes do not allow this endpoint (a SCIM-only token reaches /scim/v2 only).'),
+  scopeDenied: (needed: 'api' | 'scim' = 'api') =>
+    new ApiError(
+      403,
+      'WARDEN_ERR_TOKEN_SCOPE',
+      'Forbidden',
+      needed === 'scim'
+        ? 'This token\'s scopes do not include "scim"; SCIM needs a token created with scopes ["scim"] whose owner holds the "scim" permission at organization scope.'
+        : 'This token\'s scopes do not allow this endpoint (a SCIM-only token reaches /scim/v2 only).',
+    ),
   notFound: (what: string, id: string) => new ApiError(404, 'WARDEN_ERR_NOT_FOUND', 'Not Found', `${what} "${id}" does not exist.`),
   conflict: (code: string, detail: string, existingId?: string) =>
     new ApiError(409, code, 'Conflict', detail, existingId ? { existing_id: existingId } : {}),
+  lastAdmin: (id: string) =>
+    errors.conflict(
+      'WARDEN_ERR_LAST_ADMIN',
+      `"${id}" is the last active organization admin; grant the admin role at organization scope to another person or service account first.`,
+    ),
   preconditionFailed: () =>
     new ApiError(412, 'WARDEN_ERR_PRECONDITION_FAILED', 'Precondition Failed', 'The resource changed since you read it (If-Match does not match its etag); read it again and retry.'),
   rateLimited: (retryAfterSeconds: number) =>

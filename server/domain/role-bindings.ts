@@ -6,6 +6,7 @@ import type { Ctx } from './context';
 import { json } from './context';
 import { newId } from './ids';
 import { type PageRequest, pageOf, visibleIn } from './paging';
+import { refuseRemovingLastAdmin } from './last-admin';
 import { requireProjectField } from './projects';
 import { type Binding, holds, requirePermission, scopeText } from './rbac';
 import { findRole } from './roles';
@@ -109,6 +110,7 @@ export async function getRoleBinding(ctx: Ctx, id: string): Promise<RoleBinding>
 export async function deleteRoleBinding(ctx: Ctx, id: string): Promise<void> {
   const row = await findBinding(ctx, id);
   requirePermission(ctx.principal, 'role_bindings:write', row.project_id);
+  if (row.role === 'admin' && row.project_id === null) await refuseRemovingLastAdmin(ctx, { type: row.principal_type, id: row.principal_id });
   await ctx.db.run('DELETE FROM role_bindings WHERE id = ?', [id]);
   await audit(ctx, 'role_binding.delete', 'role_binding', id);
 }

@@ -3,6 +3,7 @@ import { ApiError } from '../errors';
 import type { Param } from '../store';
 import { audit } from './audit';
 import { type Ctx, bool, etagOf } from './context';
+import { refuseRemovingLastAdmin } from './last-admin';
 import { type UserRow, findUser, insertUser } from './users';
 
 /** SCIM errors use their own shape (RFC 7644 section 3.12); the HTTP layer renders `scimType`. */
@@ -83,6 +84,7 @@ export async function scimCreate(ctx: Ctx, input: ScimUserInput, baseUrl: string
 async function write(ctx: Ctx, row: UserRow, changes: { email: string; name: string; active: boolean; externalId: string | null }): Promise<void> {
   const clash = await ctx.db.get<{ id: string }>('SELECT id FROM users WHERE email = ? AND id <> ?', [changes.email.toLowerCase(), row.id]);
   if (clash) throw new ScimError(409, 'uniqueness', `userName ${changes.email} is already taken`);
+  if (!changes.active && bool(row.active)) await refuseRemovingLastAdmin(ctx, { type: 'user', id: row.id });
   await ctx.db.run('UPDATE users SET email = ?, name = ?, active = ?, external_id = ?, updated_at = ?, version = version + 1 WHERE id = ?', [
     changes.email.toLowerCase(),
     changes.name,
@@ -142,6 +144,7 @@ export async function scimPatch(ctx: Ctx, id: string, patch: ScimPatch, baseUrl:
 
 export async function scimDelete(ctx: Ctx, id: string): Promise<void> {
   await scimFind(ctx, id);
+  await refuseRemovingLastAdmin(ctx, { type: 'user', id });
   const now = ctx.clock.now().toISOString();
   await ctx.db.run("UPDATE tokens SET revoked_at = ? WHERE owner_type = 'user' AND owner_id = ? AND revoked_at IS NULL", [now, id]);
   await ctx.db.run("DELETE FROM role_bindings WHERE principal_type = 'user' AND principal_id = ?", [id]);

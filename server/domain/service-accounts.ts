@@ -6,6 +6,7 @@ import { audit } from './audit';
 import { type Ctx, bool, etagOf, json } from './context';
 import { newId } from './ids';
 import { type PageRequest, pageOf, visibleIn } from './paging';
+import { refuseRemovingLastAdmin } from './last-admin';
 import { requireProjectField } from './projects';
 import { requirePermission } from './rbac';
 
@@ -118,6 +119,7 @@ export async function updateServiceAccount(ctx: Ctx, id: string, patch: ServiceA
   requirePermission(ctx.principal, 'service_accounts:write', row.project_id);
   if (ifMatch !== undefined && ifMatch !== etagOf(row.version)) throw errors.preconditionFailed();
   if (patch.expires_at !== undefined) futureOrNull(ctx, patch.expires_at);
+  if (patch.disabled === true && !bool(row.disabled)) await refuseRemovingLastAdmin(ctx, { type: 'service_account', id });
   const name = patch.name ?? row.name;
   try {
     await ctx.db.run(
@@ -146,6 +148,7 @@ export async function updateServiceAccount(ctx: Ctx, id: string, patch: ServiceA
 export async function deleteServiceAccount(ctx: Ctx, id: string): Promise<void> {
   const row = await readableServiceAccount(ctx, id);
   requirePermission(ctx.principal, 'service_accounts:write', row.project_id);
+  await refuseRemovingLastAdmin(ctx, { type: 'service_account', id });
   const now = ctx.clock.now().toISOString();
   await ctx.db.run(
     "UPDATE tokens SET revoked_at = ?, previous_digest = NULL, previous_expires_at = NULL, version = version + 1 WHERE owner_type = 'service_account' AND owner_id = ? AND revoked_at IS NULL",

@@ -21,13 +21,24 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
   return result.data;
 }
 
+/** Warden's stable code travels in an extension of the SCIM error message (RFC 7644 section 3.12). */
+export const SCIM_WARDEN_ERROR_SCHEMA = 'urn:warden:params:scim:api:messages:2.0:Error';
+
 function sendProblem(reply: FastifyReply, err: ApiError): FastifyReply {
   for (const [k, v] of Object.entries(err.extra.headers ?? {})) reply.header(k, v);
-  if (err instanceof ScimError) {
+  // Identity providers read SCIM errors only: every refusal under /scim is one, whatever raised it.
+  if (reply.request.url.startsWith('/scim/')) {
+    const scimType = err instanceof ScimError ? err.scimType : undefined;
     return reply
       .code(err.status)
       .type('application/scim+json')
-      .send({ schemas: [SCIM_ERROR_SCHEMA], status: String(err.status), ...(err.scimType ? { scimType: err.scimType } : {}), detail: err.message });
+      .send({
+        schemas: [SCIM_ERROR_SCHEMA, SCIM_WARDEN_ERROR_SCHEMA],
+        status: String(err.status),
+        ...(scimType ? { scimType } : {}),
+        detail: err.message,
+        [SCIM_WARDEN_ERROR_SCHEMA]: { code: err.code, request_id: reply.request.id },
+      });
   }
   return reply
     .code(err.status)

@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Id, ScimListQuery, ScimPatch, ScimUserInput } from '../../api-client/contract';
 import type { Ctx } from '../domain/context';
-import { holds } from '../domain/rbac';
+import { requirePermission } from '../domain/rbac';
 import { ScimError, scimCreate, scimDelete, scimGet, scimList, scimPatch, scimReplace } from '../domain/scim';
-import { ApiError } from '../errors';
+import { errors } from '../errors';
 import { type Deps, contextFor, principalOf } from './deps';
 import { fieldErrors } from './problems';
 
@@ -20,19 +20,16 @@ function baseUrl(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
 
-/** RFC 7644 Users for identity providers: tokens with the `scim` scope, or callers holding `scim`. */
+/** RFC 7644 Users for identity providers. */
 export function registerScimRoutes(app: FastifyInstance, deps: Deps): void {
+  /**
+   * SCIM needs both: a token whose scopes include `scim`, and the `scim` permission at
+   * organization scope from its owner's bindings. A scope only narrows; it never grants.
+   */
   async function scimCaller(request: FastifyRequest): Promise<Ctx> {
-    let principal;
-    try {
-      principal = await principalOf(deps, request);
-    } catch (err) {
-      if (err instanceof ApiError) throw new ScimError(401, undefined, 'Send a valid SCIM token as a bearer token.');
-      throw err;
-    }
-    if (!principal.scopes.includes('scim') && !holds(principal, 'scim', null)) {
-      throw new ScimError(403, undefined, 'This token may not use SCIM: create a token with the "scim" scope or use an administrator\'s.');
-    }
+    const principal = await principalOf(deps, request);
+    if (!principal.scopes.includes('scim')) throw errors.scopeDenied('scim');
+    requirePermission(principal, 'scim', null);
     return contextFor(deps, request, principal);
   }
   const write = <T>(ctx: Ctx, fn: (ctx: Ctx) => Promise<T>) => deps.store.transaction((tx) => fn({ ...ctx, db: tx }));
