@@ -6,6 +6,7 @@ import type { Policy } from './domain/context';
 import { secretDigester } from './domain/secrets';
 import { consolePlugin } from './console';
 import { hashPassword } from './domain/users';
+import { fingerprintKey } from './domain/install-key';
 import { bootstrap } from './bootstrap';
 import { registerContractRoutes } from './http/contract-routes';
 import type { Deps } from './http/deps';
@@ -56,6 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     digest,
     limiter: new RateLimiter(clock, options.unauthenticatedRateLimit ?? 30, 60_000),
     authenticator: new Authenticator(options.store, digest, clock),
+    fingerprintKey: await fingerprintKey(options.store, options.tokenHashKey),
   };
 
   const { generatedToken } = await bootstrap(options.store, {

@@ -22,6 +22,7 @@ export const SessionCreate = z.strictObject({
   password: z.string().min(1).max(256),
 });
 export const Session = z.object({
+  id: Id.describe('the session id (not a secret)'),
   token: z.string().describe('session secret; send as a bearer token'),
   expires_at: Timestamp,
   user: User,

@@ -223,10 +223,11 @@ export async function revokeToken(ctx: Ctx, ownerType: OwnerType, ownerId: strin
   await revokeById(ctx, tokenId);
 }
 
+/** Audited only when it revoked something, so repeating it leaves no second event. */
 export async function revokeById(ctx: Ctx, tokenId: string, action = 'token.revoke'): Promise<void> {
-  await ctx.db.run('UPDATE tokens SET revoked_at = ?, previous_digest = NULL, previous_expires_at = NULL, version = version + 1 WHERE id = ? AND revoked_at IS NULL', [
+  const changed = await ctx.db.run('UPDATE tokens SET revoked_at = ?, previous_digest = NULL, previous_expires_at = NULL, version = version + 1 WHERE id = ? AND revoked_at IS NULL', [
     ctx.clock.now().toISOString(),
     tokenId,
   ]);
-  await audit(ctx, action, 'token', tokenId);
+  if (changed > 0) await audit(ctx, action, 'token', tokenId);
 }

@@ -121,6 +121,6 @@ export async function createSession(ctx: Ctx, user: UserRow): Promise<Session> {
      VALUES (?, 'session', 'user', ?, ?, ?, ?, '["api"]', ?, 0, 0, ?, 1)`,
     [id, user.id, id, ctx.digest(secret), secretHint(secret), expiresAt, now.toISOString()],
   );
-  return { token: secret, expires_at: expiresAt, user: userOf(user) };
+  return { id, token: secret, expires_at: expiresAt, user: userOf(user) };
 }
 

@@ -5,7 +5,7 @@ import { ANONYMOUS, type Principal } from '../domain/rbac';
 import { errors } from '../errors';
 import { type Deps, contextFor, principalOf } from './deps';
 import { handlers } from './handlers';
-import { once, validIdempotencyKey } from './idempotency';
+import { fingerprint, once, validIdempotencyKey } from './idempotency';
 import { parseOrThrow } from './problems';
 
 export interface RouteInput {
@@ -53,6 +53,8 @@ export function registerContractRoute(app: FastifyInstance, deps: Deps, name: Ro
     method: def.method,
     url: def.path,
     handler: async (request, reply) => {
+      // Set first, so that every answer of the route carries it, refusals and replays included.
+      if (def.secretResponse) reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
       const principal = authenticate ? await principalOf(deps, request) : null;
       if (principal) requireApiScope(name, principal);
       const input: RouteInput = inputOf(def, request);
@@ -67,8 +69,16 @@ export function registerContractRoute(app: FastifyInstance, deps: Deps, name: Ro
         const ctx = contextFor(deps, request, principal ?? ANONYMOUS, tx);
         const run = async () => ({ status: def.status, body: await handle(ctx, input) });
         if (key === undefined || def.method !== 'POST') return run();
-        const callerKey = principal ? principal.id : `ip:${request.ip}`;
-        return once(ctx, callerKey, key, `${def.method} ${request.url} ${JSON.stringify(input.body ?? null)}`, run);
+        return once(
+          ctx,
+          {
+            callerKey: principal ? principal.id : `ip:${request.ip}`,
+            key,
+            fingerprint: fingerprint(deps.fingerprintKey, def.method, request.url, input.body, def.secretFields),
+            secret: def.secretResponse,
+          },
+          run,
+        );
       });
       return send(reply, def, outcome.status, outcome.body);
     },

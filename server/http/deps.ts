@@ -16,6 +16,8 @@ export interface Deps {
   digest(secret: string): string;
   limiter: RateLimiter;
   authenticator: Authenticator;
+  /** Keys the MAC of idempotency fingerprints (see `fingerprint`). */
+  fingerprintKey: Buffer;
 }
 
 export function contextFor(deps: Deps, request: FastifyRequest, principal: Principal, db: Queryable = deps.store): Ctx {

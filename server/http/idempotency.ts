@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import type { SecretResponse } from '../../api-client/contract';
 import { ApiError } from '../errors';
-import { reissueSecret } from '../domain/tokens';
+import { reissueSecret, revokeById } from '../domain/tokens';
 import type { Ctx } from '../domain/context';
 import { UniqueViolation } from '../store';
 
@@ -10,6 +11,19 @@ const KEY_TTL_MS = 24 * 3600 * 1000;
 
 export function validIdempotencyKey(key: string): boolean {
   return KEY_PATTERN.test(key);
+}
+
+/**
+ * What identifies "the same request": a keyed MAC (never a plain hash, which a leaked database
+ * would let anyone confirm guesses against) over method, URL and body, with the fields the
+ * contract declares secret left out, so no password is ever fingerprinted.
+ */
+export function fingerprint(key: Buffer, method: string, url: string, body: unknown, secretFields: readonly string[] = []): string {
+  let kept = body ?? null;
+  if (kept !== null && typeof kept === 'object' && !Array.isArray(kept) && secretFields.length > 0) {
+    kept = Object.fromEntries(Object.entries(kept).filter(([k]) => !secretFields.includes(k)));
+  }
+  return createHmac('sha256', key).update(JSON.stringify([method, url, kept])).digest('base64url');
 }
 
 interface Stored {
@@ -24,39 +38,70 @@ export interface Outcome {
   body: unknown;
 }
 
+export interface IdempotentRequest {
+  /** Whose keys these are: a principal id, or the client address for unauthenticated routes. */
+  callerKey: string;
+  key: string;
+  fingerprint: string;
+  /** From the contract: the response carries a secret, and how a repeat answers. */
+  secret: SecretResponse | undefined;
+}
+
+const revoked = () =>
+  new ApiError(409, 'WARDEN_ERR_TOKEN_REVOKED', 'Conflict', 'The token created under this Idempotency-Key has since been revoked; create a new one with a new key.');
+
+/** The id of the credential a secret-carrying response was issued for, as the contract names it. */
+function credentialIdOf(secret: SecretResponse, body: unknown): string {
+  const id = (body as Record<string, unknown> | undefined)?.[secret.credentialId];
+  if (typeof id !== 'string') throw new Error(`a response declared to carry a secret has no "${secret.credentialId}"`);
+  return id;
+}
+
 /**
- * Runs `execute` at most once per (caller, key) within 24 hours, inside the caller's transaction, so the record
- * and the change commit together. A repeat with the same request returns the first result; one
- * with a different request is refused. Secrets are never stored: replaying a response that carried
- * one re-issues the secret of the same token (the undelivered one stops working at once).
+ * Runs `execute` at most once per (caller, key) within 24 hours, inside the caller's transaction,
+ * so the record and the change commit together. A repeat with the same request returns the first
+ * result; one with a different request is refused. Secrets are never stored: a repeat of a
+ * response that carried one answers as the route's contract declares (`SecretResponse.replay`).
  */
-export async function once(ctx: Ctx, callerKey: string, key: string, request: string, execute: () => Promise<Outcome>): Promise<Outcome> {
-  const hash = createHash('sha256').update(request).digest('base64url');
+export async function once(ctx: Ctx, req: IdempotentRequest, execute: () => Promise<Outcome>): Promise<Outcome> {
   const expired = new Date(ctx.clock.now().getTime() - KEY_TTL_MS).toISOString();
-  await ctx.db.run('DELETE FROM idempotency_keys WHERE principal_id = ? AND created_at < ?', [callerKey, expired]);
-  const prior = await ctx.db.get<Stored>('SELECT request_hash, status, response, secret_token_id FROM idempotency_keys WHERE principal_id = ? AND idem_key = ?', [callerKey, key]);
+  await ctx.db.run('DELETE FROM idempotency_keys WHERE principal_id = ? AND created_at < ?', [req.callerKey, expired]);
+  const prior = await ctx.db.get<Stored>('SELECT request_hash, status, response, secret_token_id FROM idempotency_keys WHERE principal_id = ? AND idem_key = ?', [
+    req.callerKey,
+    req.key,
+  ]);
   if (prior) {
-    if (prior.request_hash !== hash) {
+    if (prior.request_hash !== req.fingerprint) {
       throw new ApiError(422, 'WARDEN_ERR_IDEMPOTENCY_MISMATCH', 'Unprocessable Content', 'This Idempotency-Key was used with a different request; use a new key for a new request.');
     }
-    const body = JSON.parse(prior.response) as Record<string, unknown>;
-    if (prior.secret_token_id === null) return { status: prior.status, body };
-    const reissued = await reissueSecret(ctx, prior.secret_token_id);
-    if (!reissued) throw new ApiError(409, 'WARDEN_ERR_TOKEN_REVOKED', 'Conflict', 'The token created under this Idempotency-Key has since been revoked; create a new one with a new key.');
-    return { status: prior.status, body: reissued };
+    if (!req.secret || prior.secret_token_id === null) return { status: prior.status, body: JSON.parse(prior.response) as unknown };
+    if (req.secret.replay === 'reissue') {
+      const reissued = await reissueSecret(ctx, prior.secret_token_id);
+      if (!reissued) throw revoked();
+      return { status: prior.status, body: reissued };
+    }
+    // new_session: the caller proved the password again (routes check it before this runs).
+    await revokeById(ctx, prior.secret_token_id, 'session.replaced');
+    const outcome = await execute();
+    await ctx.db.run('UPDATE idempotency_keys SET secret_token_id = ? WHERE principal_id = ? AND idem_key = ?', [credentialIdOf(req.secret, outcome.body), req.callerKey, req.key]);
+    return outcome;
   }
   const outcome = await execute();
-  const body = outcome.body as Record<string, unknown> | undefined;
-  const carriesSecret = body !== undefined && typeof body.token === 'string';
-  const { token: _secret, ...storable } = body ?? {};
+  let storable = outcome.body;
+  let credentialId: string | null = null;
+  if (req.secret) {
+    credentialId = credentialIdOf(req.secret, outcome.body);
+    const { [req.secret.field]: _secret, ...rest } = outcome.body as Record<string, unknown>;
+    storable = rest;
+  }
   try {
     await ctx.db.run('INSERT INTO idempotency_keys (principal_id, idem_key, request_hash, status, response, secret_token_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      callerKey,
-      key,
-      hash,
+      req.callerKey,
+      req.key,
+      req.fingerprint,
       outcome.status,
-      JSON.stringify(storable),
-      carriesSecret ? String(body.id) : null,
+      JSON.stringify(storable ?? null),
+      credentialId,
       ctx.clock.now().toISOString(),
     ]);
   } catch (err) {

@@ -14,17 +14,36 @@ function parameters(def: RouteDef) {
   }
   if (def.ifMatch) out.push({ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'The etag last read; 412 when the resource changed since.' });
   if (def.method === 'POST') {
-    out.push({
-      name: 'Idempotency-Key',
-      in: 'header',
-      required: false,
-      schema: { type: 'string', maxLength: 255 },
-      description:
-        'A repeat with the same key and body returns the first result and creates nothing. Secrets are never stored: a repeat of a request whose response carried a token secret re-issues the secret of the same token (the undelivered one stops working at once).',
-    });
+    out.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: idempotencyText(def) });
   }
   return out;
 }
+
+const REPLAY_TEXT = {
+  reissue: 'Secrets are never stored: a repeat re-issues the secret of the same token (the undelivered one stops working at once).',
+  new_session: 'Secrets are never stored: a repeat checks the password again, ends the session of the first attempt and answers a new one.',
+};
+
+function idempotencyText(def: RouteDef): string {
+  const secretFields = def.secretFields?.length ? ` Secret fields (${def.secretFields.join(', ')}) are not part of what makes a repeat "the same".` : '';
+  const replay = def.secretResponse ? ` ${REPLAY_TEXT[def.secretResponse.replay]}` : '';
+  return `A repeat with the same key and body within 24 hours returns the first result and creates nothing; the same key with another body is 422.${secretFields}${replay}`;
+}
+
+/** Secret request fields are write-only passwords in the document, as in the contract. */
+function requestSchema(def: RouteDef): object {
+  const schema = z.toJSONSchema(def.body!, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, object> };
+  for (const field of def.secretFields ?? []) {
+    const property = schema.properties?.[field];
+    if (property) schema.properties![field] = { ...property, format: 'password', writeOnly: true };
+  }
+  return schema;
+}
+
+const NO_STORE_HEADERS = {
+  'Cache-Control': { description: 'no-store: the body carries a secret', schema: { type: 'string', const: 'no-store' } },
+  Pragma: { description: 'no-cache, for HTTP/1.0 caches', schema: { type: 'string', const: 'no-cache' } },
+};
 
 /** OpenAPI 3.1, generated from the same zod schemas the server validates with. */
 export function openApiDocument(version: string): object {
@@ -33,7 +52,11 @@ export function openApiDocument(version: string): object {
     const path = def.path.replace(/:([a-z_]+)/g, '{$1}');
     const responses: Record<string, object> = {
       [def.status]: def.response
-        ? { description: 'Success', content: { 'application/json': { schema: z.toJSONSchema(def.response, { io: 'output', unrepresentable: 'any' }) } } }
+        ? {
+            description: def.secretResponse ? 'Success; the secret is in this response only' : 'Success',
+            ...(def.secretResponse ? { headers: NO_STORE_HEADERS } : {}),
+            content: { 'application/json': { schema: z.toJSONSchema(def.response, { io: 'output', unrepresentable: 'any' }) } },
+          }
         : { description: 'Success, no content' },
       '400': problemResponse('Invalid input; `errors` names each field'),
       '429': problemResponse('Rate limited; see Retry-After'),
@@ -47,7 +70,7 @@ export function openApiDocument(version: string): object {
       summary: def.summary,
       ...(def.auth === 'token' ? {} : { security: [] }),
       parameters: parameters(def),
-      ...(def.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(def.body, { io: 'input', unrepresentable: 'any' }) } } } } : {}),
+      ...(def.body ? { requestBody: { required: true, content: { 'application/json': { schema: requestSchema(def) } } } } : {}),
       responses,
     };
   }

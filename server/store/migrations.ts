@@ -35,6 +35,13 @@ const MIGRATIONS: string[][] = [
     `CREATE INDEX audit_events_actor ON audit_events (actor_id)`,
     `CREATE INDEX audit_events_target ON audit_events (target_id)`,
   ],
+  [
+    // Per-install values the server generates once (the idempotency fingerprint key).
+    `CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+    // Records from before were fingerprinted with plain SHA-256 over bodies holding passwords;
+    // they live a day at most, so they are dropped rather than kept at rest.
+    `DELETE FROM idempotency_keys`,
+  ],
 ];
 
 export async function migrate(store: Store): Promise<void> {
