@@ -42,7 +42,13 @@ export const TokenRegenerate = z
 
 export const TokenPatch = z.strictObject({ disabled: z.boolean() });
 
-export const TokenState = z.enum(['active', 'disabled', 'expired', 'revoked']);
+/**
+ * What authentication does with the token now. `owner_inactive`: the token itself is fine but its
+ * owner is deactivated (SCIM), disabled or expired, so it is refused until the owner is active again.
+ */
+export const TokenState = z
+  .enum(['active', 'disabled', 'expired', 'revoked', 'owner_inactive'])
+  .describe('what authentication does now: only "active" authenticates; "owner_inactive": the owner is deactivated, disabled or expired');
 
 export const Token = z.object({
   id: Id,

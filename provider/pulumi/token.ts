@@ -42,7 +42,7 @@ export class Token extends pulumi.dynamic.Resource {
   declare readonly token: pulumi.Output<string>;
   /** First characters of the secret, safe to show. */
   declare readonly tokenHint: pulumi.Output<string>;
-  /** active, disabled, expired or revoked, as last read. */
+  /** active, disabled, expired, revoked or owner_inactive, as last read. */
   declare readonly status: pulumi.Output<string>;
   declare readonly lastUsedAt: pulumi.Output<string | null>;
 

@@ -28,7 +28,7 @@ const attributes = {
   }),
   token: computed.string('The secret. Known only to the run that created or rotated it; not recoverable by import.', { sensitive: true }),
   token_hint: computed.string('First characters of the secret, safe to show.'),
-  status: computed.string('active, disabled, expired or revoked, as last read from the server.'),
+  status: computed.string('active, disabled, expired, revoked or owner_inactive (the owner is deactivated, disabled or expired), as last read from the server.'),
   last_used_at: computed.string('Last time the token authenticated a request.'),
   id: computed.string('Server-assigned id.'),
 };

@@ -1,6 +1,6 @@
 import type { Page, Token, TokenCreate, TokenRegenerate, TokenScope, TokenWithSecret } from '../../api-client/contract';
 import { errors } from '../errors';
-import { UniqueViolation } from '../store';
+import { type Queryable, UniqueViolation } from '../store';
 import { audit } from './audit';
 import { addDays } from './clock';
 import { type Ctx, bool, etagOf, json } from './context';
@@ -34,14 +34,29 @@ export interface TokenRow {
   version: number;
 }
 
-export function tokenState(r: TokenRow, now: Date): Token['state'] {
+/** What authentication does with the token now: the first reason it would refuse, else `active`. */
+export function tokenState(r: TokenRow, now: Date, ownerActive: boolean): Token['state'] {
   if (r.revoked_at !== null) return 'revoked';
   if (r.expires_at !== null && Date.parse(r.expires_at) <= now.getTime()) return 'expired';
   if (bool(r.disabled)) return 'disabled';
+  if (!ownerActive) return 'owner_inactive';
   return 'active';
 }
 
-export function tokenOf(r: TokenRow, now: Date): Token {
+/** Whether the owner authenticates at all: a person not deactivated, an account neither disabled nor expired. */
+export async function ownerActive(db: Queryable, ownerType: OwnerType, ownerId: string, now: Date): Promise<boolean> {
+  if (ownerType === 'user') return bool((await db.get<{ active: number }>('SELECT active FROM users WHERE id = ?', [ownerId]))?.active);
+  const account = await db.get<{ disabled: number; expires_at: string | null }>('SELECT disabled, expires_at FROM service_accounts WHERE id = ?', [ownerId]);
+  return account !== undefined && !bool(account.disabled) && (account.expires_at === null || Date.parse(account.expires_at) > now.getTime());
+}
+
+/** A token as the API shows it, its state read against its owner. */
+async function present(ctx: Ctx, r: TokenRow): Promise<Token> {
+  const now = ctx.clock.now();
+  return tokenOf(r, now, await ownerActive(ctx.db, r.owner_type, r.owner_id, now));
+}
+
+export function tokenOf(r: TokenRow, now: Date, ownerIsActive: boolean): Token {
   const graceLeft = r.previous_expires_at !== null && Date.parse(r.previous_expires_at) > now.getTime();
   return {
     id: r.id,
@@ -55,7 +70,7 @@ export function tokenOf(r: TokenRow, now: Date): Token {
     extended: bool(r.extended),
     max_age_days: r.max_age_days,
     disabled: bool(r.disabled),
-    state: tokenState(r, now),
+    state: tokenState(r, now, ownerIsActive),
     revoked_at: r.revoked_at,
     previous_secret_expires_at: graceLeft ? r.previous_expires_at : null,
     created_at: r.created_at,
@@ -111,12 +126,13 @@ function hardCapOf(ctx: Ctx): string {
 export async function listTokens(ctx: Ctx, ownerType: OwnerType, ownerId: string, req: PageRequest): Promise<Page<Token>> {
   await authorizeOwner(ctx, ownerType, ownerId, false);
   const now = ctx.clock.now();
-  return pageOf<TokenRow, Token>(ctx.db, 'tokens', [["owner_type = ? AND owner_id = ? AND kind = 'api'", [ownerType, ownerId]]], req, (r) => tokenOf(r, now));
+  const active = await ownerActive(ctx.db, ownerType, ownerId, now);
+  return pageOf<TokenRow, Token>(ctx.db, 'tokens', [["owner_type = ? AND owner_id = ? AND kind = 'api'", [ownerType, ownerId]]], req, (r) => tokenOf(r, now, active));
 }
 
 export async function getToken(ctx: Ctx, ownerType: OwnerType, ownerId: string, tokenId: string): Promise<Token> {
   await authorizeOwner(ctx, ownerType, ownerId, false);
-  return tokenOf(await findToken(ctx, ownerType, ownerId, tokenId), ctx.clock.now());
+  return present(ctx, await findToken(ctx, ownerType, ownerId, tokenId));
 }
 
 export async function createToken(ctx: Ctx, ownerType: OwnerType, ownerId: string, input: TokenCreate): Promise<TokenWithSecret> {
@@ -155,7 +171,7 @@ export async function createToken(ctx: Ctx, ownerType: OwnerType, ownerId: strin
     throw err;
   }
   await audit(ctx, 'token.create', 'token', id);
-  return { ...tokenOf(await findToken(ctx, ownerType, ownerId, id), ctx.clock.now()), token: secret };
+  return { ...(await present(ctx, await findToken(ctx, ownerType, ownerId, id))), token: secret };
 }
 
 function refuseRevoked(row: TokenRow): void {
@@ -189,7 +205,7 @@ export async function regenerateToken(ctx: Ctx, ownerType: OwnerType, ownerId: s
     ],
   );
   await audit(ctx, 'token.regenerate', 'token', tokenId);
-  return { ...tokenOf(await findToken(ctx, ownerType, ownerId, tokenId), now), token: secret };
+  return { ...(await present(ctx, await findToken(ctx, ownerType, ownerId, tokenId))), token: secret };
 }
 
 /**
@@ -202,7 +218,7 @@ export async function reissueSecret(ctx: Ctx, tokenId: string): Promise<TokenWit
   if (changed === 0) return null;
   await audit(ctx, 'token.reissue', 'token', tokenId);
   const row = await ctx.db.get<TokenRow>('SELECT * FROM tokens WHERE id = ?', [tokenId]);
-  return row ? { ...tokenOf(row, ctx.clock.now()), token: secret } : null;
+  return row ? { ...(await present(ctx, row)), token: secret } : null;
 }
 
 export async function setTokenDisabled(ctx: Ctx, ownerType: OwnerType, ownerId: string, tokenId: string, disabled: boolean, ifMatch: string | undefined): Promise<Token> {
@@ -212,7 +228,7 @@ export async function setTokenDisabled(ctx: Ctx, ownerType: OwnerType, ownerId: 
   if (ifMatch !== undefined && ifMatch !== etagOf(row.version)) throw errors.preconditionFailed();
   await ctx.db.run('UPDATE tokens SET disabled = ?, version = version + 1 WHERE id = ?', [disabled ? 1 : 0, tokenId]);
   await audit(ctx, disabled ? 'token.disable' : 'token.enable', 'token', tokenId);
-  return tokenOf(await findToken(ctx, ownerType, ownerId, tokenId), ctx.clock.now());
+  return present(ctx, await findToken(ctx, ownerType, ownerId, tokenId));
 }
 
 /** Revocation is immediate and final, also for a secret still in its grace period. Repeating it is harmless. */
