@@ -18,7 +18,8 @@ function oneExpiry(value: { expires_in_days?: number | undefined; expires_at?: s
 export const TokenCreate = z
   .strictObject({
     name: ResourceName,
-    ...expiry,
+    expires_in_days: expiry.expires_in_days.describe('default 90 when expires_at is absent too'),
+    expires_at: expiry.expires_at.describe('null: never expires'),
     extended: z.boolean().default(false),
     max_age_days: z.number().int().min(1).max(3650).optional().describe('required when extended'),
     scopes: z.array(TokenScope).min(1).max(2).default(['api']),
@@ -35,7 +36,8 @@ export const TokenCreate = z
 
 export const TokenRegenerate = z
   .strictObject({
-    ...expiry,
+    expires_in_days: expiry.expires_in_days.describe('neither this nor expires_at: the token keeps its lifetime rule (the lifetime it was created or last regenerated with, from now; never-expiring stays so)'),
+    expires_at: expiry.expires_at,
     grace_period_seconds: z.number().int().min(0).max(7 * 24 * 3600).default(0).describe('the old secret keeps working this long (at most 7 days)'),
   })
   .superRefine(oneExpiry);

@@ -22,6 +22,8 @@ export interface TokenRow {
   hint: string;
   scopes: string;
   expires_at: string | null;
+  /** The lifetime rule a regenerate without an expiry keeps; null: never expires. */
+  lifetime_seconds: number | null;
   max_expires_at: string | null;
   extended: number;
   max_age_days: number | null;
@@ -97,8 +99,18 @@ export async function findToken(ctx: Pick<Ctx, 'db'>, ownerType: OwnerType, owne
   return row;
 }
 
-/** Resolves `expires_in_days` / `expires_at` (null: never) against the lifetime policy. */
-function expiryOf(ctx: Ctx, input: { expires_in_days?: number | undefined; expires_at?: string | null | undefined }): string | null {
+const DEFAULT_LIFETIME_SECONDS = 90 * 24 * 3600;
+
+/**
+ * Resolves `expires_in_days` / `expires_at` (null: never) against the lifetime policy. Neither
+ * given: `lifetimeSeconds` from now (null: never), the token's rule kept by a regenerate.
+ * Returns the expiry and the lifetime rule to remember for the next regenerate.
+ */
+function expiryOf(
+  ctx: Ctx,
+  input: { expires_in_days?: number | undefined; expires_at?: string | null | undefined },
+  lifetimeSeconds: number | null = DEFAULT_LIFETIME_SECONDS,
+): { expiresAt: string | null; lifetimeSeconds: number | null } {
   const now = ctx.clock.now();
   let expires: Date | null;
   let path = 'expires_in_days';
@@ -106,15 +118,17 @@ function expiryOf(ctx: Ctx, input: { expires_in_days?: number | undefined; expir
     path = 'expires_at';
     expires = input.expires_at === null ? null : new Date(input.expires_at);
     if (expires && expires.getTime() <= now.getTime()) throw errors.field('expires_at', 'must be in the future');
+  } else if (input.expires_in_days !== undefined) {
+    expires = addDays(now, input.expires_in_days);
   } else {
-    expires = addDays(now, input.expires_in_days ?? 90);
+    expires = lifetimeSeconds === null ? null : new Date(now.getTime() + lifetimeSeconds * 1000);
   }
   const max = ctx.policy.tokenMaxLifetimeDays;
   if (max !== null) {
     if (expires === null) throw errors.policy(path, `tokens must expire: this server allows at most ${max} days (WARDEN_TOKEN_MAX_LIFETIME_DAYS)`);
     if (expires.getTime() > addDays(now, max).getTime()) throw errors.policy(path, `is longer than the ${max} days this server allows (WARDEN_TOKEN_MAX_LIFETIME_DAYS)`);
   }
-  return expires && expires.toISOString();
+  return { expiresAt: expires && expires.toISOString(), lifetimeSeconds: expires && Math.round((expires.getTime() - now.getTime()) / 1000) };
 }
 
 /** An extended token never lives past this cap, however often it is used. */
@@ -137,7 +151,7 @@ export async function getToken(ctx: Ctx, ownerType: OwnerType, ownerId: string, 
 
 export async function createToken(ctx: Ctx, ownerType: OwnerType, ownerId: string, input: TokenCreate): Promise<TokenWithSecret> {
   await authorizeOwner(ctx, ownerType, ownerId, true);
-  const expiresAt = expiryOf(ctx, input);
+  const { expiresAt, lifetimeSeconds } = expiryOf(ctx, input);
   let maxExpiresAt: string | null = null;
   if (input.extended) {
     if (expiresAt === null) throw errors.field('expires_at', 'an extended token needs an expiry to extend; give expires_in_days or expires_at');
@@ -149,8 +163,8 @@ export async function createToken(ctx: Ctx, ownerType: OwnerType, ownerId: strin
   const id = newId('tok');
   try {
     await ctx.db.run(
-      `INSERT INTO tokens (id, kind, owner_type, owner_id, name, digest, hint, scopes, expires_at, max_expires_at, extended, max_age_days, disabled, created_at, version)
-       VALUES (?, 'api', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 1)`,
+      `INSERT INTO tokens (id, kind, owner_type, owner_id, name, digest, hint, scopes, expires_at, lifetime_seconds, max_expires_at, extended, max_age_days, disabled, created_at, version)
+       VALUES (?, 'api', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 1)`,
       [
         id,
         ownerType,
@@ -160,6 +174,7 @@ export async function createToken(ctx: Ctx, ownerType: OwnerType, ownerId: strin
         secretHint(secret),
         JSON.stringify([...new Set(input.scopes ?? ['api'])]),
         expiresAt,
+        lifetimeSeconds,
         maxExpiresAt,
         input.extended ? 1 : 0,
         input.extended ? (input.max_age_days ?? null) : null,
@@ -186,20 +201,22 @@ export async function regenerateToken(ctx: Ctx, ownerType: OwnerType, ownerId: s
   await authorizeOwner(ctx, ownerType, ownerId, true);
   const row = await findToken(ctx, ownerType, ownerId, tokenId);
   refuseRevoked(row);
-  const expiresAt = expiryOf(ctx, input);
+  // Neither expiry given: the token keeps its lifetime rule (a 30-day token stays a 30-day token).
+  const { expiresAt, lifetimeSeconds } = expiryOf(ctx, input, row.lifetime_seconds);
   const extended = bool(row.extended);
   if (extended && expiresAt === null) throw errors.field('expires_at', 'an extended token needs an expiry to extend');
   const grace = input.grace_period_seconds ?? 0;
   const now = ctx.clock.now();
   const secret = generateSecret();
   await ctx.db.run(
-    `UPDATE tokens SET digest = ?, hint = ?, previous_digest = ?, previous_expires_at = ?, expires_at = ?, max_expires_at = ?, version = version + 1 WHERE id = ?`,
+    `UPDATE tokens SET digest = ?, hint = ?, previous_digest = ?, previous_expires_at = ?, expires_at = ?, lifetime_seconds = ?, max_expires_at = ?, version = version + 1 WHERE id = ?`,
     [
       ctx.digest(secret),
       secretHint(secret),
       grace > 0 ? row.digest : null,
       grace > 0 ? new Date(now.getTime() + grace * 1000).toISOString() : null,
       expiresAt,
+      lifetimeSeconds,
       extended ? hardCapOf(ctx) : null,
       tokenId,
     ],

@@ -1,7 +1,24 @@
-import type { Store } from './db';
+import type { Queryable, Store } from './db';
+
+/** A statement, or code for what SQL cannot say portably (a backfill). */
+type Step = string | ((tx: Queryable) => Promise<void>);
+
+/**
+ * Tokens from before `lifetime_seconds` existed: the rule is read back from what they hold
+ * (an extended token's sliding age, else creation to expiry; no expiry: never).
+ */
+async function backfillLifetimes(tx: Queryable): Promise<void> {
+  const rows = await tx.all<{ id: string; created_at: string; expires_at: string | null; extended: number; max_age_days: number | null }>(
+    "SELECT id, created_at, expires_at, extended, max_age_days FROM tokens WHERE kind = 'api' AND expires_at IS NOT NULL",
+  );
+  for (const r of rows) {
+    const seconds = Number(r.extended) === 1 && r.max_age_days !== null ? r.max_age_days * 86400 : Math.max(1, Math.round((Date.parse(r.expires_at!) - Date.parse(r.created_at)) / 1000));
+    await tx.run('UPDATE tokens SET lifetime_seconds = ? WHERE id = ?', [seconds, r.id]);
+  }
+}
 
 /** Ordered, append-only. Each entry runs once, inside a transaction, at start-up. */
-const MIGRATIONS: string[][] = [
+const MIGRATIONS: Step[][] = [
   [
     `CREATE TABLE projects (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL,
       created_at TEXT NOT NULL, updated_at TEXT NOT NULL, version INTEGER NOT NULL)`,
@@ -42,6 +59,7 @@ const MIGRATIONS: string[][] = [
     // they live a day at most, so they are dropped rather than kept at rest.
     `DELETE FROM idempotency_keys`,
   ],
+  [`ALTER TABLE tokens ADD COLUMN lifetime_seconds INTEGER`, backfillLifetimes],
 ];
 
 export async function migrate(store: Store): Promise<void> {
@@ -53,7 +71,7 @@ export async function migrate(store: Store): Promise<void> {
       for (let i = 0; i < MIGRATIONS.length; i++) {
         const version = i + 1;
         if (await tx.get('SELECT version FROM schema_migrations WHERE version = ?', [version])) continue;
-        for (const sql of MIGRATIONS[i]!) await tx.run(sql);
+        for (const step of MIGRATIONS[i]!) await (typeof step === 'string' ? tx.run(step) : step(tx));
         await tx.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [version, new Date().toISOString()]);
       }
     },
