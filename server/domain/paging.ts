@@ -42,11 +42,12 @@ export async function pageOf<R extends { id: string }, T>(
 
 /**
  * The rows of a list the principal may see: those in projects where it holds `permission`
- * (all of them when it holds it organization-wide). Null when it may see none.
+ * (all of them when it holds it organization-wide). Holding it nowhere is 403, not an empty
+ * list, so a missing binding shows as such rather than as "nothing there".
  */
-export function visibleIn(principal: Principal, permission: Permission, column: string): [string, Param[]][] | null {
+export function visibleIn(principal: Principal, permission: Permission, column: string): [string, Param[]][] {
   const visible = projectsWith(principal, permission);
   if (visible === 'all') return [];
-  if (visible.size === 0) return null;
+  if (visible.size === 0) throw errors.forbidden(permission, 'at organization scope or in at least one project');
   return [[`${column} IN (${[...visible].map(() => '?').join(', ')})`, [...visible]]];
 }

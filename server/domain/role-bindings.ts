@@ -96,7 +96,6 @@ export async function createRoleBinding(ctx: Ctx, input: { service_account_id: s
 
 export async function listRoleBindings(ctx: Ctx, query: PageRequest & { service_account_id?: string | undefined; project_id?: string | undefined }): Promise<Page<RoleBinding>> {
   const visible = visibleIn(ctx.principal, 'role_bindings:read', 'project_id');
-  if (visible === null) return { items: [], next_page_token: null };
   const where: [string, Param[]][] = [["principal_type = 'service_account'", []], ...visible];
   if (query.service_account_id !== undefined) where.push(['principal_id = ?', [query.service_account_id]]);
   if (query.project_id !== undefined) where.push(['project_id = ?', [query.project_id]]);

@@ -70,7 +70,6 @@ export async function readableServiceAccount(ctx: Ctx, id: string): Promise<Serv
 
 export async function listServiceAccounts(ctx: Ctx, query: PageRequest & { project_id?: string | undefined; name?: string | undefined }): Promise<Page<ServiceAccount>> {
   const visible = visibleIn(ctx.principal, 'service_accounts:read', 'project_id');
-  if (visible === null) return { items: [], next_page_token: null };
   const where: [string, Param[]][] = [...visible];
   if (query.project_id !== undefined) where.push(['project_id = ?', [query.project_id]]);
   if (query.name !== undefined) where.push(['name = ?', [query.name]]);
