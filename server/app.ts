@@ -12,7 +12,7 @@ import { registerContractRoutes } from './http/contract-routes';
 import type { Deps } from './http/deps';
 import { registerMetrics } from './http/metrics';
 import { openApiDocument } from './http/openapi';
-import { installProblemHandlers } from './http/problems';
+import { clientError, frameworkError, installProblemHandlers } from './http/problems';
 import { RateLimiter } from './http/rate-limit';
 import { registerScimRoutes } from './http/scim-routes';
 import { registerSpecialRoutes } from './http/special-routes';
@@ -82,6 +82,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     trustProxy: false,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

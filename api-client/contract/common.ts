@@ -33,8 +33,18 @@ export const Problem = z.looseObject({
 });
 export type Problem = z.infer<typeof Problem>;
 
+/**
+ * A whole number in a query string: decimal digits only, so `1e2`, `0x10`, ` 5` or `5.0` are
+ * refused rather than read as numbers. Numbers pass as they are (the client's own values).
+ */
+export const queryInt = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^-?[0-9]{1,10}$/.test(v) ? Number(v) : v),
+    z.number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a whole number written in decimal digits' : undefined) }).int().min(min).max(max),
+  );
+
 export const PageQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: queryInt(1, 500).default(100),
   page_token: z.string().min(1).max(512).optional(),
 });
 

@@ -1,3 +1,4 @@
+import { errors } from '../errors';
 import type { Queryable } from '../store';
 import type { Clock } from './clock';
 import type { Principal } from './rbac';
@@ -23,3 +24,13 @@ export interface Ctx {
 export const bool = (v: unknown): boolean => v === 1 || v === true || v === '1';
 export const json = <T>(v: unknown): T => JSON.parse(String(v)) as T;
 export const etagOf = (version: unknown): string => `"${String(version)}"`;
+
+/**
+ * `If-Match` (RFC 9110 13.1.1): absent or `*` proceeds (the resource exists once we are here);
+ * otherwise one of the listed entity tags must equal the current one by strong comparison.
+ */
+export function requireIfMatch(header: string | undefined, etag: string): void {
+  if (header === undefined || header.trim() === '*') return;
+  const tags = header.split(',').map((t) => t.trim());
+  if (!tags.includes(etag)) throw errors.preconditionFailed();
+}

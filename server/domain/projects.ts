@@ -2,7 +2,7 @@ import type { Page, Project, ProjectCreate, ProjectPatch } from '../../api-clien
 import { errors } from '../errors';
 import { UniqueViolation } from '../store';
 import { audit } from './audit';
-import { type Ctx, etagOf } from './context';
+import { type Ctx, etagOf, requireIfMatch } from './context';
 import { newId } from './ids';
 import { type PageRequest, pageOf, visibleIn } from './paging';
 import { requirePermission } from './rbac';
@@ -66,7 +66,7 @@ export async function createProject(ctx: Ctx, input: Required<ProjectCreate>): P
 export async function updateProject(ctx: Ctx, id: string, patch: ProjectPatch, ifMatch: string | undefined): Promise<Project> {
   requirePermission(ctx.principal, 'projects:write', id);
   const row = await findProject(ctx, id);
-  if (ifMatch !== undefined && ifMatch !== etagOf(row.version)) throw errors.preconditionFailed();
+  requireIfMatch(ifMatch, etagOf(row.version));
   try {
     await ctx.db.run('UPDATE projects SET name = ?, description = ?, updated_at = ?, version = version + 1 WHERE id = ?', [
       patch.name ?? row.name,

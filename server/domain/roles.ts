@@ -3,7 +3,7 @@ import { errors } from '../errors';
 import type { Queryable } from '../store';
 import { UniqueViolation } from '../store';
 import { audit } from './audit';
-import { type Ctx, bool, etagOf, json } from './context';
+import { type Ctx, bool, etagOf, json, requireIfMatch } from './context';
 import { type PageRequest } from './paging';
 import { BUILT_IN_ROLES, requirePermission } from './rbac';
 
@@ -98,7 +98,7 @@ export async function updateRole(ctx: Ctx, name: string, patch: RolePatch, ifMat
   requirePermission(ctx.principal, 'roles:write', null);
   const role = await requireRole(ctx, name);
   refuseBuiltIn(role);
-  if (ifMatch !== undefined && ifMatch !== role.etag) throw errors.preconditionFailed();
+  requireIfMatch(ifMatch, role.etag);
   await ctx.db.run('UPDATE roles SET description = ?, permissions = ?, updated_at = ?, version = version + 1 WHERE name = ?', [
     patch.description ?? role.description,
     JSON.stringify([...new Set(patch.permissions ?? role.permissions)]),

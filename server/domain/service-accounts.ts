@@ -3,7 +3,7 @@ import type { Page, ServiceAccount, ServiceAccountCreate, ServiceAccountPatch } 
 import { errors } from '../errors';
 import { type Param, UniqueViolation } from '../store';
 import { audit } from './audit';
-import { type Ctx, bool, etagOf, json } from './context';
+import { type Ctx, bool, etagOf, json, requireIfMatch } from './context';
 import { newId } from './ids';
 import { type PageRequest, pageOf, visibleIn } from './paging';
 import { refuseRemovingLastAdmin } from './last-admin';
@@ -116,7 +116,7 @@ export async function createServiceAccount(ctx: Ctx, input: ServiceAccountCreate
 export async function updateServiceAccount(ctx: Ctx, id: string, patch: ServiceAccountPatch, ifMatch: string | undefined): Promise<ServiceAccount> {
   const row = await readableServiceAccount(ctx, id);
   requirePermission(ctx.principal, 'service_accounts:write', row.project_id);
-  if (ifMatch !== undefined && ifMatch !== etagOf(row.version)) throw errors.preconditionFailed();
+  requireIfMatch(ifMatch, etagOf(row.version));
   if (patch.expires_at !== undefined) futureOrNull(ctx, patch.expires_at);
   if (patch.disabled === true && !bool(row.disabled)) await refuseRemovingLastAdmin(ctx, { type: 'service_account', id });
   const name = patch.name ?? row.name;

@@ -3,7 +3,7 @@ import { errors } from '../errors';
 import { type Queryable, UniqueViolation } from '../store';
 import { audit } from './audit';
 import { addDays } from './clock';
-import { type Ctx, bool, etagOf, json } from './context';
+import { type Ctx, bool, etagOf, json, requireIfMatch } from './context';
 import { newId } from './ids';
 import { type PageRequest, pageOf } from './paging';
 import { requirePermission } from './rbac';
@@ -242,7 +242,7 @@ export async function setTokenDisabled(ctx: Ctx, ownerType: OwnerType, ownerId: 
   await authorizeOwner(ctx, ownerType, ownerId, true);
   const row = await findToken(ctx, ownerType, ownerId, tokenId);
   refuseRevoked(row);
-  if (ifMatch !== undefined && ifMatch !== etagOf(row.version)) throw errors.preconditionFailed();
+  requireIfMatch(ifMatch, etagOf(row.version));
   await ctx.db.run('UPDATE tokens SET disabled = ?, version = version + 1 WHERE id = ?', [disabled ? 1 : 0, tokenId]);
   await audit(ctx, disabled ? 'token.disable' : 'token.enable', 'token', tokenId);
   return present(ctx, await findToken(ctx, ownerType, ownerId, tokenId));

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { type RouteDef, type RouteName, routes } from '../../api-client/contract';
 import type { Ctx } from '../domain/context';
 import { ANONYMOUS, type Principal } from '../domain/rbac';
@@ -37,8 +38,13 @@ function requireApiScope(name: RouteName, principal: Principal): void {
   if (name !== 'whoami' && !principal.scopes.includes('api')) throw errors.scopeDenied();
 }
 
+/** Responses whose contract schema has an `etag` send it as the `ETag` header too. */
+const carriesEtag = (def: RouteDef) => def.response instanceof z.ZodObject && 'etag' in def.response.shape;
+
 function send(reply: FastifyReply, def: RouteDef, status: number, body: unknown) {
   if (def.response === null) return reply.code(status).send();
+  const etag = (body as { etag?: unknown } | undefined)?.etag;
+  if (carriesEtag(def) && typeof etag === 'string') reply.header('etag', etag);
   return reply.code(status).send(body);
 }
 

@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ApiError, type FieldError, errors } from '../errors';
 import { ScimError } from '../domain/scim';
@@ -72,6 +74,16 @@ function fromFastify(err: FastifyError): ApiError | null {
   return null;
 }
 
+/** Patterns of every registered route with its methods, to tell 405 from 404. */
+function methodIndex(app: FastifyInstance): (path: string) => string[] {
+  const known: { pattern: RegExp; methods: string[] }[] = [];
+  app.addHook('onRoute', (route) => {
+    const source = route.url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+').replace(/\*/g, '.*');
+    known.push({ pattern: new RegExp(`^${source}/?$`), methods: ([] as string[]).concat(route.method) });
+  });
+  return (path) => [...new Set(known.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))].sort();
+}
+
 /** One error handler: known refusals as problems, everything else a plain 500 (logged, never echoed). */
 export function installProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -80,7 +92,47 @@ export function installProblemHandlers(app: FastifyInstance): void {
     request.log.error({ err }, 'unhandled error');
     return sendProblem(reply, new ApiError(500, 'WARDEN_ERR_INTERNAL', 'Internal Server Error', `Something went wrong on the server; retry later and quote request id ${request.id}.`));
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, new ApiError(404, 'WARDEN_ERR_NO_ROUTE', 'Not Found', `No endpoint ${request.method} ${request.url.split('?')[0]}; see /v1/openapi.json.`)),
+  const methodsOf = methodIndex(app);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = methodsOf(path);
+    if (allowed.length > 0) {
+      return sendProblem(
+        reply,
+        new ApiError(405, 'WARDEN_ERR_METHOD_NOT_ALLOWED', 'Method Not Allowed', `${path} does not answer ${request.method}; it answers ${allowed.join(', ')}.`, {
+          headers: { allow: allowed.join(', ') },
+        }),
+      );
+    }
+    return sendProblem(reply, new ApiError(404, 'WARDEN_ERR_NO_ROUTE', 'Not Found', `No endpoint ${request.method} ${path}; see /v1/openapi.json.`));
+  });
+}
+
+/** Fastify's refusals before routing (a malformed URL escape): problems too, with the request id. */
+export function frameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('x-request-id', request.id);
+  const detail = err.code === 'FST_ERR_BAD_URL' ? 'The URL has a malformed percent-escape; encode "%" as %25.' : 'The request could not be routed; check its URL.';
+  void sendProblem(reply, new ApiError(400, err.code === 'FST_ERR_BAD_URL' ? 'WARDEN_ERR_BAD_URL' : 'WARDEN_ERR_BAD_REQUEST', 'Bad Request', detail));
+}
+
+/**
+ * Node's own refusals, before any request object exists (a malformed request line, headers over
+ * the size limit): a problem document with a fresh request id, written to the socket.
+ */
+export function clientError(err: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) return;
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const requestId = randomUUID();
+  const body = JSON.stringify({
+    type: `urn:warden:error:${tooLarge ? 'WARDEN_ERR_HEADERS_TOO_LARGE' : 'WARDEN_ERR_BAD_REQUEST'}`,
+    title: tooLarge ? 'Request Header Fields Too Large' : 'Bad Request',
+    status,
+    detail: tooLarge ? 'The request headers are larger than this server accepts; send fewer or shorter headers.' : 'The request is not valid HTTP/1.1; check the request line and headers.',
+    code: tooLarge ? 'WARDEN_ERR_HEADERS_TOO_LARGE' : 'WARDEN_ERR_BAD_REQUEST',
+    request_id: requestId,
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
