@@ -36,6 +36,8 @@ export interface AppOptions {
   sessionTtlMinutes?: number;
   /** Requests per minute per client address on sign-in and leak reports. */
   unauthenticatedRateLimit?: number;
+  /** Base URL clients reach the server at (WARDEN_PUBLIC_URL), for SCIM `meta.location`; never taken from Host. */
+  publicUrl?: string;
   version?: string;
 }
 
@@ -58,6 +60,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     limiter: new RateLimiter(clock, options.unauthenticatedRateLimit ?? 30, 60_000),
     authenticator: new Authenticator(options.store, digest, clock),
     fingerprintKey: await fingerprintKey(options.store, options.tokenHashKey),
+    publicUrl: options.publicUrl ? options.publicUrl.replace(/\/+$/, '') : null,
   };
 
   const { generatedToken } = await bootstrap(options.store, {

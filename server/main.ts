@@ -26,6 +26,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Fastif
     extendedMaxLifetimeDays: config.WARDEN_EXTENDED_MAX_LIFETIME_DAYS,
     sessionTtlMinutes: config.WARDEN_SESSION_TTL_MINUTES,
     unauthenticatedRateLimit: config.WARDEN_RATE_LIMIT_PER_MINUTE,
+    ...(config.WARDEN_PUBLIC_URL ? { publicUrl: config.WARDEN_PUBLIC_URL } : {}),
     version: packageVersion(),
   });
   app.addHook('onClose', async () => {

@@ -12,7 +12,7 @@ export const ScimUserInput = z.looseObject({
   name: z.object({ formatted: z.string().max(256).optional(), givenName: z.string().max(128).optional(), familyName: z.string().max(128).optional() }).optional(),
   displayName: z.string().max(256).optional(),
   emails: z.array(z.object({ value: z.string().max(254), primary: z.boolean().optional(), type: z.string().optional() })).max(10).optional(),
-  active: z.boolean().default(true),
+  active: z.preprocess((v) => (typeof v === 'string' && /^(true|false)$/i.test(v) ? v.toLowerCase() === 'true' : v), z.boolean()).default(true),
   externalId: z.string().max(256).optional(),
 });
 export const ScimUser = z.object({
@@ -33,11 +33,24 @@ export const ScimPatch = z.strictObject({
     .min(1)
     .max(100),
 });
+/** Most resources one list answers; a larger `count` is clamped to it (RFC 7644 3.4.2.4). */
+export const SCIM_MAX_RESULTS = 500;
+/** A whole number in decimal digits, as a query string carries it. */
+const scimInt = z.preprocess((v) => (typeof v === 'string' && /^-?[0-9]{1,10}$/.test(v) ? Number(v) : v), z.number({ error: 'must be a whole number' }).int());
+/**
+ * RFC 7644 3.4.2.4: `startIndex` below 1 means 1, `count` below 0 means 0, and a `count` above the
+ * maximum is clamped. `attributes`, `excludedAttributes`, `sortBy` and `sortOrder` are accepted
+ * and ignored (the ServiceProviderConfig says sorting is not supported; whole resources are sent).
+ */
 export const ScimListQuery = z.strictObject({
   filter: z.string().max(512).optional(),
-  startIndex: z.coerce.number().int().min(1).default(1),
-  count: z.coerce.number().int().min(0).max(500).default(100),
+  startIndex: scimInt.default(1).transform((n) => Math.max(1, n)),
+  count: scimInt.default(100).transform((n) => Math.min(SCIM_MAX_RESULTS, Math.max(0, n))),
+  attributes: z.string().max(1024).optional(),
+  excludedAttributes: z.string().max(1024).optional(),
+  sortBy: z.string().max(256).optional(),
+  sortOrder: z.enum(['ascending', 'descending']).optional(),
 });
 export type ScimUser = z.infer<typeof ScimUser>;
-export type ScimUserInput = z.input<typeof ScimUserInput>;
-export type ScimPatch = z.input<typeof ScimPatch>;
+export type ScimUserInput = z.output<typeof ScimUserInput>;
+export type ScimPatch = z.output<typeof ScimPatch>;

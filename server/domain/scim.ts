@@ -1,19 +1,11 @@
 import { type ScimPatch, type ScimUser, type ScimUserInput, SCIM_LIST_SCHEMA, SCIM_USER_SCHEMA } from '../../api-client/contract';
-import { ApiError } from '../errors';
+import { ScimError } from './scim-error';
+import { applyScimPatch } from './scim-patch';
 import type { Param } from '../store';
 import { audit } from './audit';
 import { type Ctx, bool, etagOf } from './context';
 import { refuseRemovingLastAdmin } from './last-admin';
 import { type UserRow, findUser, insertUser } from './users';
-
-/** SCIM errors use their own shape (RFC 7644 section 3.12); the HTTP layer renders `scimType`. */
-export class ScimError extends ApiError {
-  constructor(status: number, scimType: string | undefined, detail: string) {
-    super(status, `WARDEN_ERR_SCIM_${(scimType ?? String(status)).toUpperCase()}`, 'SCIM error', detail);
-    this.scimType = scimType;
-  }
-  readonly scimType: string | undefined;
-}
 
 export function scimUserOf(r: UserRow, baseUrl: string): ScimUser {
   return {
@@ -29,12 +21,26 @@ export function scimUserOf(r: UserRow, baseUrl: string): ScimUser {
   };
 }
 
-async function scimFind(ctx: Ctx, id: string): Promise<UserRow> {
+async function scimFind(ctx: Ctx, id: string, ifMatch?: string): Promise<UserRow> {
+  let row: UserRow;
   try {
-    return await findUser(ctx.db, id);
+    row = await findUser(ctx.db, id);
   } catch {
     throw new ScimError(404, undefined, `User ${id} not found`);
   }
+  if (ifMatch !== undefined && !ifMatchAccepts(ifMatch, etagOf(row.version))) {
+    throw new ScimError(412, undefined, `User ${id} changed since it was read (If-Match does not match its version); read it again and retry.`);
+  }
+  return row;
+}
+
+/**
+ * SCIM versions are weak entity tags (RFC 7644 3.14) and identity providers send them back in
+ * If-Match as they got them, so the comparison ignores the `W/` prefix; `*` matches any.
+ */
+function ifMatchAccepts(header: string, etag: string): boolean {
+  if (header.trim() === '*') return true;
+  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }
 
 /** Only the filter IdPs send in practice: `userName eq "..."` (and `externalId eq`). */
@@ -99,51 +105,23 @@ async function write(ctx: Ctx, row: UserRow, changes: { email: string; name: str
   }
 }
 
-export async function scimReplace(ctx: Ctx, id: string, input: ScimUserInput, baseUrl: string): Promise<ScimUser> {
-  const row = await scimFind(ctx, id);
+export async function scimReplace(ctx: Ctx, id: string, input: ScimUserInput, baseUrl: string, ifMatch?: string): Promise<ScimUser> {
+  const row = await scimFind(ctx, id, ifMatch);
   await write(ctx, row, { email: input.userName, name: displayNameOf(input), active: input.active ?? true, externalId: input.externalId ?? null });
   await audit(ctx, 'scim.user.replace', 'user', id);
   return scimGet(ctx, id, baseUrl);
 }
 
-export async function scimPatch(ctx: Ctx, id: string, patch: ScimPatch, baseUrl: string): Promise<ScimUser> {
-  const row = await scimFind(ctx, id);
-  const next = { email: row.email, name: row.name, active: bool(row.active), externalId: row.external_id };
-  const apply = (path: string, value: unknown, remove: boolean) => {
-    switch (path.toLowerCase()) {
-      case 'active':
-        if (remove || typeof value !== 'boolean') throw new ScimError(400, 'invalidValue', 'active must be a boolean');
-        next.active = value;
-        return;
-      case 'username':
-        if (remove || typeof value !== 'string' || !value) throw new ScimError(400, 'invalidValue', 'userName must be a non-empty string');
-        next.email = value;
-        return;
-      case 'displayname':
-      case 'name.formatted':
-        if (remove || typeof value !== 'string' || !value) throw new ScimError(400, 'invalidValue', `${path} must be a non-empty string`);
-        next.name = value;
-        return;
-      case 'externalid':
-        next.externalId = remove ? null : typeof value === 'string' ? value : null;
-        return;
-      default:
-        throw new ScimError(400, 'invalidPath', `Unsupported path "${path}"; supported: active, userName, displayName, name.formatted, externalId`);
-    }
-  };
-  for (const op of patch.Operations) {
-    const remove = op.op === 'remove';
-    if (op.path) apply(op.path, op.value, remove);
-    else if (!remove && op.value && typeof op.value === 'object') for (const [k, v] of Object.entries(op.value)) apply(k, v, false);
-    else throw new ScimError(400, 'noTarget', 'An operation needs a path or an object value');
-  }
+export async function scimPatch(ctx: Ctx, id: string, patch: ScimPatch, baseUrl: string, ifMatch?: string): Promise<ScimUser> {
+  const row = await scimFind(ctx, id, ifMatch);
+  const next = applyScimPatch({ email: row.email, name: row.name, active: bool(row.active), externalId: row.external_id }, patch.Operations);
   await write(ctx, row, next);
   await audit(ctx, 'scim.user.patch', 'user', id);
   return scimGet(ctx, id, baseUrl);
 }
 
-export async function scimDelete(ctx: Ctx, id: string): Promise<void> {
-  await scimFind(ctx, id);
+export async function scimDelete(ctx: Ctx, id: string, ifMatch?: string): Promise<void> {
+  await scimFind(ctx, id, ifMatch);
   await refuseRemovingLastAdmin(ctx, { type: 'user', id });
   const now = ctx.clock.now().toISOString();
   await ctx.db.run("UPDATE tokens SET revoked_at = ? WHERE owner_type = 'user' AND owner_id = ? AND revoked_at IS NULL", [now, id]);

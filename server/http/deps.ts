@@ -18,6 +18,8 @@ export interface Deps {
   authenticator: Authenticator;
   /** Keys the MAC of idempotency fingerprints (see `fingerprint`). */
   fingerprintKey: Buffer;
+  /** WARDEN_PUBLIC_URL without a trailing slash: the base of SCIM `meta.location`; null: paths only. */
+  publicUrl: string | null;
 }
 
 export function contextFor(deps: Deps, request: FastifyRequest, principal: Principal, db: Queryable = deps.store): Ctx {

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ApiError, type FieldError, errors } from '../errors';
-import { ScimError } from '../domain/scim';
+import { ScimError } from '../domain/scim-error';
 import { SCIM_ERROR_SCHEMA } from '../../api-client/contract';
 
 /** zod issue paths become the dotted field paths clients and providers map onto their own. */
@@ -23,13 +23,15 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
   return result.data;
 }
 
+const isScim = (url: string) => url.startsWith('/scim/');
+
 /** Warden's stable code travels in an extension of the SCIM error message (RFC 7644 section 3.12). */
 export const SCIM_WARDEN_ERROR_SCHEMA = 'urn:warden:params:scim:api:messages:2.0:Error';
 
 function sendProblem(reply: FastifyReply, err: ApiError): FastifyReply {
   for (const [k, v] of Object.entries(err.extra.headers ?? {})) reply.header(k, v);
   // Identity providers read SCIM errors only: every refusal under /scim is one, whatever raised it.
-  if (reply.request.url.startsWith('/scim/')) {
+  if (isScim(reply.request.url)) {
     const scimType = err instanceof ScimError ? err.scimType : undefined;
     return reply
       .code(err.status)
@@ -57,16 +59,16 @@ function sendProblem(reply: FastifyReply, err: ApiError): FastifyReply {
     });
 }
 
-/** Fastify's own refusals (parsing, size, media type) as problems with stable codes. */
-function fromFastify(err: FastifyError): ApiError | null {
+/** Fastify's own refusals (parsing, size, media type) as problems with stable codes; SCIM's in its terms. */
+function fromFastify(err: FastifyError, scim: boolean): ApiError | null {
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return errors.field('', 'the body is not valid JSON');
+      return scim ? new ScimError(400, 'invalidSyntax', 'The body is not valid JSON.') : errors.field('', 'the body is not valid JSON');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError(413, 'WARDEN_ERR_TOO_LARGE', 'Content Too Large', 'The body is larger than this server accepts (64 KiB).');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ApiError(415, 'WARDEN_ERR_UNSUPPORTED_MEDIA_TYPE', 'Unsupported Media Type', 'Send the body as application/json.');
+      return new ApiError(415, 'WARDEN_ERR_UNSUPPORTED_MEDIA_TYPE', 'Unsupported Media Type', scim ? 'Send the body as application/scim+json.' : 'Send the body as application/json.');
   }
   if (err instanceof SyntaxError || (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500)) {
     return new ApiError(err.statusCode ?? 400, 'WARDEN_ERR_BAD_REQUEST', 'Bad Request', 'The request could not be read; check its body, headers and content type.');
@@ -87,7 +89,7 @@ function methodIndex(app: FastifyInstance): (path: string) => string[] {
 /** One error handler: known refusals as problems, everything else a plain 500 (logged, never echoed). */
 export function installProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const known = err instanceof ApiError ? err : fromFastify(err);
+    const known = err instanceof ApiError ? err : fromFastify(err, isScim(request.url));
     if (known) return sendProblem(reply, known);
     request.log.error({ err }, 'unhandled error');
     return sendProblem(reply, new ApiError(500, 'WARDEN_ERR_INTERNAL', 'Internal Server Error', `Something went wrong on the server; retry later and quote request id ${request.id}.`));

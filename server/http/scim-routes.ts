@@ -1,12 +1,14 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { Id, ScimListQuery, ScimPatch, ScimUserInput } from '../../api-client/contract';
+import { Id, SCIM_USER_SCHEMA, ScimListQuery, ScimPatch, type ScimUser, ScimUserInput } from '../../api-client/contract';
 import type { Ctx } from '../domain/context';
 import { requirePermission } from '../domain/rbac';
-import { ScimError, scimCreate, scimDelete, scimGet, scimList, scimPatch, scimReplace } from '../domain/scim';
+import { scimCreate, scimDelete, scimGet, scimList, scimPatch, scimReplace } from '../domain/scim';
+import { ScimError } from '../domain/scim-error';
 import { errors } from '../errors';
 import { type Deps, contextFor, principalOf } from './deps';
 import { fieldErrors } from './problems';
+import { listOf, serviceProviderConfig, userResourceType, userSchema } from './scim-discovery';
 
 const IdParams = z.strictObject({ id: Id });
 
@@ -16,12 +18,20 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   return result.data;
 }
 
-function baseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
+const ifMatchOf = (request: FastifyRequest) => (typeof request.headers['if-match'] === 'string' ? request.headers['if-match'] : undefined);
+
+/** A SCIM resource with its version as the ETag header (RFC 7644 3.14). */
+function sendUser(reply: FastifyReply, user: ScimUser, status = 200) {
+  return reply.code(status).type('application/scim+json').header('etag', user.meta.version).send(user);
 }
 
-/** RFC 7644 Users for identity providers. */
+/**
+ * RFC 7644 Users for identity providers, and the discovery documents. `meta.location` is built
+ * from `publicUrl` (WARDEN_PUBLIC_URL), never from the request's Host header, which a caller
+ * chooses; without it, locations are absolute paths.
+ */
 export function registerScimRoutes(app: FastifyInstance, deps: Deps): void {
+  const base = deps.publicUrl ?? '';
   /**
    * SCIM needs both: a token whose scopes include `scim`, and the `scim` permission at
    * organization scope from its owner's bindings. A scope only narrows; it never grants.
@@ -34,40 +44,50 @@ export function registerScimRoutes(app: FastifyInstance, deps: Deps): void {
   }
   const write = <T>(ctx: Ctx, fn: (ctx: Ctx) => Promise<T>) => deps.store.transaction((tx) => fn({ ...ctx, db: tx }));
 
+  // Discovery says nothing about anyone, so identity providers may read it before authenticating.
+  const scim = (reply: FastifyReply, body: object) => reply.type('application/scim+json').send(body);
+  app.get('/scim/v2/ServiceProviderConfig', async (_request, reply) => scim(reply, serviceProviderConfig(base)));
+  app.get('/scim/v2/ResourceTypes', async (_request, reply) => scim(reply, listOf([userResourceType(base)])));
+  app.get('/scim/v2/ResourceTypes/:id', async (request, reply) => {
+    if ((request.params as { id: string }).id !== 'User') throw new ScimError(404, undefined, 'The only resource type is User.');
+    return scim(reply, userResourceType(base));
+  });
+  app.get('/scim/v2/Schemas', async (_request, reply) => scim(reply, listOf([userSchema(base)])));
+  app.get('/scim/v2/Schemas/:id', async (request, reply) => {
+    if ((request.params as { id: string }).id !== SCIM_USER_SCHEMA) throw new ScimError(404, undefined, `The only schema is ${SCIM_USER_SCHEMA}.`);
+    return scim(reply, userSchema(base));
+  });
+
   app.get('/scim/v2/Users', async (request, reply) => {
     const ctx = await scimCaller(request);
-    reply.type('application/scim+json');
-    return scimList(ctx, parse(ScimListQuery, request.query ?? {}), baseUrl(request));
+    return scim(reply, await scimList(ctx, parse(ScimListQuery, request.query ?? {}), base));
   });
   app.get('/scim/v2/Users/:id', async (request, reply) => {
     const ctx = await scimCaller(request);
-    reply.type('application/scim+json');
-    return scimGet(ctx, parse(IdParams, request.params).id, baseUrl(request));
+    return sendUser(reply, await scimGet(ctx, parse(IdParams, request.params).id, base));
   });
   app.post('/scim/v2/Users', async (request, reply) => {
     const ctx = await scimCaller(request);
     const input = parse(ScimUserInput, request.body ?? {});
-    const user = await write(ctx, (c) => scimCreate(c, input, baseUrl(request)));
-    return reply.code(201).type('application/scim+json').header('location', user.meta.location).send(user);
+    const user = await write(ctx, (c) => scimCreate(c, input, base));
+    return sendUser(reply.header('location', user.meta.location), user, 201);
   });
   app.put('/scim/v2/Users/:id', async (request, reply) => {
     const ctx = await scimCaller(request);
     const { id } = parse(IdParams, request.params);
     const input = parse(ScimUserInput, request.body ?? {});
-    reply.type('application/scim+json');
-    return write(ctx, (c) => scimReplace(c, id, input, baseUrl(request)));
+    return sendUser(reply, await write(ctx, (c) => scimReplace(c, id, input, base, ifMatchOf(request))));
   });
   app.patch('/scim/v2/Users/:id', async (request, reply) => {
     const ctx = await scimCaller(request);
     const { id } = parse(IdParams, request.params);
     const patch = parse(ScimPatch, request.body ?? {});
-    reply.type('application/scim+json');
-    return write(ctx, (c) => scimPatch(c, id, patch, baseUrl(request)));
+    return sendUser(reply, await write(ctx, (c) => scimPatch(c, id, patch, base, ifMatchOf(request))));
   });
   app.delete('/scim/v2/Users/:id', async (request, reply) => {
     const ctx = await scimCaller(request);
     const { id } = parse(IdParams, request.params);
-    await write(ctx, (c) => scimDelete(c, id));
+    await write(ctx, (c) => scimDelete(c, id, ifMatchOf(request)));
     return reply.code(204).send();
   });
 }
