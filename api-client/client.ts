@@ -3,6 +3,7 @@ import { Pool } from 'undici';
 import type { z } from 'zod';
 import { Problem, type Page, type RouteDef, type Routes, routes } from './contract';
 import { NetworkError, ResponseValidationError, TimeoutError, WardenError, httpError } from './errors';
+import { readRouteOf, reflects } from './conditional';
 import { DEFAULT_RETRY, RETRY_STATUSES, type RetryPolicy, backoffMs, isRetryableNetworkError, retryAfterMs, sleep } from './retry';
 
 export interface ClientOptions {
@@ -40,6 +41,14 @@ type ListRoute = { [K in keyof Routes]: Routes[K]['response'] extends z.ZodType<
 type ItemOf<K extends keyof Routes> = Out<Routes[K]> extends Page<infer T> ? T : never;
 
 const IDEMPOTENT = new Set(['GET', 'PUT', 'DELETE', 'PATCH']);
+/** Failures after which the server may have applied the request (unlike a refused connection or a 429). */
+const AMBIGUOUS_STATUSES = new Set([502, 503, 504]);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN']);
+
+function neverSent(err: unknown): boolean {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) if (NOT_SENT_CODES.has((e as { code?: string }).code ?? '')) return true;
+  return false;
+}
 
 function pathOf(def: RouteDef, values: string[]): string {
   let i = 0;
@@ -117,6 +126,15 @@ export class WardenClient {
     return this.pool.close();
   }
 
+  /** After a 412 on a retried conditional PATCH: the resource, if it shows the caller's change. */
+  private async appliedState(def: RouteDef, pathValues: string[], patch: Record<string, unknown>, options: CallOptions): Promise<unknown> {
+    const read = readRouteOf(def);
+    if (!read) return undefined;
+    const { ifMatch: _ifMatch, idempotencyKey: _key, ...rest } = options;
+    const current = await this.call(read, pathValues, undefined, rest).catch(() => undefined);
+    return reflects(current, patch) ? current : undefined;
+  }
+
   private async call(def: RouteDef, pathValues: string[], payload: Record<string, unknown> | undefined, options: CallOptions = {}): Promise<unknown> {
     const path = pathOf(def, pathValues);
     const request = { method: def.method, path };
@@ -132,6 +150,8 @@ export class WardenClient {
     const retryable = IDEMPOTENT.has(def.method) || def.method === 'POST';
     const url = this.basePath + path + (def.query ? queryString(payload) : '');
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 30_000;
+    // Set once an attempt may have been applied although its answer never arrived.
+    let mayHaveApplied = false;
 
     for (let attempt = 0; ; attempt++) {
       const canRetry = retryable && attempt < this.retry.retries;
@@ -143,6 +163,7 @@ export class WardenClient {
       } catch (err) {
         if (options.signal?.aborted) throw err;
         const timedOut = timeout.aborted;
+        if (timedOut || !neverSent(err)) mayHaveApplied = true;
         if (canRetry && (timedOut || isRetryableNetworkError(err))) {
           await sleep(backoffMs(this.retry, attempt, null), options.signal);
           continue;
@@ -169,11 +190,16 @@ export class WardenClient {
         return parsed.data;
       }
       if (canRetry && RETRY_STATUSES.has(res.statusCode)) {
+        if (AMBIGUOUS_STATUSES.has(res.statusCode)) mayHaveApplied = true;
         await res.body.dump();
         await sleep(backoffMs(this.retry, attempt, retryAfterMs(res.headers['retry-after'])), options.signal);
         continue;
       }
       const text = await res.body.text().catch(() => '');
+      if (res.statusCode === 412 && mayHaveApplied && def.method === 'PATCH' && payload) {
+        const applied = await this.appliedState(def, pathValues, payload, options);
+        if (applied !== undefined) return applied;
+      }
       let problem: Problem | undefined;
       try {
         const p = Problem.safeParse(JSON.parse(text));

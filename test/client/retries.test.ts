@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { NetworkError, RateLimitError, ServerError, TimeoutError, WardenClient } from '../../api-client';
+import { NetworkError, PreconditionFailedError, RateLimitError, ServerError, TimeoutError, WardenClient } from '../../api-client';
 import { startServer } from '../support/server';
 
 /**
@@ -165,5 +165,57 @@ describe('the client retries what is safe to retry', () => {
   test('a bad endpoint is refused when the client is made', () => {
     expect(() => new WardenClient({ endpoint: 'not a url' })).toThrow(/not a URL/);
     expect(() => new WardenClient({ endpoint: 'ftp://x' })).toThrow(/http or https/);
+  });
+});
+
+describe('a conditional PATCH whose answer was lost', () => {
+  /** Forwards every request; drops the connection after forwarding the first PATCH. */
+  async function losesFirstPatchAnswer() {
+    let dropped = false;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c)).on('end', async () => {
+        const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host' && k !== 'connection')) as Record<string, string>;
+        const body = Buffer.concat(chunks);
+        const upstream = await fetch(warden.url + req.url, { method: req.method, headers, ...(body.length ? { body: new Uint8Array(body) } : {}) });
+        const answer = Buffer.from(await upstream.arrayBuffer());
+        if (req.method === 'PATCH' && !dropped) {
+          dropped = true;
+          return req.socket.destroy();
+        }
+        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+        res.end(answer);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(r)) };
+  }
+
+  test('answers the applied change, not a 412', async () => {
+    const account = await warden.client.createServiceAccount({ name: 'patched-once' });
+    const proxy = await losesFirstPatchAnswer();
+    const client = new WardenClient({ endpoint: proxy.url, token: warden.adminToken, retry: fast });
+    try {
+      const updated = await client.updateServiceAccount(account.id, { description: 'applied once', teams: ['ops'] }, { ifMatch: account.etag });
+      expect(updated).toMatchObject({ id: account.id, description: 'applied once', teams: ['public', 'ops'] });
+      expect(updated.etag).not.toBe(account.etag);
+    } finally {
+      await client.close();
+      await proxy.close();
+    }
+  });
+
+  test('still fails with 412 when someone else changed the resource', async () => {
+    const account = await warden.client.createServiceAccount({ name: 'patched-by-two' });
+    await warden.client.updateServiceAccount(account.id, { description: 'someone else' });
+    const proxy = await losesFirstPatchAnswer();
+    const client = new WardenClient({ endpoint: proxy.url, token: warden.adminToken, retry: fast });
+    try {
+      await expect(client.updateServiceAccount(account.id, { description: 'mine' }, { ifMatch: account.etag })).rejects.toBeInstanceOf(PreconditionFailedError);
+      expect((await warden.client.getServiceAccount(account.id)).description).toBe('someone else');
+    } finally {
+      await client.close();
+      await proxy.close();
+    }
   });
 });
