@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateSecret } from '../../server/domain/secrets';
+import { ROOT } from '../support/server';
+
+/** The shipped rules, read from the files users install, not restated here. */
+const gitleaksToml = readFileSync(join(ROOT, 'scanners', 'gitleaks.toml'), 'utf8');
+const gitleaks = new RegExp(/^regex = '''(.*)'''$/m.exec(gitleaksToml)![1]!, 'g');
+const gitleaksAllowed = new RegExp(/^paths = \['''(.*)'''\]$/m.exec(gitleaksToml)![1]!);
+
+const github = JSON.parse(readFileSync(join(ROOT, 'scanners', 'github-secret-scanning.json'), 'utf8')) as {
+  secret_format: string;
+  before_secret: string;
+  after_secret: string;
+  test_strings: { match: string[]; no_match: string[] };
+};
+// GitHub's patterns are Hyperscan; \A and \z are the only constructs JavaScript spells differently.
+const toJs = (re: string) => re.replace(/\\A/g, '^').replace(/\\z/g, '$');
+const githubPattern = new RegExp(`(?:${toJs(github.before_secret)})(${github.secret_format})(?:${toJs(github.after_secret)})`, 'gm');
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const secretlint = require(join(ROOT, 'scanners', 'secretlint-rule-warden.js')) as {
+  creator: { create(context: unknown): { file(source: { content: string }): void } };
+};
+/** Runs the rule the way secretlint does: a translator and a report callback. */
+function secretlintReports(content: string): string[] {
+  const reports: string[] = [];
+  const rule = secretlint.creator.create({
+    createTranslator: (messages: Record<string, { en: (p: object) => string }>) => (id: string, props: object) => messages[id]!.en(props),
+    report: ({ range }: { range: [number, number] }) => reports.push(content.slice(range[0], range[1])),
+  });
+  rule.file({ content });
+  return reports;
+}
+const matchesOf = (re: RegExp, text: string) => [...text.matchAll(re)].map((m) => m[1] ?? m[0]);
+
+describe('secret-scanner rules shipped in scanners/', () => {
+  const fresh = Array.from({ length: 500 }, generateSecret);
+  const text = fresh.map((t, i) => [`WARDEN_TOKEN=${t}`, `"token": "${t}"`, `Authorization: Bearer ${t}`][i % 3]).join('\n');
+
+  test('gitleaks, GitHub secret scanning and secretlint each find every freshly generated token', () => {
+    expect(matchesOf(gitleaks, text)).toEqual(fresh);
+    expect(matchesOf(githubPattern, text)).toEqual(fresh);
+    expect(secretlintReports(text)).toEqual(fresh);
+  });
+
+  test("the GitHub pattern's own test strings behave as declared", () => {
+    for (const s of github.test_strings.match) expect({ s, found: matchesOf(githubPattern, s).length }).toEqual({ s, found: 1 });
+    for (const s of github.test_strings.no_match) expect({ s, found: matchesOf(githubPattern, s).length }).toEqual({ s, found: 0 });
+  });
+
+  test('secretlint checks the checksum: a token with one character changed is not reported', () => {
+    const t = fresh[0]!;
+    expect(secretlintReports(`${t.slice(0, 10)}${t[10] === 'a' ? 'b' : 'a'}${t.slice(11)}`)).toEqual([]);
+  });
+
+  test('nothing else in the repository matches', () => {
+    const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(files.length).toBeGreaterThan(50);
+    const found: { file: string; rule: string }[] = [];
+    for (const file of files) {
+      const path = join(ROOT, file);
+      let stat;
+      try {
+        stat = statSync(path);
+      } catch {
+        continue; // deleted in the work tree
+      }
+      if (!stat.isFile() || stat.size > 4 * 1024 * 1024) continue;
+      const content = readFileSync(path, 'utf8');
+      if (matchesOf(gitleaks, content).length > 0 && !gitleaksAllowed.test(file)) found.push({ file, rule: 'gitleaks' });
+      if (secretlintReports(content).length > 0) found.push({ file, rule: 'secretlint' });
+      const githubHits = matchesOf(githubPattern, content);
+      if (githubHits.length > 0 && file !== 'scanners/github-secret-scanning.json') found.push({ file, rule: 'github' });
+    }
+    expect(found).toEqual([]);
+  });
+});
