@@ -1,10 +1,11 @@
-// Finds the engines the suites run (Pulumi CLI, OpenTofu, Terraform) and builds the missing ones
-// from the Go module proxy into a cache outside the repository, one directory per tool and version.
+// Finds the engines and runtimes the suites run (Pulumi CLI, OpenTofu, Terraform, Node.js 22 and 24,
+// the newest Pulumi SDK) and builds or fetches the missing ones from the Go module proxy and the npm
+// registry into a cache outside the repository, one directory per tool and version.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { type GoTool, type SystemTool, TOOLS, type ToolName } from './tools';
+import { type GoTool, type NpmInstallTool, type NpmPackageTool, TOOLS, type Tool, type ToolName } from './tools';
 
 export interface Located {
   name: ToolName;
@@ -19,8 +20,21 @@ export function cacheRoot(): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'warden-toolchain');
 }
 
-function toolDir(tool: GoTool & { binary: string }): string {
-  return join(cacheRoot(), `${tool.binary}-${tool.version}`);
+function toolDir(name: ToolName, tool: { version: string }): string {
+  return join(cacheRoot(), `${name}-${tool.version}`);
+}
+
+/** Where a cached tool's executable (or, for an installed package, its directory) is. */
+function cachedPath(name: ToolName, tool: Exclude<Tool, { kind: 'system' }>): string {
+  const dir = toolDir(name, tool);
+  switch (tool.kind) {
+    case 'go':
+      return join(dir, 'bin', tool.binary);
+    case 'npm-package':
+      return join(dir, 'package', tool.binary);
+    case 'npm-install':
+      return join(dir, 'node_modules', ...tool.package.split('/'));
+  }
 }
 
 /** The marker written last: a directory without it holds an interrupted build. */
@@ -60,20 +74,19 @@ function fromPath(name: ToolName, binary: string, minimum: string): Located | un
 
 /** Where a tool is, without building anything; undefined when it must be built or installed. */
 export function locate(name: ToolName): Located | undefined {
-  const tool: GoTool | SystemTool = TOOLS[name];
+  const tool: Tool = TOOLS[name];
   if (tool.kind === 'system') return fromPath(name, tool.binary, tool.minimum);
-  const own = tool.preferSystemFrom ? fromPath(name, tool.binary, tool.preferSystemFrom) : undefined;
+  const own = tool.kind === 'go' && tool.preferSystemFrom ? fromPath(name, tool.binary, tool.preferSystemFrom) : undefined;
   if (own) return own;
-  const dir = toolDir(tool);
-  return existsSync(marker(dir)) ? { name, path: join(dir, 'bin', tool.binary), version: tool.version, from: 'cache' } : undefined;
+  return existsSync(marker(toolDir(name, tool))) ? { name, path: cachedPath(name, tool), version: tool.version, from: 'cache' } : undefined;
 }
 
 /** The path of a tool the suites need, or an error that says how to get it. */
 export function toolPath(name: ToolName): string {
   const found = locate(name);
   if (found) return found.path;
-  const tool: GoTool | SystemTool = TOOLS[name];
-  throw new Error(tool.kind === 'system' ? `${tool.binary} ${tool.minimum} or newer is required: ${tool.howToGet}` : `${tool.binary} ${tool.version} is not built: run \`npm run toolchain\``);
+  const tool: Tool = TOOLS[name];
+  throw new Error(tool.kind === 'system' ? `${tool.binary} ${tool.minimum} or newer is required: ${tool.howToGet}` : `${name} ${tool.version} is not in the toolchain cache: run \`npm run toolchain\``);
 }
 
 function wrapperModule(name: string, tool: GoTool): string {
@@ -97,11 +110,7 @@ function addDynamicProviderPlugin(bin: string): void {
   chmodSync(join(bin, 'pulumi-resource-pulumi-nodejs'), 0o755);
 }
 
-function build(name: ToolName, tool: GoTool, log: (line: string) => void): Located {
-  const dir = toolDir(tool);
-  const started = Date.now();
-  log(`building ${tool.binary} ${tool.version} from the Go module proxy into ${dir} ...`);
-  rmSync(dir, { recursive: true, force: true });
+function buildGo(name: ToolName, tool: GoTool, dir: string): void {
   const src = join(dir, 'src');
   mkdirSync(src, { recursive: true });
   writeFileSync(join(src, 'go.mod'), wrapperModule(name, tool));
@@ -113,15 +122,44 @@ function build(name: ToolName, tool: GoTool, log: (line: string) => void): Locat
   go(['build', '-ldflags', ['-s', '-w', ...tool.ldflags].join(' '), '-o', partial, tool.main], src);
   renameSync(partial, join(bin, tool.binary));
   if (name === 'pulumi') addDynamicProviderPlugin(bin);
+}
+
+function npm(args: string[], cwd: string): string {
+  return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/** `npm pack` fetches the published tarball as it is; nothing of it runs. */
+function fetchNpmPackage(tool: NpmPackageTool, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const tarball = npm(['pack', '--silent', `${tool.package}@${tool.version}`], dir).trim().split('\n').pop()!;
+  execFileSync('tar', ['-xzf', tarball], { cwd: dir });
+  rmSync(join(dir, tarball));
+}
+
+function installNpmPackage(tool: NpmInstallTool, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'warden-toolchain', private: true }) + '\n');
+  npm(['install', '--no-audit', '--no-fund', '--silent', '--save-exact', `${tool.package}@${tool.version}`], dir);
+}
+
+function build(name: ToolName, tool: Exclude<Tool, { kind: 'system' }>, log: (line: string) => void): Located {
+  const dir = toolDir(name, tool);
+  const started = Date.now();
+  const from = tool.kind === 'go' ? 'the Go module proxy' : 'the npm registry';
+  log(`${tool.kind === 'go' ? 'building' : 'fetching'} ${name} ${tool.version} from ${from} into ${dir} ...`);
+  rmSync(dir, { recursive: true, force: true });
+  if (tool.kind === 'go') buildGo(name, tool, dir);
+  else if (tool.kind === 'npm-package') fetchNpmPackage(tool, dir);
+  else installNpmPackage(tool, dir);
   writeFileSync(marker(dir), JSON.stringify({ version: tool.version, seconds: (Date.now() - started) / 1000 }) + '\n');
-  log(`built ${tool.binary} ${tool.version} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  return { name, path: join(bin, tool.binary), version: tool.version, from: 'cache' };
+  log(`${name} ${tool.version} ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return { name, path: cachedPath(name, tool), version: tool.version, from: 'cache' };
 }
 
 /** Locates every tool, building what is missing; a system tool that is missing is an error. */
 export function ensureToolchain(names: readonly ToolName[] = Object.keys(TOOLS) as ToolName[], log: (line: string) => void = () => undefined): Located[] {
   return names.map((name) => {
-    const tool: GoTool | SystemTool = TOOLS[name];
+    const tool: Tool = TOOLS[name];
     const found = locate(name);
     if (found) return found;
     if (tool.kind === 'system') throw new Error(`${tool.binary} ${tool.minimum} or newer is required: ${tool.howToGet}`);
@@ -136,7 +174,7 @@ export function pathEntries(located: readonly Located[]): string[] {
 
 /** How long the last build of a cached tool took, for the docs and notes. */
 export function buildSeconds(name: ToolName): number | undefined {
-  const tool: GoTool | SystemTool = TOOLS[name];
-  if (tool.kind !== 'go' || !existsSync(marker(toolDir(tool)))) return undefined;
-  return (JSON.parse(readFileSync(marker(toolDir(tool)), 'utf8')) as { seconds: number }).seconds;
+  const tool: Tool = TOOLS[name];
+  if (tool.kind === 'system' || !existsSync(marker(toolDir(name, tool)))) return undefined;
+  return (JSON.parse(readFileSync(marker(toolDir(name, tool)), 'utf8')) as { seconds: number }).seconds;
 }

@@ -27,8 +27,31 @@ export interface SystemTool {
   howToGet: string;
 }
 
+/** A package from the npm registry, unpacked as it is published (no install scripts, no dependencies). */
+export interface NpmPackageTool {
+  kind: 'npm-package';
+  package: string;
+  version: string;
+  /** Path of the executable inside the package. */
+  binary: string;
+}
+
+/** A package installed with its dependencies into a directory of its own, beside the checkout's. */
+export interface NpmInstallTool {
+  kind: 'npm-install';
+  package: string;
+  version: string;
+}
+
 export const PULUMI_VERSION = '3.276.0';
 export const OPENTOFU_VERSION = '1.12.6';
+/** The Node.js releases the runtime matrix adds to the machine's own (`npm run test:runtimes`). */
+export const NODE_RUNTIMES = { node22: '22.23.5', node24: '24.22.3' } as const;
+/** The newest Pulumi SDK, tested on Node 22 beside the checkout's own (which Node 20 limits). */
+export const PULUMI_SDK_NEWEST = '3.276.0';
+
+/** The registry's real Node.js binaries are published per platform, as node-<os>-<arch>. */
+const NODE_PACKAGE = `node-${process.platform}-${process.arch}`;
 
 const CLIPBOARD_FORK = 'github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e';
 
@@ -65,6 +88,14 @@ export const TOOLS = {
     minimum: '1.11.0',
     howToGet: 'install Terraform 1.11 or newer (https://developer.hashicorp.com/terraform/install) so that `terraform` is on PATH',
   },
-} as const satisfies Record<string, GoTool | SystemTool>;
+  node22: { kind: 'npm-package', package: NODE_PACKAGE, version: NODE_RUNTIMES.node22, binary: 'bin/node' },
+  node24: { kind: 'npm-package', package: NODE_PACKAGE, version: NODE_RUNTIMES.node24, binary: 'bin/node' },
+  'pulumi-sdk': { kind: 'npm-install', package: '@pulumi/pulumi', version: PULUMI_SDK_NEWEST },
+} as const satisfies Record<string, Tool>;
+
+export type Tool = GoTool | SystemTool | NpmPackageTool | NpmInstallTool;
 
 export type ToolName = keyof typeof TOOLS;
+
+/** The tools whose directories `npm run toolchain` prints for PATH (never a Node.js: that would replace yours). */
+export const PATH_TOOLS = ['pulumi', 'tofu', 'terraform'] as const satisfies readonly ToolName[];

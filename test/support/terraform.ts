@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { install } from '../../provider/terraform/install';
 import { toolPath } from '../../scripts/toolchain';
 import { ROOT } from './server';
@@ -49,7 +49,8 @@ export class TerraformWorkspace {
     this.dir = mkdtempSync(join(tmpdir(), 'warden-tf-'));
     const { cliConfig } = install(join(this.dir, '.warden'));
     this.env = {
-      PATH: process.env.PATH,
+      // The provider runs on the first `node` on PATH: the one running these tests.
+      PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
       HOME: this.dir,
       TF_CLI_CONFIG_FILE: cliConfig,
       TF_IN_AUTOMATION: '1',

@@ -74,6 +74,15 @@ describe.each(ENGINES)('terraform-provider-warden with the real %s', (engine) =>
     expect(outputs.editor_can!.value).toEqual(expect.arrayContaining(['service_accounts:write', 'tokens:write']));
   });
 
+  test('the provider runs on the Node.js that runs these tests and says so in its user agent', () => {
+    const agents = server
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes('"ua":"terraform-provider-warden/'));
+    expect(agents.length).toBeGreaterThan(0);
+    for (const line of agents) expect(line).toContain(` node/${process.version}"`);
+  });
+
   test('source "warden/warden" resolves to the engine\'s own registry host, served from the mirror', async () => {
     const host = engine === 'tofu' ? 'registry.opentofu.org' : 'registry.terraform.io';
     expect(resourceOf(await tf.state(), 'warden_service_account.ci').provider_name).toBe(`${host}/warden/warden`);
