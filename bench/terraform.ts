@@ -62,8 +62,8 @@ async function startup(args: string[], env: NodeJS.ProcessEnv, runs = 15): Promi
 async function main(): Promise<void> {
   const server = await startServerProcess({ WARDEN_LOG_LEVEL: 'info' });
   try {
-    const warden = new TerraformWorkspace(server.url, server.adminToken).write(wardenConfig);
-    const floor = new TerraformWorkspace(server.url, server.adminToken).write(floorConfig);
+    const warden = new TerraformWorkspace('terraform', server.url, server.adminToken).write(wardenConfig);
+    const floor = new TerraformWorkspace('terraform', server.url, server.adminToken).write(floorConfig);
     await warden.init();
     await floor.init();
     const rows: [string, number, number][] = [];

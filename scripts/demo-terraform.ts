@@ -1,18 +1,19 @@
-// Runs the real terraform for the demo: init/apply/plan/destroy, with outputs kept in memory.
+// Runs the real terraform or tofu for the demo: init/apply/plan/destroy, with outputs kept in memory.
 import { spawn } from 'node:child_process';
 
 export const QUIET_ENV = { CHECKPOINT_DISABLE: '1', DISABLE_VERSION_CHECK: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1' };
 
 export class Terraform {
   constructor(
+    private readonly binary: string,
     private readonly cwd: string,
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  /** Runs terraform; output is kept (not shown) and returned with the exit code. */
+  /** Runs the engine; output is kept (not shown) and returned with the exit code. */
   exec(args: string[], okCodes = [0]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolvePromise, reject) => {
-      const child = spawn('terraform', [...args], { cwd: this.cwd, env: { ...process.env, ...QUIET_ENV, ...this.env, TF_IN_AUTOMATION: '1' } });
+      const child = spawn(this.binary, [...args], { cwd: this.cwd, env: { ...process.env, ...QUIET_ENV, ...this.env, TF_IN_AUTOMATION: '1' } });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -20,8 +21,8 @@ export class Terraform {
       child.on('error', reject);
       child.on('close', (code) => {
         if (code !== null && okCodes.includes(code)) resolvePromise({ code, stdout, stderr });
-        // Terraform redacts sensitive values in its own output, so its error text is safe to show.
-        else reject(new Error(`terraform ${args[0]} failed (exit ${code}):\n${stderr || stdout}`));
+        // The engine redacts sensitive values in its own output, so its error text is safe to show.
+        else reject(new Error(`${this.binary} ${args[0]} failed (exit ${code}):\n${stderr || stdout}`));
       });
     });
   }

@@ -1,7 +1,9 @@
-// `npm run demo [-- --once]`: the reference server, the real provider and the CDKTF GitOps example, end to end.
+// `npm run demo [-- --once] [-- --engine terraform|tofu]`: the reference server, the real provider and
+// the CDKTF GitOps example, end to end.
 import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { App } from 'cdktf';
 import { WardenClient } from '../api-client';
 import { buildApp } from '../server/app';
@@ -11,11 +13,20 @@ import { dotenv, parseOutputs, select, writePrivate } from '../constructs/ci-sec
 import { GitopsStack, TEAMS } from '../examples/cdktf-gitops/stack';
 import { install } from '../provider/terraform/install';
 import { Terraform } from './demo-terraform';
+import { ensureToolchain, locate } from './toolchain';
 
 const ROOT = resolve(__dirname, '..');
 // WARDEN_DEMO_DIR lets tests run the demo without touching the checkout's .warden/demo.
 const DEMO_DIR = resolve(process.env.WARDEN_DEMO_DIR ?? join(ROOT, '.warden', 'demo'));
-const once = process.argv.includes('--once');
+const { values: args } = parseArgs({ options: { once: { type: 'boolean', default: false }, engine: { type: 'string' } } });
+const once = args.once;
+
+/** The engine asked for; else the user's terraform; else OpenTofu, built by the toolchain if need be. */
+function chooseEngine(): 'terraform' | 'tofu' {
+  if (args.engine === 'terraform' || args.engine === 'tofu') return args.engine;
+  if (args.engine !== undefined) throw new Error(`--engine must be terraform or tofu, not ${JSON.stringify(args.engine)}`);
+  return locate('terraform') ? 'terraform' : 'tofu';
+}
 
 let step = 0;
 async function progress<T>(title: string, work: () => Promise<T>): Promise<T> {
@@ -39,6 +50,8 @@ function portFree(port: number): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
+  const engine = chooseEngine();
+  const { path: binary, version } = ensureToolchain([engine], say)[0]!;
   rmSync(DEMO_DIR, { recursive: true, force: true });
   mkdirSync(DEMO_DIR, { recursive: true });
 
@@ -73,14 +86,14 @@ async function main(): Promise<void> {
     return join(outdir, 'stacks', 'warden');
   });
 
-  const terraform = new Terraform(stackDir, {
+  const terraform = new Terraform(binary, stackDir, {
     TF_CLI_CONFIG_FILE: cliConfig,
     WARDEN_ENDPOINT: url,
     WARDEN_TOKEN: adminToken,
     ...Object.fromEntries(Object.entries(projects).map(([name, id]) => [`TF_VAR_${name}`, id])),
   });
-  await progress('terraform init (offline, from the mirror)', terraform.init);
-  await progress('terraform apply', terraform.apply);
+  await progress(`${engine} ${version} init (offline, from the mirror)`, terraform.init);
+  await progress(`${engine} apply`, terraform.apply);
 
   await progress('Read back what was created (through the API)', async () => {
     for await (const account of client.paginate('listServiceAccounts', {})) {
@@ -99,12 +112,12 @@ async function main(): Promise<void> {
   });
   say(`${show(ciEnv)} (mode 0600; the secrets were never printed)`);
 
-  const code = await progress('terraform plan again', terraform.planExitCode);
+  const code = await progress(`${engine} plan again`, terraform.planExitCode);
   if (code !== 0) throw new Error('the second plan is not empty: the provider did not converge');
   say('No changes. Your infrastructure matches the configuration.');
 
   if (once) {
-    await progress('terraform destroy', terraform.destroy);
+    await progress(`${engine} destroy`, terraform.destroy);
     await progress('Check through the API that nothing is left', async () => {
       const left = (await client.listServiceAccounts({})).items.length;
       if (left !== 0) throw new Error(`${left} service accounts are left after destroy`);
@@ -115,7 +128,7 @@ async function main(): Promise<void> {
     process.stdout.write('Demo complete.\n');
     return;
   }
-  process.stdout.write(`\nWarden is running at ${url}. Try:\n  WARDEN_ENDPOINT=${url} WARDEN_TOKEN=$(cat ${show(adminTokenFile)}) terraform -chdir=${show(stackDir)} plan\nPress Ctrl-C to stop.\n`);
+  process.stdout.write(`\nWarden is running at ${url}. Try:\n  WARDEN_ENDPOINT=${url} WARDEN_TOKEN=$(cat ${show(adminTokenFile)}) ${binary} -chdir=${show(stackDir)} plan\nPress Ctrl-C to stop.\n`);
   await new Promise<void>((res) => process.once('SIGINT', res));
   await client.close();
   await app.close();

@@ -10,7 +10,12 @@ import { parseArgs } from 'node:util';
  * a registry. The last line printed is `TF_CLI_CONFIG_FILE=<path>`.
  */
 
-export const SOURCE = 'registry.terraform.io/warden/warden';
+/**
+ * `source = "warden/warden"` names a different registry host on each engine: Terraform's
+ * registry.terraform.io and OpenTofu's registry.opentofu.org. The mirror holds the provider
+ * under both, so one configuration works on either.
+ */
+export const SOURCES = ['registry.terraform.io/warden/warden', 'registry.opentofu.org/warden/warden'];
 
 /** Terraform's platform names for the running machine, e.g. linux_amd64. */
 export function platform(): string {
@@ -42,13 +47,16 @@ export function install(dir: string): Installed {
   const built = join(root, 'dist', 'terraform-provider');
   if (!existsSync(join(built, 'terraform-provider-warden'))) throw new Error(`the provider is not built (${built} is missing): run \`npm run build\``);
   const mirror = join(dir, 'mirror');
-  const target = join(mirror, SOURCE, version, platform());
-  rmSync(target, { recursive: true, force: true });
-  mkdirSync(target, { recursive: true });
-  for (const file of readdirSync(built)) {
-    const name = file === 'terraform-provider-warden' ? `terraform-provider-warden_v${version}` : file;
-    copyFileSync(join(built, file), join(target, name));
+  for (const source of SOURCES) {
+    const target = join(mirror, source, version, platform());
+    rmSync(target, { recursive: true, force: true });
+    mkdirSync(target, { recursive: true });
+    for (const file of readdirSync(built)) {
+      const name = file === 'terraform-provider-warden' ? `terraform-provider-warden_v${version}` : file;
+      copyFileSync(join(built, file), join(target, name));
+    }
   }
+  const sources = SOURCES.map((source) => JSON.stringify(source)).join(', ');
   const cliConfig = join(dir, 'terraform.rc');
   writeFileSync(
     cliConfig,
@@ -56,13 +64,13 @@ export function install(dir: string): Installed {
 provider_installation {
   filesystem_mirror {
     path    = ${JSON.stringify(mirror)}
-    include = ["${SOURCE}"]
+    include = [${sources}]
   }
   direct {
-    exclude = ["${SOURCE}"]
+    exclude = [${sources}]
   }
 }
-`,
+`
   );
   return { version, mirror, cliConfig };
 }
@@ -70,7 +78,9 @@ provider_installation {
 function main(): void {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help || positionals[0] !== 'install') {
-    process.stdout.write('Usage: warden-terraform install [--dir DIR]\n\nLays out terraform-provider-warden as a filesystem mirror in DIR (default ~/.warden/terraform)\nand prints TF_CLI_CONFIG_FILE=<path> for `terraform init` to find it offline.\n');
+    process.stdout.write(
+      'Usage: warden-terraform install [--dir DIR]\n\nLays out terraform-provider-warden as a filesystem mirror in DIR (default ~/.warden/terraform)\nand prints TF_CLI_CONFIG_FILE=<path> for `terraform init` or `tofu init` to find it offline.\n'
+    );
     process.exitCode = values.help ? 0 : 2;
     return;
   }

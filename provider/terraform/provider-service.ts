@@ -79,7 +79,7 @@ export class ProviderService {
     // Loaded here: validation-only processes never need the HTTP client.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { WardenClient: Client } = require('../../api-client/client') as typeof import('../../api-client/client');
-    this.client = new Client({ ...settings, userAgent: `terraform-provider-warden/${this.options.version} terraform/${req.terraformVersion ?? 'unknown'}` });
+    this.client = new Client({ ...settings, userAgent: `terraform-provider-warden/${this.options.version} terraform/${req.terraformVersion ?? 'unknown'} node/${process.version}` });
     this.now = serverClock(this.client);
     const unreachable = await verifyConnection(this.client, settings.endpoint);
     return { diagnostics: diagnostics(unreachable ? [unreachable] : []) };

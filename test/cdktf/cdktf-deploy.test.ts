@@ -1,10 +1,13 @@
 // The CDKTF CLI's own path, offline: `cdktf deploy --auto-approve --skip-provider-lock` of
-// examples/cdktf-gitops through the installed provider against the real server, then `cdktf destroy`.
+// examples/cdktf-gitops through the installed provider against the real server, then `cdktf destroy`;
+// on OpenTofu the way CDKTF runs it, with TERRAFORM_BINARY_NAME=tofu.
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { install } from '../../provider/terraform/install';
+import { toolPath } from '../../scripts/toolchain';
 import { type TestServer, startServer } from '../support/server';
+import { ENGINES } from '../support/terraform';
 
 jest.setTimeout(240_000);
 
@@ -23,7 +26,7 @@ function cdktf(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ c
   });
 }
 
-describe('cdktf deploy of examples/cdktf-gitops', () => {
+describe.each(ENGINES)('cdktf deploy of examples/cdktf-gitops on %s', (engine) => {
   let server: TestServer;
   let project: string;
   let env: NodeJS.ProcessEnv;
@@ -38,7 +41,8 @@ describe('cdktf deploy of examples/cdktf-gitops', () => {
     for (const file of ['main.ts', 'stack.ts']) symlinkSync(join(EXAMPLE, file), join(project, file));
     const { cliConfig } = install(join(project, '.warden'));
     env = {
-      PATH: process.env.PATH,
+      PATH: `${dirname(toolPath(engine))}:${process.env.PATH}`,
+      TERRAFORM_BINARY_NAME: engine,
       HOME: project,
       CHECKPOINT_DISABLE: '1',
       DISABLE_VERSION_CHECK: '1',

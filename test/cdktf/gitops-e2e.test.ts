@@ -8,11 +8,11 @@ import { NotFoundError } from '../../api-client';
 import { parseOutputs } from '../../constructs/ci-secrets';
 import { GitopsStack, TEAMS } from '../../examples/cdktf-gitops/stack';
 import { type TestServer, startServer } from '../support/server';
-import { TerraformWorkspace } from '../support/terraform';
+import { ENGINES, TerraformWorkspace } from '../support/terraform';
 
 jest.setTimeout(180_000);
 
-describe('examples/cdktf-gitops through terraform and the provider', () => {
+describe.each(ENGINES)('examples/cdktf-gitops through %s and the provider', (engine) => {
   let server: TestServer;
   let terraform: TerraformWorkspace;
   let synthDir: string;
@@ -21,7 +21,7 @@ describe('examples/cdktf-gitops through terraform and the provider', () => {
     server = await startServer();
     const projects: Record<string, string> = {};
     for (const { team, projectVariable } of TEAMS) projects[`TF_VAR_${projectVariable}`] = (await server.client.createProject({ name: team })).id;
-    terraform = new TerraformWorkspace(server.url, server.adminToken, projects);
+    terraform = new TerraformWorkspace(engine, server.url, server.adminToken, projects);
     synthDir = mkdtempSync(join(tmpdir(), 'warden-cdktf-synth-'));
     const app = new App({ outdir: synthDir });
     new GitopsStack(app, 'warden', { statePath: join(terraform.dir, 'terraform.tfstate') });

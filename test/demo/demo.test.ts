@@ -2,14 +2,15 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ENGINES } from '../support/terraform';
 
 jest.setTimeout(300_000);
 
-test('`npm run demo -- --once` runs every step, prints no secret and exits 0', async () => {
+test.each(ENGINES)('`npm run demo -- --once --engine %s` runs every step, prints no secret and exits 0', async (engine) => {
   const dir = mkdtempSync(join(tmpdir(), 'warden-demo-'));
   try {
     const { code, out } = await new Promise<{ code: number | null; out: string }>((res, reject) => {
-      const child = spawn('npm', ['run', '--silent', 'demo', '--', '--once'], { cwd: resolve(__dirname, '..', '..'), env: { ...process.env, WARDEN_DEMO_DIR: dir } });
+      const child = spawn('npm', ['run', '--silent', 'demo', '--', '--once', '--engine', engine], { cwd: resolve(__dirname, '..', '..'), env: { ...process.env, WARDEN_DEMO_DIR: dir } });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -17,6 +18,7 @@ test('`npm run demo -- --once` runs every step, prints no secret and exits 0', a
       child.on('close', (c) => res({ code: c, out }));
     });
     expect({ code, out }).toEqual({ code: 0, out: expect.stringContaining('Demo complete.') });
+    expect(out).toContain(`${engine} apply ... done`);
     expect(out).toContain('No changes.');
     expect(out).toMatch(/payments-deployer@service/);
     // Hints are shown; whole secrets never are.

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -12,8 +12,22 @@ export interface Postgres {
   stop(): Promise<void>;
 }
 
+/**
+ * A server binary (`initdb`, `postgres`): from PATH, else from the newest of Debian's
+ * /usr/lib/postgresql/<version>/bin, which the postgresql package does not put on PATH.
+ */
+function serverBinary(name: string): string {
+  for (const dir of (process.env.PATH ?? '').split(':')) if (dir && existsSync(join(dir, name))) return join(dir, name);
+  const debian = '/usr/lib/postgresql';
+  const versions = existsSync(debian) ? readdirSync(debian).filter((v) => existsSync(join(debian, v, 'bin', name))) : [];
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
+  if (newest === undefined) throw new Error(`PostgreSQL's ${name} is neither on PATH nor in ${debian}/<version>/bin: install PostgreSQL (Debian: apt-get install postgresql)`);
+  return join(debian, newest, 'bin', name);
+}
+
 /** PostgreSQL refuses to run as root: as root, its binaries run as the `postgres` user. */
-function asPostgres(cmd: string, args: string[]): [string, string[]] {
+function asPostgres(name: string, args: string[]): [string, string[]] {
+  const cmd = serverBinary(name);
   return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
 }
 

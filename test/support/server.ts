@@ -86,15 +86,18 @@ export interface ProcessServer extends TestServer {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-/** The real server as its own process (`warden-server`), for crash and multi-process tests. */
-export async function startServerProcess(env: Record<string, string> = {}): Promise<ProcessServer> {
+/**
+ * The real server as its own process (`warden-server`), for crash and multi-process tests, on this Node.js: the checkout's sources through tsx, or
+ * `entry`, the script of an installed package (`node_modules/warden-iac/dist/server/cli.js`).
+ */
+export async function startServerProcess(env: Record<string, string> = {}, entry: string[] = ['--import', 'tsx', join(ROOT, 'server', 'cli.ts')]): Promise<ProcessServer> {
   const dataDir = env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'warden-proc-'));
   const adminToken = env.WARDEN_BOOTSTRAP_TOKEN ?? generateSecret();
   let logs = '';
   let child!: ChildProcess;
   let url = '';
   const launch = async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'cli.ts')], {
+    child = spawn(process.execPath, entry, {
       cwd: ROOT,
       env: { ...process.env, WARDEN_PORT: '0', WARDEN_HOST: '127.0.0.1', WARDEN_BOOTSTRAP_TOKEN: adminToken, ...(dataDir ? { WARDEN_DATA_DIR: dataDir } : {}), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,14 +1,28 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { install } from '../../provider/terraform/install';
+import { toolPath } from '../../scripts/toolchain';
 import { ROOT } from './server';
 
 /**
- * The real `terraform` binary running the real provider, as built by `npm run build`
+ * The real `terraform` or `tofu` binary running the real provider, as built by `npm run build`
  * (dist/terraform-provider): one build per test run, laid out once per workspace as a mirror.
  */
+
+export type Engine = 'terraform' | 'tofu';
+
+/**
+ * The engines the end-to-end suites run on: both, or those named in WARDEN_ENGINES
+ * (`WARDEN_ENGINES=tofu npx jest test/terraform` runs OpenTofu's alone).
+ */
+export const ENGINES: Engine[] = (() => {
+  const named = (process.env.WARDEN_ENGINES ?? 'terraform,tofu').split(',').map((e) => e.trim());
+  const unknown = named.filter((e) => e !== 'terraform' && e !== 'tofu');
+  if (unknown.length > 0 || named.length === 0) throw new Error(`WARDEN_ENGINES must list terraform and/or tofu, not ${JSON.stringify(process.env.WARDEN_ENGINES)}`);
+  return named as Engine[];
+})();
 
 export interface RunResult {
   code: number;
@@ -25,14 +39,18 @@ export const PROVIDER_BLOCK = `terraform {
 
 export class TerraformWorkspace {
   readonly dir: string;
+  /** Absolute path of the engine's binary. */
+  readonly binary: string;
   private readonly env: NodeJS.ProcessEnv;
 
-  constructor(endpoint: string, token: string, env: Record<string, string> = {}) {
+  constructor(readonly engine: Engine, endpoint: string, token: string, env: Record<string, string> = {}) {
+    this.binary = toolPath(engine);
     if (!existsSync(join(ROOT, 'dist', 'terraform-provider', 'terraform-provider-warden'))) throw new Error('the provider is not built: run `npm run build` first');
     this.dir = mkdtempSync(join(tmpdir(), 'warden-tf-'));
     const { cliConfig } = install(join(this.dir, '.warden'));
     this.env = {
-      PATH: process.env.PATH,
+      // The provider runs on the first `node` on PATH: the one running these tests.
+      PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
       HOME: this.dir,
       TF_CLI_CONFIG_FILE: cliConfig,
       TF_IN_AUTOMATION: '1',
@@ -56,7 +74,7 @@ export class TerraformWorkspace {
 
   run(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
     // Asynchronous on purpose: the server under test may live in this very process.
-    const child = spawn('terraform', [...args], { cwd: this.dir, env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.binary, [...args], { cwd: this.dir, env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -70,7 +88,7 @@ export class TerraformWorkspace {
   /** Runs and insists on exit code 0 (or `expect`), showing Terraform's output otherwise. */
   async ok(args: string[], expect = 0): Promise<RunResult> {
     const result = await this.run(args);
-    if (result.code !== expect) throw new Error(`terraform ${args.join(' ')} exited ${result.code}, expected ${expect}\n${result.stdout}\n${result.stderr}`);
+    if (result.code !== expect) throw new Error(`${this.engine} ${args.join(' ')} exited ${result.code}, expected ${expect}\n${result.stdout}\n${result.stderr}`);
     return result;
   }
 
@@ -91,13 +109,13 @@ export class TerraformWorkspace {
     return this.ok(['plan', '-detailed-exitcode', '-input=false', '-no-color', ...extra], expect);
   }
 
-  /** The plan as JSON (`terraform show -json` of a saved plan). */
+  /** The plan as JSON (`show -json` of a saved plan). */
   async planJson(): Promise<TerraformPlan> {
     await this.ok(['plan', '-input=false', '-no-color', '-out=tfplan']);
     return JSON.parse((await this.ok(['show', '-json', 'tfplan'])).stdout) as TerraformPlan;
   }
 
-  /** The state as `terraform show -json` prints it. */
+  /** The state as `show -json` prints it. */
   async state(): Promise<TerraformState> {
     return JSON.parse((await this.ok(['show', '-json'])).stdout) as TerraformState;
   }
@@ -115,6 +133,7 @@ export class TerraformWorkspace {
 export interface StateResource {
   address: string;
   type: string;
+  provider_name: string;
   values: Record<string, unknown>;
   sensitive_values: Record<string, unknown>;
 }

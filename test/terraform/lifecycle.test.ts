@@ -1,5 +1,5 @@
 import { type TestServer, startServer } from '../support/server';
-import { TerraformWorkspace, resourceOf } from '../support/terraform';
+import { ENGINES, TerraformWorkspace, resourceOf } from '../support/terraform';
 
 // The provider's lifecycle step by step, the way terraform-plugin-framework acceptance tests run:
 // the real terraform binary, the real provider, the real server.
@@ -43,13 +43,13 @@ output "user_name" { value = data.warden_service_account.by_name.user_name }
 output "editor_can" { value = data.warden_role.editor.permissions }
 `;
 
-describe('terraform-provider-warden with the real terraform', () => {
+describe.each(ENGINES)('terraform-provider-warden with the real %s', (engine) => {
   let server: TestServer;
   let tf: TerraformWorkspace;
 
   beforeAll(async () => {
     server = await startServer();
-    tf = new TerraformWorkspace(server.url, server.adminToken);
+    tf = new TerraformWorkspace(engine, server.url, server.adminToken);
     tf.write(config({ description: 'deploys' }));
     await tf.init();
   });
@@ -72,6 +72,20 @@ describe('terraform-provider-warden with the real terraform', () => {
     expect(await server.clientFor(secret).whoami()).toMatchObject({ user_type: 'service', id: sa.id });
     expect(outputs.user_name!.value).toBe('ci-bot@service');
     expect(outputs.editor_can!.value).toEqual(expect.arrayContaining(['service_accounts:write', 'tokens:write']));
+  });
+
+  test('the provider runs on the Node.js that runs these tests and says so in its user agent', () => {
+    const agents = server
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes('"ua":"terraform-provider-warden/'));
+    expect(agents.length).toBeGreaterThan(0);
+    for (const line of agents) expect(line).toContain(` node/${process.version}"`);
+  });
+
+  test('source "warden/warden" resolves to the engine\'s own registry host, served from the mirror', async () => {
+    const host = engine === 'tofu' ? 'registry.opentofu.org' : 'registry.terraform.io';
+    expect(resourceOf(await tf.state(), 'warden_service_account.ci').provider_name).toBe(`${host}/warden/warden`);
   });
 
   test('the secret is only in sensitive values', async () => {

@@ -2,7 +2,7 @@ import { type Server, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freePort } from '../support/ports';
 import { type ProcessServer, startServerProcess } from '../support/server';
-import { TerraformWorkspace } from '../support/terraform';
+import { ENGINES, TerraformWorkspace } from '../support/terraform';
 
 // Failures between Terraform and the server: none of them may leave duplicates or orphans.
 
@@ -47,14 +47,14 @@ resource "warden_token" "${prefix}${i}" {
   name               = "ci"
   expires_in_days    = 30
 }
-`,
+`
   ).join('');
 
-describe('terraform-provider-warden when the server misbehaves', () => {
+describe.each(ENGINES)('terraform-provider-warden on %s when the server misbehaves', (engine) => {
   let server: ProcessServer;
   const workspaces: TerraformWorkspace[] = [];
   const workspace = (endpoint: string) => {
-    const tf = new TerraformWorkspace(endpoint, server.adminToken);
+    const tf = new TerraformWorkspace(engine, endpoint, server.adminToken);
     workspaces.push(tf);
     return tf;
   };

@@ -1,6 +1,6 @@
 import { AuthError } from '../../api-client';
 import { TestClock, type TestServer, startServer } from '../support/server';
-import { TerraformWorkspace, resourceOf } from '../support/terraform';
+import { ENGINES, TerraformWorkspace, resourceOf } from '../support/terraform';
 
 // Tokens over time: rotation by trigger and by window (the server's clock is injected, and the
 // provider plans with the server's time), drift of each kind, and the ephemeral token.
@@ -29,7 +29,7 @@ output "token" {
 }
 `;
 
-describe('warden_token over time', () => {
+describe.each(ENGINES)('warden_token over time on %s', (engine) => {
   const clock = new TestClock();
   let server: TestServer;
   let tf: TerraformWorkspace;
@@ -39,7 +39,7 @@ describe('warden_token over time', () => {
 
   beforeAll(async () => {
     server = await startServer({ clock });
-    tf = new TerraformWorkspace(server.url, server.adminToken);
+    tf = new TerraformWorkspace(engine, server.url, server.adminToken);
     tf.write(config('1'));
     await tf.init();
     await tf.apply();
@@ -150,7 +150,7 @@ data "warden_role" "seen_by_app" {
 }
 
 output "seen_by_app" { value = data.warden_role.seen_by_app.built_in }
-`,
+`
     );
     await tf.apply();
     expect((await tf.outputs()).seen_by_app!.value).toBe(true);

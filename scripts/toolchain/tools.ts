@@ -1,0 +1,101 @@
+// The engines the tests and the demo run, pinned here and nowhere else.
+
+/** A Go program built from the module proxy through a throwaway wrapper module. */
+export interface GoTool {
+  kind: 'go';
+  version: string;
+  /** Main package to build. */
+  main: string;
+  /** Binary name in the tool's bin directory. */
+  binary: string;
+  /** `require` lines of the wrapper module: module => version. */
+  require: Record<string, string>;
+  /** `replace` lines the wrapped module's own go.mod has, repeated (Go ignores them in dependencies). */
+  replace: string[];
+  ldflags: string[];
+  /** Use the user's own binary from PATH when it is at least this version. */
+  preferSystemFrom?: string;
+}
+
+/** A tool the user normally has; found on PATH, never built. */
+export interface SystemTool {
+  kind: 'system';
+  binary: string;
+  /** Oldest version the suites need (write-only attributes, ephemeral resources). */
+  minimum: string;
+  /** What to tell someone who lacks it. */
+  howToGet: string;
+}
+
+/** A package from the npm registry, unpacked as it is published (no install scripts, no dependencies). */
+export interface NpmPackageTool {
+  kind: 'npm-package';
+  package: string;
+  version: string;
+  /** Path of the executable inside the package. */
+  binary: string;
+}
+
+/** A package installed with its dependencies into a directory of its own, beside the checkout's. */
+export interface NpmInstallTool {
+  kind: 'npm-install';
+  package: string;
+  version: string;
+}
+
+export const PULUMI_VERSION = '3.276.0';
+export const OPENTOFU_VERSION = '1.12.6';
+/** The Node.js releases the runtime matrix adds to the machine's own (`npm run test:runtimes`). */
+export const NODE_RUNTIMES = { node22: '22.23.5', node24: '24.22.3' } as const;
+/** The newest Pulumi SDK, tested on Node 22 beside the checkout's own (which Node 20 limits). */
+export const PULUMI_SDK_NEWEST = '3.276.0';
+
+/** The registry's real Node.js binaries are published per platform, as node-<os>-<arch>. */
+const NODE_PACKAGE = `node-${process.platform}-${process.arch}`;
+
+const CLIPBOARD_FORK = 'github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e';
+
+export const TOOLS = {
+  // pkg/v3's go.mod replaces sdk/v3 with ../sdk and the clipboard with a fork; `go install` refuses
+  // modules with replace directives, hence the wrapper. The Node.js language host
+  // (sdk/nodejs/cmd/pulumi-language-nodejs/v3) is untagged and the proxy refuses its
+  // pseudo-versions, so the engine tests drive the CLI through the Automation API's inline programs,
+  // which need no language host.
+  pulumi: {
+    kind: 'go',
+    version: PULUMI_VERSION,
+    main: 'github.com/pulumi/pulumi/pkg/v3/cmd/pulumi',
+    binary: 'pulumi',
+    require: { 'github.com/pulumi/pulumi/pkg/v3': `v${PULUMI_VERSION}`, 'github.com/pulumi/pulumi/sdk/v3': `v${PULUMI_VERSION}` },
+    replace: [CLIPBOARD_FORK],
+    ldflags: [`-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION}`],
+  },
+  tofu: {
+    kind: 'go',
+    version: OPENTOFU_VERSION,
+    main: 'github.com/opentofu/opentofu/cmd/tofu',
+    binary: 'tofu',
+    require: { 'github.com/opentofu/opentofu': `v${OPENTOFU_VERSION}` },
+    replace: ['github.com/hashicorp/hcl/v2 v2.20.1 => github.com/opentofu/hcl/v2 v2.20.2-0.20251021132045-587d123c2828'],
+    // A release build: without it `tofu version` says "-dev".
+    ldflags: ['-X github.com/opentofu/opentofu/version.dev=no'],
+    preferSystemFrom: '1.11.0',
+  },
+  // Terraform's go.mod replaces nested modules with local paths, so the module proxy cannot build it.
+  terraform: {
+    kind: 'system',
+    binary: 'terraform',
+    minimum: '1.11.0',
+    howToGet: 'install Terraform 1.11 or newer (https://developer.hashicorp.com/terraform/install) so that `terraform` is on PATH',
+  },
+  node22: { kind: 'npm-package', package: NODE_PACKAGE, version: NODE_RUNTIMES.node22, binary: 'bin/node' },
+  node24: { kind: 'npm-package', package: NODE_PACKAGE, version: NODE_RUNTIMES.node24, binary: 'bin/node' },
+  'pulumi-sdk': { kind: 'npm-install', package: '@pulumi/pulumi', version: PULUMI_SDK_NEWEST },
+} as const satisfies Record<string, Tool>;
+
+export type Tool = GoTool | SystemTool | NpmPackageTool | NpmInstallTool;
+
+export type ToolName = keyof typeof TOOLS;
+
+/** The tools whose directories `npm run toolchain` prints for PATH (never a Node.js: that would replace yours). */
+export const PATH_TOOLS = ['pulumi', 'tofu', 'terraform'] as const satisfies readonly ToolName[];
