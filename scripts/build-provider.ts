@@ -1,11 +1,11 @@
-// Bundles terraform-provider-warden: an entry with just what the handshake and the schema
+// Bundles terraform-provider-warden: a launcher (Node's compile cache), an entry with just what the handshake and the schema
 // requests need (the schema is derived from the definitions here, at build time, and embedded),
 // and the provider service in a second file loaded by the first call that needs it (compiling it
 // is most of the start-up cost). The same sources give the same bytes, so Terraform's lock-file hash of the installed
 // provider is stable.
 import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { type PluginBuild, build } from 'esbuild';
 import { providerSchema } from '../provider/terraform/schema';
 
 const root = join(__dirname, '..');
@@ -14,15 +14,18 @@ const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, legalComments: 'none', logLevel: 'warning' } as const;
 
+/** `require('./<name>')` stays a run-time require of the sibling file built from it. */
+const apart = (name: string) => ({ name: `${name}-apart`, setup: (b: PluginBuild) => b.onResolve({ filter: new RegExp(`^\\./${name}$`) }, () => ({ path: `./${name}.js`, external: true })) });
+
 async function main(): Promise<void> {
+  // The executable: a few lines that enable Node's compile cache before the provider is compiled.
+  await build({ ...common, entryPoints: [join(root, 'provider', 'terraform', 'launcher.ts')], outfile: join(out, 'terraform-provider-warden'), banner: { js: '#!/usr/bin/env node' }, plugins: [apart('provider-main')] });
   await build({
     ...common,
     entryPoints: [join(root, 'provider', 'terraform', 'main.ts')],
-    outfile: join(out, 'terraform-provider-warden'),
-    banner: { js: '#!/usr/bin/env node' },
+    outfile: join(out, 'provider-main.js'),
     define: { WARDEN_VERSION: JSON.stringify(version), WARDEN_PROVIDER_SCHEMA: JSON.stringify(providerSchema) },
-    // Resolved at run time to the sibling file built below.
-    plugins: [{ name: 'service-apart', setup: (b) => b.onResolve({ filter: /^\.\/provider-service$/ }, () => ({ path: './provider-service.js', external: true })) }],
+    plugins: [apart('provider-service')],
   });
   await build({ ...common, entryPoints: [join(root, 'provider', 'terraform', 'provider-service.ts')], outfile: join(out, 'provider-service.js') });
   chmodSync(join(out, 'terraform-provider-warden'), 0o755);

@@ -1,3 +1,4 @@
+import module from 'node:module';
 import { HandshakeError, serve } from './plugin-server';
 import { registerProviderService } from './provider-rpc';
 import type { ProviderService } from './provider-service';
@@ -14,6 +15,8 @@ import { getMetadata, getProviderSchema, providersSchemaJson } from './schema-do
 // definitions at build time (this entry only ever runs bundled).
 declare const WARDEN_VERSION: string;
 declare const WARDEN_PROVIDER_SCHEMA: ProviderSchema;
+
+const { flushCompileCache } = module as { flushCompileCache?: () => void };
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'schema') {
@@ -48,7 +51,12 @@ async function main(): Promise<void> {
       server.forceShutdown();
       process.exit(0);
     },
-    writeHandshake: (line) => handshake(line),
+    writeHandshake: (line) => {
+      handshake(line);
+      // Save what is compiled so far (launcher.ts enabled the cache): Terraform may kill this
+      // process without a clean exit, which is when Node would otherwise write it.
+      setImmediate(() => flushCompileCache?.());
+    },
   });
 }
 

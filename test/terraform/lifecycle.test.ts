@@ -1,3 +1,6 @@
+import { existsSync, readdirSync } from 'node:fs';
+import module from 'node:module';
+import { join } from 'node:path';
 import { type TestServer, startServer } from '../support/server';
 import { ENGINES, TerraformWorkspace, resourceOf } from '../support/terraform';
 
@@ -81,6 +84,12 @@ describe.each(ENGINES)('terraform-provider-warden with the real %s', (engine) =>
       .filter((line) => line.includes('"ua":"terraform-provider-warden/'));
     expect(agents.length).toBeGreaterThan(0);
     for (const line of agents) expect(line).toContain(` node/${process.version}"`);
+  });
+
+  test('on Node.js 22 and later the provider keeps its compiled code in the user cache; on 20 there is none', () => {
+    const cache = join(tf.dir, '.cache', 'warden', 'node-compile-cache');
+    const supported = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+    expect(existsSync(cache) && readdirSync(cache).length > 0).toBe(supported);
   });
 
   test('source "warden/warden" resolves to the engine\'s own registry host, served from the mirror', async () => {
