@@ -1,4 +1,3 @@
-import * as log from '@pulumi/pulumi/log';
 import { WardenClient, isWardenError } from '../../api-client';
 import {
   type ResourceContext,
@@ -15,6 +14,7 @@ import {
   serverClock,
   verifyConnection,
 } from '../resources';
+import { EngineLog } from './engine-log';
 import { configOf, inPulumiTerms, outputsOf, stateOf } from './names';
 
 /**
@@ -30,6 +30,8 @@ interface ConfigLike {
 
 let settings: State = { endpoint: null, token: null };
 let context: Promise<ResourceContext> | undefined;
+/** The engine starts the host as `<host> <engine address>`. */
+const engineLog = new EngineLog(process.argv[2]);
 
 /** Stack config `warden:endpoint` and `warden:token` (a secret); the environment fills the gaps. */
 export function configure(config: ConfigLike): void {
@@ -56,8 +58,7 @@ async function connect(): Promise<ResourceContext> {
     await client.close();
     throw new Error(`${failure.summary}: ${failure.detail ?? ''}`);
   }
-  // No engine connection exists in the host, so the SDK's log writes to stderr, which the engine shows.
-  const warn = (summary: string, detail?: string) => void log.warn(detail ? `${summary}: ${detail}` : summary);
+  const warn = (summary: string, detail?: string) => engineLog.warn(detail ? `${summary}: ${detail}` : summary);
   // A name conflict is an error here: taking an object over is what `adopt` says explicitly.
   return { client, serverNow: serverClock(client), warn, adoptOnConflict: false };
 }
@@ -84,6 +85,9 @@ async function surfaced<T>(def: ResourceDefinition, run: () => Promise<T>): Prom
     if (err instanceof ResourceError) throw new Error(inPulumiTerms(err.detail ? `${err.message}: ${err.detail}` : err.message, def.attributes));
     if (isWardenError(err)) throw new Error(inPulumiTerms(err.message, def.attributes));
     throw err;
+  } finally {
+    // Warnings reach the engine before the operation's answer does.
+    await engineLog.flush();
   }
 }
 

@@ -18,6 +18,14 @@ export interface Consumer {
   remove(): void;
 }
 
+/**
+ * The Pulumi SDK the consumer gets: the checkout's, or WARDEN_PULUMI_SDK, a directory of another
+ * release (the runtime matrix sets it to the newest, installed by the toolchain).
+ */
+export function pulumiSdk(): string {
+  return process.env.WARDEN_PULUMI_SDK ?? join(ROOT, 'node_modules', '@pulumi', 'pulumi');
+}
+
 export async function packedConsumer(): Promise<Consumer> {
   await run(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: ROOT });
   const dir = mkdtempSync(join(tmpdir(), 'warden-pulumi-'));
@@ -34,7 +42,7 @@ export async function packedConsumer(): Promise<Consumer> {
       mkdirSync(join(dir, 'node_modules', scope), { recursive: true });
       scopes.add(scope);
     }
-    symlinkSync(join(ROOT, 'node_modules', dep), join(dir, 'node_modules', dep));
+    symlinkSync(dep === '@pulumi/pulumi' ? pulumiSdk() : join(ROOT, 'node_modules', dep), join(dir, 'node_modules', dep));
   }
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
   writeFileSync(
