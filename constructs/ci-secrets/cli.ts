@@ -4,13 +4,15 @@
 // which the runner consumes so that later steps' logs show *** instead of the secret.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CiSecretsError, parseOutputs, parseSelection, select } from './outputs';
+import { CiSecretsError, OUTPUT_FORMATS, type OutputFormat, parseOutputs, parseSelection, select } from './outputs';
 import { publishToGitHub, publishToGitLab } from './publish';
 import { dotenv, kubernetesSecret } from './render';
 import { writePrivate } from './write-private';
 
 const USAGE = `Usage: warden-ci-secrets --output NAME[=KEY]... --to TARGET [options]
-  --input FILE          terraform output -json or cdktf --outputs-file JSON ("-" or absent: stdin)
+  --input FILE          terraform output -json, cdktf --outputs-file JSON or pulumi stack output
+                        --json --show-secrets ("-" or absent: stdin)
+  --from FORMAT         terraform, cdktf or pulumi (default: told from the document's shape)
   --stack NAME          stack to read from a cdktf outputs file with several stacks
   --output NAME[=KEY]   output to export, as KEY (default: NAME in upper case); repeatable;
                         NAME.K picks key K of a map output
@@ -30,6 +32,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, stdout: (s: st
     options: {
       input: { type: 'string' },
       stack: { type: 'string' },
+      from: { type: 'string' },
       output: { type: 'string', multiple: true },
       to: { type: 'string', default: 'dotenv' },
       out: { type: 'string' },
@@ -50,8 +53,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, stdout: (s: st
   if (toFile && !values.out) throw new CiSecretsError('WCS_NO_OUT', `--to ${to} needs --out FILE: secrets are written to a 0600 file, never to stdout`);
   const gitlab = to === 'gitlab' ? gitlabTarget(values, env) : undefined;
 
+  const from = values.from as OutputFormat | undefined;
+  if (from !== undefined && !OUTPUT_FORMATS.includes(from)) throw new CiSecretsError('WCS_BAD_FORMAT', `--from "${values.from}": use one of ${OUTPUT_FORMATS.join(', ')}`);
   const text = readFileSync(values.input && values.input !== '-' ? values.input : 0, 'utf8');
-  const secrets = select(parseOutputs(text, values.stack), (values.output ?? []).map(parseSelection));
+  const secrets = select(parseOutputs(text, values.stack, from), (values.output ?? []).map(parseSelection));
   if (env.GITHUB_ACTIONS === 'true') for (const { value } of secrets) stdout(`::add-mask::${value}\n`);
 
   if (toFile) {

@@ -1,4 +1,5 @@
-// Reads token outputs from `terraform output -json` or a `cdktf output --outputs-file` document.
+// Reads token outputs from `terraform output -json`, a `cdktf output --outputs-file` document or
+// `pulumi stack output --json --show-secrets`.
 // Error messages name outputs and keys, never values: the input holds secrets.
 
 export class CiSecretsError extends Error {
@@ -19,21 +20,41 @@ function collect(values: Map<string, string>, name: string, value: unknown): voi
   else if (isRecord(value)) for (const [k, v] of Object.entries(value)) if (typeof v === 'string') values.set(`${name}.${k}`, v);
 }
 
-/** Output name -> string value, from either document shape. */
-export function parseOutputs(text: string, stack?: string): Map<string, string> {
+export const OUTPUT_FORMATS = ['terraform', 'cdktf', 'pulumi'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/**
+ * Which tool wrote the document: terraform's values carry `value` and `type`; a cdktf file maps
+ * stacks to objects; Pulumi's is one flat object, told apart when some output is not an object
+ * (else say `pulumi` explicitly).
+ */
+function formatOf(entries: [string, unknown][]): OutputFormat {
+  if (entries.length > 0 && entries.every(([, v]) => isRecord(v) && 'value' in v && 'type' in v)) return 'terraform';
+  return entries.every(([, v]) => isRecord(v)) ? 'cdktf' : 'pulumi';
+}
+
+/** Output name -> string value, from any of the three document shapes. */
+export function parseOutputs(text: string, stack?: string, format?: OutputFormat): Map<string, string> {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
     // JSON.parse quotes the input in its message; never pass it on.
-    throw new CiSecretsError('WCS_BAD_JSON', 'the input is not valid JSON: give `terraform output -json` or a `cdktf output --outputs-file` file');
+    throw new CiSecretsError('WCS_BAD_JSON', 'the input is not valid JSON: give `terraform output -json`, a `cdktf output --outputs-file` file or `pulumi stack output --json --show-secrets`');
   }
   if (!isRecord(doc)) throw new CiSecretsError('WCS_BAD_JSON', 'the input must be a JSON object of outputs');
   const values = new Map<string, string>();
   const entries = Object.entries(doc);
-  // terraform output -json: { name: { value, type, sensitive } }
-  if (entries.length > 0 && entries.every(([, v]) => isRecord(v) && 'value' in v && 'type' in v)) {
-    for (const [name, v] of entries) collect(values, name, (v as { value: unknown }).value);
+  const from = format ?? formatOf(entries);
+  if (from === 'terraform') {
+    // { name: { value, type, sensitive } }
+    for (const [name, v] of entries) if (isRecord(v)) collect(values, name, v.value);
+    return values;
+  }
+  if (from === 'pulumi') {
+    // { name: value }
+    if (stack !== undefined) throw new CiSecretsError('WCS_NO_STACK', '--stack applies to cdktf outputs files; pulumi stack output is already one stack (choose it with pulumi --stack)');
+    for (const [name, value] of entries) collect(values, name, value);
     return values;
   }
   // cdktf outputs file: { stack: { name: value } }

@@ -87,6 +87,23 @@ describe('warden-ci-secrets to files', () => {
     expect(r.out + r.err).not.toContain(a);
   });
 
+  test('reads `pulumi stack output --json --show-secrets`, told from its shape or named by --from', async () => {
+    const a = secret();
+    const out = join(dir, 'ci.env');
+    // A string output among the others makes the flat shape plain; with only object outputs it needs --from.
+    const flat = JSON.stringify({ ciToken: a, ciTokenHint: a.slice(0, 8), accounts: [{ team: 'payments' }] });
+    for (const args of [[], ['--from', 'pulumi']]) {
+      const r = await cli([...args, '--output', 'ciToken=WARDEN_TOKEN', '--out', out], flat);
+      expect(r.status).toBe(0);
+      expect(readFileSync(out, 'utf8')).toBe(`WARDEN_TOKEN='${a}'\n`);
+      expect(r.out + r.err).not.toContain(a);
+    }
+    const objectsOnly = JSON.stringify({ tokens: { payments: a } });
+    const r = await cli(['--from', 'pulumi', '--output', 'tokens.payments=WARDEN_TOKEN', '--out', out], objectsOnly);
+    expect(r.status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(`WARDEN_TOKEN='${a}'\n`);
+  });
+
   test('selects entries of a map output by name.key (the HCL example)', async () => {
     const a = secret();
     const out = join(dir, 'ci.env');
@@ -119,6 +136,7 @@ describe('warden-ci-secrets refuses bad input without printing the secret', () =
     ['no --out is refused: secrets never go to stdout', ['--output', 'tok', '--to', 'dotenv'], 'WCS_NO_OUT'],
     ['an unknown target is refused', ['--output', 'tok', '--to', 'yaml'], 'WCS_BAD_TARGET: --to "yaml": use one of dotenv, k8s, gh, gitlab'],
     ['a bad key is refused', ['--output', 'tok=1X'], 'WCS_BAD_KEY'],
+    ['an unknown --from is refused', ['--output', 'tok', '--from', 'ansible'], 'WCS_BAD_FORMAT: --from "ansible": use one of terraform, cdktf, pulumi'],
     ['gitlab without a token is refused', ['--output', 'tok', '--to', 'gitlab', '--gitlab-url', 'http://127.0.0.1:1', '--gitlab-project', '7'], 'WCS_GITLAB_TOKEN'],
     ['a stray argument is reported by code only', ['--output', 'tok', 'SECRET'], 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'],
   ])('%s', async (_name, args, message) => {

@@ -312,15 +312,13 @@ describe(`warden-iac/pulumi under the real pulumi CLI, with @pulumi/pulumi ${sdk
     it('`pulumi stack output --json --show-secrets` feeds warden-ci-secrets, whose dotenv file authenticates', async () => {
       const outputs = JSON.parse(await dev.outputJson()) as Record<string, unknown>;
       expect(outputs.ciToken).toBe(ciSecret());
-      // warden-ci-secrets reads `terraform output -json` and cdktf outputs files ({ stack: { output: value } });
-      // Pulumi's flat object of outputs goes in as such a file with one stack.
       const dir = mkdtempSync(join(tmpdir(), 'warden-pulumi-ci-'));
       try {
         const out = join(dir, '.env.ci');
         const cli = join(project.dir, 'node_modules', 'warden-iac', 'dist', 'constructs', 'ci-secrets', 'cli.js');
         const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-          const child = execFile(process.execPath, [cli, '--input', '-', '--stack', dev.name, '--output', 'ciToken=WARDEN_TOKEN', '--to', 'dotenv', '--out', out], (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve({ stdout: so, stderr: se })));
-          child.stdin!.end(JSON.stringify({ [dev.name]: outputs }));
+          const child = execFile(process.execPath, [cli, '--input', '-', '--from', 'pulumi', '--output', 'ciToken=WARDEN_TOKEN', '--to', 'dotenv', '--out', out], (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve({ stdout: so, stderr: se })));
+          child.stdin!.end(JSON.stringify(outputs));
         });
         expect(stdout).toBe(`wrote WARDEN_TOKEN to ${out} (mode 0600, dotenv)\n`);
         expect(stderr).toBe('');
