@@ -1,4 +1,4 @@
-// The engines the tests and the demo run, pinned here and nowhere else.
+// The engines, runtimes and scanners the tests and the demo run, pinned here and nowhere else.
 
 /** A Go program built from the module proxy through a throwaway wrapper module. */
 export interface GoTool {
@@ -45,6 +45,7 @@ export interface NpmInstallTool {
 
 export const PULUMI_VERSION = '3.276.0';
 export const OPENTOFU_VERSION = '1.12.6';
+export const GITLEAKS_VERSION = '8.30.1';
 /** The Node.js releases the runtime matrix adds to the machine's own (`npm run test:runtimes`). */
 export const NODE_RUNTIMES = { node22: '22.23.5', node24: '24.22.3' } as const;
 /** The newest Pulumi SDK, tested on Node 22 beside the checkout's own (which Node 20 limits). */
@@ -80,6 +81,16 @@ export const TOOLS = {
     // A release build: without it `tofu version` says "-dev".
     ldflags: ['-X github.com/opentofu/opentofu/version.dev=no'],
     preferSystemFrom: '1.11.0',
+  },
+  // The secret scanner whose rule Warden ships (scanners/gitleaks.toml), run for real by its test.
+  gitleaks: {
+    kind: 'go',
+    version: GITLEAKS_VERSION,
+    main: 'github.com/zricethezav/gitleaks/v8',
+    binary: 'gitleaks',
+    require: { 'github.com/zricethezav/gitleaks/v8': `v${GITLEAKS_VERSION}` },
+    replace: [],
+    ldflags: [`-X github.com/zricethezav/gitleaks/v8/version.Version=v${GITLEAKS_VERSION}`],
   },
   // Terraform's go.mod replaces nested modules with local paths, so the module proxy cannot build it.
   terraform: {
