@@ -1,4 +1,5 @@
-// Warden's CDKTF constructs: the generated bindings under natural names, and higher-level constructs.
+// Warden's constructs: the generated bindings under natural names, and higher-level constructs.
+// Written for cdktf; `npm run gen:constructs` derives cdktn/ (CDK Terrain) from this directory.
 export { WardenProvider, type WardenProviderConfig } from './generated/provider';
 export { ServiceAccount, type ServiceAccountConfig } from './generated/service-account';
 export { RoleBinding, type RoleBindingConfig } from './generated/role-binding';

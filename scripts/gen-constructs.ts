@@ -1,13 +1,17 @@
-// `npm run gen:constructs [-- --schema FILE]`: regenerates constructs/generated from the provider's schema.
+// `npm run gen:constructs [-- --schema FILE] [-- --out DIR]`: regenerates, from the provider's schema,
+// constructs/generated (cdktf bindings) and cdktn/ (cdktn bindings and the construct code derived
+// from constructs/*.ts). --out writes DIR/constructs/generated and DIR/cdktn instead.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { GENERATED_DIR, generateConstructs, loadProviderSchema } from './constructs-codegen';
+import { LIBRARIES, LIBRARY_DIR, ROOT, generateConstructs, loadProviderSchema } from './constructs-codegen';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { schema: { type: 'string' }, out: { type: 'string' } } });
   const schema = values.schema ? (JSON.parse(readFileSync(values.schema, 'utf8')) as unknown) : loadProviderSchema();
-  const written = await generateConstructs(values.out ?? GENERATED_DIR, schema);
-  process.stdout.write(`wrote ${written.length} files to ${values.out ?? GENERATED_DIR}\n`);
+  const root = values.out ?? ROOT;
+  const written = await generateConstructs(root, schema);
+  for (const library of LIBRARIES) process.stdout.write(`${library}: wrote ${written[library].length} files under ${join(root, LIBRARY_DIR[library])}\n`);
 }
 
 main().catch((err: unknown) => {
