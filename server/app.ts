@@ -12,6 +12,8 @@ import { registerContractRoutes } from './http/contract-routes';
 import type { Deps } from './http/deps';
 import { registerMetrics } from './http/metrics';
 import { openApiDocument } from './http/openapi';
+import { packageLicense } from './version';
+import { serverRoutes } from '../api-client/contract';
 import { clientError, frameworkError, installProblemHandlers } from './http/problems';
 import { RateLimiter } from './http/rate-limit';
 import { registerScimRoutes } from './http/scim-routes';
@@ -108,10 +110,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installProblemHandlers(app);
   registerMetrics(app);
 
-  const openapi = JSON.stringify(openApiDocument(options.version ?? '0.0.0'));
-  app.get('/v1/openapi.json', async (_request, reply) => reply.type('application/json').send(openapi));
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
+  const openapi = JSON.stringify(openApiDocument(options.version ?? '0.0.0', packageLicense()));
+  app.get(serverRoutes.openapi.path, async (_request, reply) => reply.type('application/json').send(openapi));
+  app.get(serverRoutes.health.path, async () => ({ status: 'ok' }));
+  app.get(serverRoutes.readiness.path, async (_request, reply) => {
     try {
       await options.store.ping();
       return { status: 'ready', store: options.store.kind };

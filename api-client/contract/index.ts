@@ -9,3 +9,4 @@ export * from './users';
 export * from './whoami';
 export * from './scim';
 export * from './routes';
+export * from './server-routes';

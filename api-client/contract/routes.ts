@@ -31,6 +31,33 @@ export interface RouteDef {
   secretFields?: readonly string[];
   /** The success response carries a secret: see `SecretResponse`. */
   secretResponse?: SecretResponse;
+  /** Rate limited per client address: 429 with `Retry-After`. */
+  rateLimited?: boolean;
+  /** Media type of the request and success bodies; `application/json` when absent. */
+  mediaType?: string;
+  /** What refusals look like: RFC 9457 problems (default) or RFC 7644 SCIM error documents. */
+  errorFormat?: 'problem' | 'scim';
+  /** The success response sends `ETag`; when absent, it does exactly when the response schema has an `etag`. */
+  etag?: boolean;
+  /** The success response sends `Location`, the URL of what it created. */
+  location?: boolean;
+  /**
+   * Answers the general rules do not imply (see `answersOf` in server/http/openapi.ts): a 401
+   * of a route without credentials, a 503 of the readiness probe. No `body`: an error document.
+   */
+  otherResponses?: readonly OtherResponse[];
+}
+
+export interface OtherResponse {
+  status: number;
+  description: string;
+  body?: z.ZodType;
+  mediaType?: string;
+}
+
+/** Responses whose contract schema has an `etag` send it as the `ETag` header too. */
+export function sendsEtag(def: RouteDef): boolean {
+  return def.etag ?? (def.response instanceof z.ZodObject && 'etag' in def.response.shape);
 }
 
 /**
@@ -107,10 +134,14 @@ export const routes = {
   revokeUserToken: route({ method: 'DELETE', path: '/v1/users/:id/tokens/:token_id', summary: 'Revoke a personal token', auth: 'token', params: TokenParams, status: 204, response: null}),
   regenerateUserToken: route({ method: 'POST', path: '/v1/users/:id/tokens/:token_id/regenerate', summary: 'Regenerate a personal token', auth: 'token', params: TokenParams, body: TokenRegenerate, status: 200, response: TokenWithSecret, secretResponse: REISSUE }),
 
-  createSession: route({ method: 'POST', path: '/v1/sessions', summary: 'Sign in with email and password (people only)', auth: 'none', body: SessionCreate, status: 201, response: Session, secretFields: ['password'], secretResponse: NEW_SESSION }),
+  createSession: route({
+    method: 'POST', path: '/v1/sessions', summary: 'Sign in with email and password (people only)', auth: 'none', body: SessionCreate, status: 201, response: Session,
+    secretFields: ['password'], secretResponse: NEW_SESSION, rateLimited: true,
+    otherResponses: [{ status: 401, description: 'Wrong email or password (WARDEN_ERR_INVALID_CREDENTIALS), or a service account, which cannot sign in (WARDEN_ERR_SERVICE_ACCOUNT_LOGIN)' }],
+  }),
   deleteSession: route({ method: 'DELETE', path: '/v1/sessions/current', summary: 'Sign out', auth: 'token', status: 204, response: null}),
 
-  reportLeak: route({ method: 'POST', path: '/v1/tokens/report-leak', summary: 'Report a leaked secret (no auth, rate limited); the answer never says whether it was valid', auth: 'none', body: LeakReport, status: 202, response: null, secretFields: ['token'] }),
+  reportLeak: route({ method: 'POST', path: '/v1/tokens/report-leak', summary: 'Report a leaked secret (no auth, rate limited); the answer never says whether it was valid', auth: 'none', body: LeakReport, status: 202, response: null, secretFields: ['token'], rateLimited: true }),
 
   listAuditEvents: route({ method: 'GET', path: '/v1/audit-events', summary: 'List audit events, newest first', auth: 'token', query: list(AuditEventQuery), status: 200, response: page(AuditEvent)}),
 } as const satisfies Record<string, RouteDef>;

@@ -54,3 +54,23 @@ export const ScimListQuery = z.strictObject({
 export type ScimUser = z.infer<typeof ScimUser>;
 export type ScimUserInput = z.output<typeof ScimUserInput>;
 export type ScimPatch = z.output<typeof ScimPatch>;
+
+/** RFC 7644 3.4.2 list response. */
+export const ScimListResponse = z.object({
+  schemas: z.array(z.string()),
+  totalResults: z.number().int(),
+  startIndex: z.number().int(),
+  itemsPerPage: z.number().int(),
+  Resources: z.array(ScimUser),
+});
+/** RFC 7644 3.12 error document, with Warden's code in an extension. */
+export const ScimErrorDocument = z.looseObject({
+  schemas: z.array(z.string()),
+  status: z.string().describe('the HTTP status, as a string'),
+  scimType: z.string().optional(),
+  detail: z.string().optional(),
+  'urn:warden:params:scim:api:messages:2.0:Error': z.object({ code: z.string(), request_id: z.string() }).optional(),
+});
+/** RFC 7643 sections 5-7: ServiceProviderConfig, ResourceType and Schema resources (kept open). */
+export const ScimDiscoveryResource = z.looseObject({ schemas: z.array(z.string()) });
+export const ScimDiscoveryList = z.looseObject({ schemas: z.array(z.string()), totalResults: z.number().int(), Resources: z.array(ScimDiscoveryResource) });

@@ -40,7 +40,8 @@ export const TokenRegenerate = z
     expires_at: expiry.expires_at,
     grace_period_seconds: z.number().int().min(0).max(7 * 24 * 3600).default(0).describe('the old secret keeps working this long (at most 7 days)'),
   })
-  .superRefine(oneExpiry);
+  .superRefine(oneExpiry)
+  .describe('A body of {} issues a new secret at once (no grace period) and keeps the lifetime rule: the lifetime the token was created or last regenerated with, counted from now; a never-expiring token stays so.');
 
 export const TokenPatch = z.strictObject({ disabled: z.boolean() });
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type ConsoleAssets, buildConsoleAssets } from './build';
+import { serverRoutes } from '../../api-client/contract';
 
 /** Strict: only our own script and stylesheet, API calls to this origin, nothing inline. */
 const CSP = [
@@ -63,10 +64,10 @@ function secure(reply: FastifyReply): FastifyReply {
 /** The web console: index at `/`, assets under `/console/`; never touches /v1, /scim or probes. */
 export async function consolePlugin(app: FastifyInstance): Promise<void> {
   const assets = await loadAssets();
-  app.get('/', async (_request, reply) =>
+  app.get(serverRoutes.consoleIndex.path, async (_request, reply) =>
     secure(reply).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(INDEX_HTML),
   );
-  app.get('/console/*', async (request, reply) => {
+  app.get(serverRoutes.consoleAsset.path, async (request, reply) => {
     const asset = assets.get(request.url.split('?')[0] ?? '');
     if (!asset) return secure(reply).code(404).type('text/plain; charset=utf-8').send('Not found');
     // Assets are small and the index revalidates; a short cache with revalidation keeps upgrades visible.

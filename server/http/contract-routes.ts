@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { type RouteDef, type RouteName, routes } from '../../api-client/contract';
+import { type RouteDef, type RouteName, routes, sendsEtag } from '../../api-client/contract';
 import type { Ctx } from '../domain/context';
 import { ANONYMOUS, type Principal } from '../domain/rbac';
 import { errors } from '../errors';
@@ -38,13 +37,10 @@ function requireApiScope(name: RouteName, principal: Principal): void {
   if (name !== 'whoami' && !principal.scopes.includes('api')) throw errors.scopeDenied();
 }
 
-/** Responses whose contract schema has an `etag` send it as the `ETag` header too. */
-const carriesEtag = (def: RouteDef) => def.response instanceof z.ZodObject && 'etag' in def.response.shape;
-
 function send(reply: FastifyReply, def: RouteDef, status: number, body: unknown) {
   if (def.response === null) return reply.code(status).send();
   const etag = (body as { etag?: unknown } | undefined)?.etag;
-  if (carriesEtag(def) && typeof etag === 'string') reply.header('etag', etag);
+  if (sendsEtag(def) && typeof etag === 'string') reply.header('etag', etag);
   return reply.code(status).send(body);
 }
 
@@ -58,9 +54,10 @@ export function registerContractRoute(app: FastifyInstance, deps: Deps, name: Ro
   app.route({
     method: def.method,
     url: def.path,
+    // Set before the body is parsed, so that every answer of the route carries it: replays and
+    // refusals included, even a 413 or 415 raised before the handler runs.
+    ...(def.secretResponse ? { onRequest: async (_request: FastifyRequest, reply: FastifyReply) => void reply.header('cache-control', 'no-store').header('pragma', 'no-cache') } : {}),
     handler: async (request, reply) => {
-      // Set first, so that every answer of the route carries it, refusals and replays included.
-      if (def.secretResponse) reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
       const principal = authenticate ? await principalOf(deps, request) : null;
       if (principal) requireApiScope(name, principal);
       const input: RouteInput = inputOf(def, request);

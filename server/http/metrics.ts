@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { serverRoutes } from '../../api-client/contract';
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
@@ -26,7 +27,7 @@ export function registerMetrics(app: FastifyInstance): void {
     h.count++;
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get(serverRoutes.metrics.path, async (_request, reply) => {
     const lines = ['# HELP warden_http_requests_total HTTP requests by route and status.', '# TYPE warden_http_requests_total counter'];
     for (const [k, v] of counts) lines.push(`warden_http_requests_total{${k}} ${v}`);
     lines.push('# HELP warden_http_request_duration_seconds HTTP request latency.', '# TYPE warden_http_request_duration_seconds histogram');

@@ -1,19 +1,106 @@
 import { z } from 'zod';
-import { Problem, type RouteDef, routes } from '../../api-client/contract';
+import { Problem, type RouteDef, ScimErrorDocument, routes, scimRoutes, sendsEtag, serverRoutes } from '../../api-client/contract';
 
-const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+/** Everything the server answers, in the order the document lists it. */
+export const documentedRoutes: Record<string, RouteDef> = { ...routes, ...scimRoutes, ...serverRoutes };
+
+const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
+/** Methods whose bodies Fastify reads (and refuses with 413 or 415), whatever the route declares. */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+const openApiPath = (path: string) => path.replace(/:([a-z_]+)/g, '{$1}');
+
+/** Response headers, declared once; a response names the ones it sends. */
+const HEADERS = {
+  'X-Request-Id': { description: "The request's id (the caller's own when it sent a plain one); quoted in problems and logs", required: true, schema: { type: 'string' } },
+  ETag: { description: "The resource's version, as in its body; send it back in If-Match", required: true, schema: { type: 'string' } },
+  Location: { description: 'The URL of the created resource (built from WARDEN_PUBLIC_URL, else an absolute path)', required: true, schema: { type: 'string' } },
+  'Retry-After': { description: 'Seconds until the rate limit window ends', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
+  Allow: { description: 'The methods this path answers', required: true, schema: { type: 'string' } },
+  'WWW-Authenticate': { description: 'Bearer realm="warden"', required: true, schema: { type: 'string' } },
+  'Cache-Control': { description: 'no-store: every answer of a route whose success carries a secret', required: true, schema: { type: 'string', const: 'no-store' } },
+  Pragma: { description: 'no-cache, for HTTP/1.0 caches', required: true, schema: { type: 'string', const: 'no-cache' } },
+} as const;
+type HeaderName = keyof typeof HEADERS;
+/** Headers a status always carries, whichever route answers it. */
+const HEADERS_BY_STATUS: Record<string, HeaderName[]> = { '401': ['WWW-Authenticate'], '405': ['Allow'], '429': ['Retry-After'] };
+
+/**
+ * The refusals, each with the rule that says which routes give it: the route table declares the
+ * facts (auth, params, If-Match, methods, rate limits) and these rules turn them into statuses.
+ */
+const REFUSALS: { status: number; description: string; applies: (def: RouteDef) => boolean }[] = [
+  { status: 400, description: 'Invalid input (`errors` names each field), malformed JSON or a malformed URL escape', applies: () => true },
+  { status: 401, description: 'Missing, malformed, unknown, expired or revoked credentials', applies: (d) => d.auth === 'token' },
+  { status: 403, description: 'Authenticated but not allowed (missing permission, token scope, escalation)', applies: (d) => d.auth === 'token' },
+  { status: 404, description: 'Not found', applies: (d) => d.params !== undefined },
+  { status: 409, description: 'Conflict: duplicate name, still in use, already bound (existing_id), the last organization admin, a revoked token on replay', applies: (d) => d.method !== 'GET' && d.auth === 'token' },
+  { status: 412, description: 'If-Match does not match the current etag', applies: (d) => d.ifMatch === true },
+  { status: 413, description: 'The body is larger than 64 KiB', applies: (d) => BODY_METHODS.has(d.method) },
+  { status: 415, description: 'The body is not JSON', applies: (d) => BODY_METHODS.has(d.method) },
+  { status: 422, description: 'The Idempotency-Key was used with another body (WARDEN_ERR_IDEMPOTENCY_MISMATCH)', applies: idempotent },
+  { status: 429, description: 'Rate limited per client address; see Retry-After', applies: (d) => d.rateLimited === true },
+];
+
+function idempotent(def: RouteDef): boolean {
+  return def.method === 'POST' && def.errorFormat !== 'scim';
+}
+
+const ERROR_CONTENT = {
+  problem: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  scim: { 'application/scim+json': { schema: { $ref: '#/components/schemas/ScimError' } } },
+};
+
+function headersOf(names: HeaderName[]): Record<string, { $ref: string }> {
+  return Object.fromEntries(['X-Request-Id' as const, ...names].map((n) => [n, { $ref: `#/components/headers/${n}` }]));
+}
+
+interface ResponseObject {
+  description: string;
+  headers: Record<string, { $ref: string }>;
+  content?: Record<string, { schema: object }>;
+}
+
+/** Every answer of a route: its success, the refusals its facts imply, and what it declares besides. */
+function answersOf(def: RouteDef): Record<string, ResponseObject> {
+  const media = def.mediaType ?? 'application/json';
+  // A route whose success carries a secret sends no-store on every answer, refusals included.
+  const always: HeaderName[] = def.secretResponse ? ['Cache-Control', 'Pragma'] : [];
+  const errorContent = ERROR_CONTENT[def.errorFormat ?? 'problem'];
+  const out: Record<string, ResponseObject> = {};
+  const add = (status: number, description: string, content?: ResponseObject['content'], extra: HeaderName[] = []) => {
+    const key = String(status);
+    const existing = out[key];
+    const headers = headersOf([...always, ...(HEADERS_BY_STATUS[key] ?? []), ...extra]);
+    if (existing && content && existing.content && !Object.keys(content).some((m) => m in existing.content!)) {
+      existing.description += `; or ${description}`;
+      Object.assign(existing.content, content);
+    } else out[key] = { description, headers, ...(content ? { content } : {}) };
+  };
+  const success = def.response ? { [media]: { schema: jsonSchema(def.response, 'output') } } : undefined;
+  const successHeaders: HeaderName[] = [...(sendsEtag(def) ? (['ETag'] as const) : []), ...(def.location ? (['Location'] as const) : [])];
+  add(def.status, def.secretResponse ? 'Success; the secret is in this response only' : def.response ? 'Success' : 'Success, no content', success, successHeaders);
+  for (const r of REFUSALS) if (r.applies(def)) add(r.status, r.description, errorContent);
+  for (const r of def.otherResponses ?? []) {
+    add(r.status, r.description, r.body ? { [r.mediaType ?? media]: { schema: jsonSchema(r.body, 'output') } } : errorContent);
+  }
+  // Node refuses oversized headers before any route is chosen: always a problem document.
+  add(431, 'The request headers are larger than the server accepts', ERROR_CONTENT.problem);
+  return out;
+}
 
 function parameters(def: RouteDef) {
   const out: object[] = [];
   for (const [where, schema] of [['path', def.params], ['query', def.query]] as const) {
     if (!schema) continue;
-    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, object>; required?: string[] };
+    const json = jsonSchema(schema, 'input') as { properties?: Record<string, object>; required?: string[] };
     for (const [name, s] of Object.entries(json.properties ?? {})) {
       out.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: s });
     }
   }
-  if (def.ifMatch) out.push({ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'The etag last read; 412 when the resource changed since.' });
-  if (def.method === 'POST') {
+  if (def.ifMatch) out.push({ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'The etag last read, a list of them, or `*`; 412 when the resource changed since.' });
+  if (idempotent(def)) {
     out.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: idempotencyText(def) });
   }
   return out;
@@ -31,62 +118,65 @@ function idempotencyText(def: RouteDef): string {
 }
 
 /** Secret request fields are write-only passwords in the document, as in the contract. */
-function requestSchema(def: RouteDef): object {
-  const schema = z.toJSONSchema(def.body!, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, object> };
+function requestBody(def: RouteDef): object {
+  const schema = jsonSchema(def.body!, 'input') as { properties?: Record<string, object> };
   for (const field of def.secretFields ?? []) {
     const property = schema.properties?.[field];
     if (property) schema.properties![field] = { ...property, format: 'password', writeOnly: true };
   }
-  return schema;
+  // SCIM clients send application/scim+json; plain JSON is accepted too.
+  const media = def.mediaType && def.mediaType !== 'application/json' ? [def.mediaType, 'application/json'] : ['application/json'];
+  return { required: true, content: Object.fromEntries(media.map((m) => [m, { schema }])) };
 }
 
-const NO_STORE_HEADERS = {
-  'Cache-Control': { description: 'no-store: the body carries a secret', schema: { type: 'string', const: 'no-store' } },
-  Pragma: { description: 'no-cache, for HTTP/1.0 caches', schema: { type: 'string', const: 'no-cache' } },
-};
+/**
+ * A method a known path does not answer is 405 with Allow. OpenAPI can only say so as an
+ * operation, so each such method gets one whose only answers are that refusal (and 431).
+ */
+function notAllowed(path: string, method: string): object {
+  const errorContent = path.startsWith('/scim/') ? ERROR_CONTENT.scim : ERROR_CONTENT.problem;
+  return {
+    operationId: `notAllowed ${method.toUpperCase()} ${path}`,
+    summary: `Not answered: ${method.toUpperCase()} is 405 on this path (Allow lists what is)`,
+    tags: ['405'],
+    security: [],
+    responses: {
+      '405': { description: 'Method not allowed (WARDEN_ERR_METHOD_NOT_ALLOWED)', headers: headersOf(['Allow']), content: errorContent },
+      '431': { description: 'The request headers are larger than the server accepts', headers: headersOf([]), content: ERROR_CONTENT.problem },
+    },
+  };
+}
 
 /** OpenAPI 3.1, generated from the same zod schemas the server validates with. */
-export function openApiDocument(version: string): object {
+export function openApiDocument(version: string, license = 'MPL-2.0'): object {
   const paths: Record<string, Record<string, object>> = {};
-  for (const [operationId, def] of Object.entries(routes) as [string, RouteDef][]) {
-    const path = def.path.replace(/:([a-z_]+)/g, '{$1}');
-    const responses: Record<string, object> = {
-      [def.status]: def.response
-        ? {
-            description: def.secretResponse ? 'Success; the secret is in this response only' : 'Success',
-            ...(def.secretResponse ? { headers: NO_STORE_HEADERS } : {}),
-            content: { 'application/json': { schema: z.toJSONSchema(def.response, { io: 'output', unrepresentable: 'any' }) } },
-          }
-        : { description: 'Success, no content' },
-      '400': problemResponse('Invalid input; `errors` names each field'),
-      '429': problemResponse('Rate limited; see Retry-After'),
-    };
-    if (def.auth === 'token') Object.assign(responses, { '401': problemResponse('Missing or invalid credentials'), '403': problemResponse('Not allowed') });
-    if (def.params) responses['404'] = problemResponse('Not found');
-    if (def.method !== 'GET') responses['409'] = problemResponse('Conflict: duplicate name, still in use, or already bound (existing_id)');
-    if (def.ifMatch) responses['412'] = problemResponse('If-Match does not match the etag');
-    (paths[path] ??= {})[def.method.toLowerCase()] = {
+  for (const [operationId, def] of Object.entries(documentedRoutes)) {
+    (paths[openApiPath(def.path)] ??= {})[def.method.toLowerCase()] = {
       operationId,
       summary: def.summary,
       ...(def.auth === 'token' ? {} : { security: [] }),
       parameters: parameters(def),
-      ...(def.body ? { requestBody: { required: true, content: { 'application/json': { schema: requestSchema(def) } } } } : {}),
-      responses,
+      ...(def.body ? { requestBody: requestBody(def) } : {}),
+      responses: answersOf(def),
     };
   }
+  for (const [path, ops] of Object.entries(paths)) for (const m of METHODS) ops[m] ??= notAllowed(path, m);
   return {
     openapi: '3.1.0',
     info: {
       title: 'Warden reference server',
       version,
+      license: { name: license, identifier: license },
       description:
-        'Service accounts, role bindings and API tokens. Errors are RFC 9457 problem documents with a stable `code`. Lists take `limit` (1-500) and `page_token`. Token secrets appear only in creation and regenerate responses.',
+        'Service accounts, role bindings and API tokens. Errors are RFC 9457 problem documents with a stable `code` (SCIM errors are RFC 7644 error documents). Lists take `limit` (1-500) and `page_token`. Token secrets appear only in creation and regenerate responses, which are never cacheable. Every answer carries `X-Request-Id`; GET routes answer HEAD as well.',
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
+    tags: [{ name: '405', description: 'Methods a path does not answer: 405 with Allow' }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (wdn_...) or a session token; "Token <secret>" is accepted too.' } },
-      schemas: { Problem: z.toJSONSchema(Problem, { io: 'output' }) },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (wdn_...) or a session token; "Token <secret>" is accepted too. SCIM needs a token whose scopes include scim.' } },
+      schemas: { Problem: jsonSchema(Problem, 'output'), ScimError: jsonSchema(ScimErrorDocument, 'output') },
+      headers: HEADERS,
     },
     paths,
   };

@@ -112,7 +112,8 @@ export function installProblemHandlers(app: FastifyInstance): void {
 
 /** Fastify's refusals before routing (a malformed URL escape): problems too, with the request id. */
 export function frameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  reply.header('x-request-id', request.id);
+  // No route was chosen, so no-store is sent here for the routes whose every answer must carry it.
+  reply.header('x-request-id', request.id).header('cache-control', 'no-store').header('pragma', 'no-cache');
   const detail = err.code === 'FST_ERR_BAD_URL' ? 'The URL has a malformed percent-escape; encode "%" as %25.' : 'The request could not be routed; check its URL.';
   void sendProblem(reply, new ApiError(400, err.code === 'FST_ERR_BAD_URL' ? 'WARDEN_ERR_BAD_URL' : 'WARDEN_ERR_BAD_REQUEST', 'Bad Request', detail));
 }
@@ -135,6 +136,6 @@ export function clientError(err: Error & { code?: string }, socket: Socket): voi
     request_id: requestId,
   });
   socket.end(
-    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nCache-Control: no-store\r\nPragma: no-cache\r\nConnection: close\r\n\r\n${body}`,
   );
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { Id, SCIM_USER_SCHEMA, ScimListQuery, ScimPatch, type ScimUser, ScimUserInput } from '../../api-client/contract';
+import { Id, SCIM_USER_SCHEMA, ScimListQuery, ScimPatch, type ScimUser, ScimUserInput, scimRoutes } from '../../api-client/contract';
 import type { Ctx } from '../domain/context';
 import { requirePermission } from '../domain/rbac';
 import { scimCreate, scimDelete, scimGet, scimList, scimPatch, scimReplace } from '../domain/scim';
@@ -46,48 +46,51 @@ export function registerScimRoutes(app: FastifyInstance, deps: Deps): void {
 
   // Discovery says nothing about anyone, so identity providers may read it before authenticating.
   const scim = (reply: FastifyReply, body: object) => reply.type('application/scim+json').send(body);
-  app.get('/scim/v2/ServiceProviderConfig', async (_request, reply) => scim(reply, serviceProviderConfig(base)));
-  app.get('/scim/v2/ResourceTypes', async (_request, reply) => scim(reply, listOf([userResourceType(base)])));
-  app.get('/scim/v2/ResourceTypes/:id', async (request, reply) => {
-    if ((request.params as { id: string }).id !== 'User') throw new ScimError(404, undefined, 'The only resource type is User.');
-    return scim(reply, userResourceType(base));
-  });
-  app.get('/scim/v2/Schemas', async (_request, reply) => scim(reply, listOf([userSchema(base)])));
-  app.get('/scim/v2/Schemas/:id', async (request, reply) => {
-    if ((request.params as { id: string }).id !== SCIM_USER_SCHEMA) throw new ScimError(404, undefined, `The only schema is ${SCIM_USER_SCHEMA}.`);
-    return scim(reply, userSchema(base));
-  });
-
-  app.get('/scim/v2/Users', async (request, reply) => {
-    const ctx = await scimCaller(request);
-    return scim(reply, await scimList(ctx, parse(ScimListQuery, request.query ?? {}), base));
-  });
-  app.get('/scim/v2/Users/:id', async (request, reply) => {
-    const ctx = await scimCaller(request);
-    return sendUser(reply, await scimGet(ctx, parse(IdParams, request.params).id, base));
-  });
-  app.post('/scim/v2/Users', async (request, reply) => {
-    const ctx = await scimCaller(request);
-    const input = parse(ScimUserInput, request.body ?? {});
-    const user = await write(ctx, (c) => scimCreate(c, input, base));
-    return sendUser(reply.header('location', user.meta.location), user, 201);
-  });
-  app.put('/scim/v2/Users/:id', async (request, reply) => {
-    const ctx = await scimCaller(request);
-    const { id } = parse(IdParams, request.params);
-    const input = parse(ScimUserInput, request.body ?? {});
-    return sendUser(reply, await write(ctx, (c) => scimReplace(c, id, input, base, ifMatchOf(request))));
-  });
-  app.patch('/scim/v2/Users/:id', async (request, reply) => {
-    const ctx = await scimCaller(request);
-    const { id } = parse(IdParams, request.params);
-    const patch = parse(ScimPatch, request.body ?? {});
-    return sendUser(reply, await write(ctx, (c) => scimPatch(c, id, patch, base, ifMatchOf(request))));
-  });
-  app.delete('/scim/v2/Users/:id', async (request, reply) => {
-    const ctx = await scimCaller(request);
-    const { id } = parse(IdParams, request.params);
-    await write(ctx, (c) => scimDelete(c, id, ifMatchOf(request)));
-    return reply.code(204).send();
-  });
+  const handle: Record<keyof typeof scimRoutes, (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>> = {
+    scimServiceProviderConfig: async (_request, reply) => scim(reply, serviceProviderConfig(base)),
+    scimListResourceTypes: async (_request, reply) => scim(reply, listOf([userResourceType(base)])),
+    scimGetResourceType: async (request, reply) => {
+      if ((request.params as { id: string }).id !== 'User') throw new ScimError(404, undefined, 'The only resource type is User.');
+      return scim(reply, userResourceType(base));
+    },
+    scimListSchemas: async (_request, reply) => scim(reply, listOf([userSchema(base)])),
+    scimGetSchema: async (request, reply) => {
+      if ((request.params as { id: string }).id !== SCIM_USER_SCHEMA) throw new ScimError(404, undefined, `The only schema is ${SCIM_USER_SCHEMA}.`);
+      return scim(reply, userSchema(base));
+    },
+    scimListUsers: async (request, reply) => {
+      const ctx = await scimCaller(request);
+      return scim(reply, await scimList(ctx, parse(ScimListQuery, request.query ?? {}), base));
+    },
+    scimGetUser: async (request, reply) => {
+      const ctx = await scimCaller(request);
+      return sendUser(reply, await scimGet(ctx, parse(IdParams, request.params).id, base));
+    },
+    scimCreateUser: async (request, reply) => {
+      const ctx = await scimCaller(request);
+      const input = parse(ScimUserInput, request.body ?? {});
+      const user = await write(ctx, (c) => scimCreate(c, input, base));
+      return sendUser(reply.header('location', user.meta.location), user, 201);
+    },
+    scimReplaceUser: async (request, reply) => {
+      const ctx = await scimCaller(request);
+      const { id } = parse(IdParams, request.params);
+      const input = parse(ScimUserInput, request.body ?? {});
+      return sendUser(reply, await write(ctx, (c) => scimReplace(c, id, input, base, ifMatchOf(request))));
+    },
+    scimPatchUser: async (request, reply) => {
+      const ctx = await scimCaller(request);
+      const { id } = parse(IdParams, request.params);
+      const patch = parse(ScimPatch, request.body ?? {});
+      return sendUser(reply, await write(ctx, (c) => scimPatch(c, id, patch, base, ifMatchOf(request))));
+    },
+    scimDeleteUser: async (request, reply) => {
+      const ctx = await scimCaller(request);
+      const { id } = parse(IdParams, request.params);
+      await write(ctx, (c) => scimDelete(c, id, ifMatchOf(request)));
+      return reply.code(204).send();
+    },
+  };
+  // Registered at the contract's paths, which the OpenAPI document describes.
+  for (const [name, def] of Object.entries(scimRoutes)) app.route({ method: def.method, url: def.path, handler: handle[name as keyof typeof scimRoutes] });
 }

@@ -250,12 +250,98 @@ describe('the web console', () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByLabel('Target id').fill(id);
     await page.getByRole('button', { name: 'Filter' }).click();
+    // The unfiltered table is on screen until the filtered one replaces it.
+    await page.waitForFunction((target) => {
+      const cells = Array.from(document.querySelectorAll('tbody tr td:nth-child(4)'));
+      return location.hash.includes(target) && cells.length > 0 && cells.every((c) => c.textContent?.includes(target));
+    }, id);
     await page.getByRole('cell', { name: 'service_account.create' }).waitFor();
     const targets = await page.locator('tbody tr td:nth-child(4)').allTextContents();
     expect(targets.length).toBeGreaterThan(0);
     for (const t of targets) expect(t).toContain(id);
     await shot('audit-filtered');
   });
+
+  test('the audit log shows names next to ids', async () => {
+    const id = await accountIdByName('keyboard-bot');
+    await page.goto(`${server.url}/#/audit?target_id=${id}`);
+    const row = page.locator('tbody tr').filter({ hasText: 'service_account.create' });
+    await row.waitFor();
+    await expect(row.locator('td').nth(3).textContent()).resolves.toMatch(new RegExp(`keyboard-bot.*${id}`));
+    // The actor is the signed-in admin: its name and email stand next to its id.
+    await expect(row.locator('td').nth(1).textContent()).resolves.toContain(EMAIL);
+    await shot('audit-names');
+  });
+
+  test('clears the status line on navigation', async () => {
+    await page.getByRole('link', { name: 'My API tokens' }).click();
+    await page.getByRole('button', { name: 'Add token' }).click();
+    await page.getByRole('dialog').getByLabel('Token name').fill('status-check');
+    await page.getByRole('dialog').getByRole('button', { name: 'Create token' }).click();
+    await page.getByRole('status').filter({ hasText: 'Token created.' }).waitFor();
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await expect(page.getByRole('status').textContent()).resolves.toBe('');
+  });
+
+  test('the reveal box says so when its token is revoked, and forgets the secret', async () => {
+    await page.getByRole('link', { name: 'My API tokens' }).click();
+    await page.getByRole('button', { name: 'Add token' }).click();
+    await page.getByRole('dialog').getByLabel('Token name').fill('short-lived');
+    await page.getByRole('dialog').getByRole('button', { name: 'Create token' }).click();
+    const shown = (await page.getByTestId('secret').textContent()) ?? '';
+    await page.locator('tr[data-token="short-lived"]').getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await page.locator('.reveal').filter({ hasText: 'was revoked' }).waitFor();
+    await expect(page.getByTestId('secret').count()).resolves.toBe(0);
+    expect(await page.content()).not.toContain(shown);
+    await shot('reveal-after-revoke');
+    await expect(server.clientFor(shown).whoami()).rejects.toBeInstanceOf(AuthError);
+  });
+
+  for (const width of [390, 320]) {
+    test(`every page fits a ${width} px wide screen without horizontal scrolling`, async () => {
+      const phone = await browser.newContext({ viewport: { width, height: 800 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+      const p = await phone.newPage();
+      const overflow = async (name: string) => {
+        await p.screenshot({ path: join(ARTIFACTS, `${width}px-${name}.png`), fullPage: true });
+        return { name, ...(await p.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }))) };
+      };
+      const fits = (r: { name: string; scrollWidth: number; innerWidth: number }) => expect({ fits: r.scrollWidth <= r.innerWidth, ...r }).toMatchObject({ name: r.name, fits: true });
+      try {
+        await p.goto(`${server.url}/#/sign-in`);
+        await p.getByLabel('Email').waitFor();
+        fits(await overflow('sign-in'));
+        await p.getByLabel('Email').fill(EMAIL);
+        await p.getByLabel('Password').fill(PASSWORD);
+        await p.getByRole('button', { name: 'Sign in' }).click();
+        await p.getByRole('heading', { name: 'Service accounts' }).waitFor();
+        await p.getByRole('row').filter({ hasText: 'keyboard-bot@service' }).waitFor();
+        fits(await overflow('accounts'));
+        await p.getByRole('link', { name: 'Keyboard bot' }).click();
+        await p.locator('tr[data-token="kb-token"]').waitFor();
+        await p.getByRole('button', { name: 'Add token' }).click();
+        fits(await overflow('add-token-dialog'));
+        await p.getByRole('dialog').getByLabel('Token name').fill(`phone-${width}`);
+        await p.getByRole('dialog').getByRole('button', { name: 'Create token' }).click();
+        await p.getByTestId('secret').waitFor();
+        await p.locator(`tr[data-token="phone-${width}"]`).waitFor();
+        fits(await overflow('account-with-reveal'));
+        await p.goto(`${server.url}/#/accounts/new`);
+        await p.getByRole('heading', { name: /step 1 of 2/ }).waitFor();
+        fits(await overflow('new-account'));
+        await p.getByRole('link', { name: 'My API tokens' }).click();
+        await p.locator('tr[data-token="laptop"]').waitFor();
+        fits(await overflow('my-tokens'));
+        await p.getByRole('link', { name: 'Audit log' }).click();
+        await p.getByRole('heading', { name: 'Audit log' }).waitFor();
+        await p.locator('tbody tr').first().waitFor();
+        fits(await overflow('audit'));
+      } finally {
+        await phone.close();
+      }
+    });
+  }
 
   test('sends the user back to sign-in with a message when the session expires', async () => {
     clock.advance(13 * 3600_000);

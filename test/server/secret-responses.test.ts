@@ -141,6 +141,7 @@ test('the OpenAPI document marks secret fields write-only and secret responses n
   };
   const session = doc.paths['/v1/sessions']!.post!;
   expect(session.requestBody.content['application/json']!.schema.properties.password).toMatchObject({ format: 'password', writeOnly: true });
-  expect(Object.keys(session.responses['201']!.headers ?? {})).toEqual(['Cache-Control', 'Pragma']);
+  // Every answer of the route, refusals included, declares no-store (besides X-Request-Id).
+  for (const status of ['201', '400', '401', '413', '429']) expect(Object.keys(session.responses[status]!.headers ?? {})).toEqual(expect.arrayContaining(['X-Request-Id', 'Cache-Control', 'Pragma']));
   expect(doc.paths['/v1/service-accounts/{id}/tokens']!.post!.responses['201']!.headers).toBeDefined();
 });

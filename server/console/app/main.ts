@@ -13,7 +13,15 @@ const NAME_RE = /^[a-z][a-z0-9_-]{0,62}$/;
 const NAME_MSG = 'must be 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter';
 let me: User | null = null;
 /** The one secret on screen, if any; cleared (and its DOM removed) on any navigation. */
-let revealed: { secret: string; node: HTMLElement } | null = null;
+let revealed: { secret: string; node: HTMLElement; tokenId: string } | null = null;
+/** A status message that belongs to the next page (say, "deleted" after leaving the deleted account). */
+let nextStatus: string | null = null;
+
+/** Goes to `hash`; `message` is announced there, since every navigation clears the status line. */
+function navigate(hash: string, message?: string): void {
+  nextStatus = message ?? null;
+  location.hash = hash;
+}
 
 const root = () => document.getElementById('main') as HTMLElement;
 
@@ -56,8 +64,7 @@ async function signOut(): Promise<void> {
   }
   setSession(null);
   me = null;
-  location.hash = '#/sign-in';
-  announce('Signed out.');
+  navigate('#/sign-in', 'Signed out.');
 }
 
 function signInView(message?: string): void {
@@ -126,6 +133,18 @@ async function all<T>(path: string): Promise<T[]> {
   return out;
 }
 
+/** A table whose cells carry their column's name, so narrow screens can show rows as labelled cards. */
+function table(caption: string, columns: string[], rows: HTMLElement[]): HTMLElement {
+  for (const row of rows) Array.from(row.children).forEach((cell, i) => cell.setAttribute('data-label', columns[i] ?? ''));
+  return h(
+    'table',
+    { class: 'stack' },
+    h('caption', { class: 'sr-only' }, caption),
+    h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, ...rows),
+  );
+}
+
 function badge(text: string, kind = ''): HTMLElement {
   return h('span', { class: `badge ${kind}` }, text);
 }
@@ -170,15 +189,7 @@ async function accountsView(params: URLSearchParams): Promise<void> {
   root().replaceChildren(
     h('div', { class: 'titlebar' }, h('h1', {}, 'Service accounts'), h('a', { href: '#/accounts/new', class: 'button primary' }, 'Add service account')),
     filter,
-    rows.length
-      ? h(
-          'table',
-          {},
-          h('caption', { class: 'sr-only' }, 'Service accounts'),
-          h('thead', {}, h('tr', {}, ...['Account', 'Scope', 'Roles', 'State', 'Lifetime', 'Tokens'].map((c) => h('th', { scope: 'col' }, c)))),
-          h('tbody', {}, ...rows),
-        )
-      : h('p', {}, 'No service accounts match.'),
+    rows.length ? table('Service accounts', ['Account', 'Scope', 'Roles', 'State', 'Lifetime', 'Tokens'], rows) : h('p', {}, 'No service accounts match.'),
   );
 }
 
@@ -278,7 +289,7 @@ function reveal(container: HTMLElement, token: TokenWithSecret, note?: string): 
     a.remove();
     URL.revokeObjectURL(url);
   };
-  revealed = { secret: token.token, node };
+  revealed = { secret: token.token, node, tokenId: token.id };
   container.append(node);
   (node.querySelector('button') as HTMLElement).focus();
 }
@@ -377,19 +388,32 @@ function tokenStep(account: ServiceAccount): void {
   (form.querySelector('input') as HTMLElement).focus();
 }
 
+/**
+ * The reveal box must not offer a secret that no longer works: once its token is revoked (here or
+ * elsewhere, seen on the next refresh), the secret is forgotten and the box says why.
+ */
+function syncReveal(tokens: Token[]): void {
+  const token = revealed && tokens.find((t) => t.id === revealed!.tokenId);
+  if (!revealed || !token || token.state !== 'revoked') return;
+  const node = revealed.node;
+  revealed.secret = '';
+  revealed = null;
+  node.replaceChildren(
+    h('h2', { id: 'reveal-title' }, `Token "${token.name}" was revoked`),
+    h('p', { class: 'warning' }, `It was revoked at ${fmtTime(token.revoked_at)}: its secret no longer works and is no longer shown.`),
+  );
+  node.classList.add('revoked');
+}
+
 function tokenTable(tokens: Token[], base: string, refresh: () => void, container: HTMLElement): HTMLElement {
+  syncReveal(tokens);
   if (!tokens.length) return h('p', {}, 'No tokens.');
   const act = (label: string, fn: () => Promise<void>) =>
     h('button', { type: 'button', onclick: () => void fn().catch((e: Error) => announce(e.message, 'error')) }, label);
-  return h(
-    'table',
-    {},
-    h('caption', { class: 'sr-only' }, 'Tokens'),
-    h('thead', {}, h('tr', {}, ...['Name', 'Hint', 'Created', 'Last used', 'Expires', 'Hard cap', 'Extended', 'Scopes', 'State', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
-    h(
-      'tbody',
-      {},
-      ...tokens.map((t) =>
+  return table(
+    'Tokens',
+    ['Name', 'Hint', 'Created', 'Last used', 'Expires', 'Hard cap', 'Extended', 'Scopes', 'State', 'Actions'],
+    tokens.map((t) =>
         h(
           'tr',
           { 'data-token': t.name },
@@ -431,7 +455,6 @@ function tokenTable(tokens: Token[], base: string, refresh: () => void, containe
                 ].reduce<HTMLElement>((span, b) => (span.append(b, ' '), span), h('span')),
           ),
         ),
-      ),
     ),
   );
 }
@@ -557,8 +580,8 @@ async function accountView(id: string): Promise<void> {
           onclick: () =>
             void api('PATCH', `/v1/service-accounts/${id}`, { disabled: !account.disabled })
               .then(() => {
-                announce(`Account ${account.disabled ? 'enabled' : 'disabled'}.`);
                 void route();
+                announce(`Account ${account.disabled ? 'enabled' : 'disabled'}.`);
               })
               .catch((e: Error) => announce(e.message, 'error')),
         },
@@ -572,8 +595,7 @@ async function accountView(id: string): Promise<void> {
           onclick: () =>
             confirmDialog(`Delete service account "${account.name}"?`, 'Every token of this account stops working at once and its role bindings are removed. This cannot be undone.', 'Delete', async () => {
               await api('DELETE', `/v1/service-accounts/${id}`);
-              location.hash = '#/accounts';
-              announce(`Service account ${account.name} deleted.`);
+              navigate('#/accounts', `Service account ${account.name} deleted.`);
             }),
         },
         'Delete account',
@@ -633,8 +655,8 @@ function editDialog(account: ServiceAccount, bindings: RoleBinding[], roles: Rol
                 for (const b of bindings) await api('DELETE', `/v1/role-bindings/${b.id}`);
               }
               close();
-              announce('Service account saved.');
               void route();
+              announce('Service account saved.');
             } catch (err) {
               reportError(form, form.querySelector('.form-error') as HTMLElement, err);
             }
@@ -663,13 +685,41 @@ async function myTokensView(): Promise<void> {
   );
 }
 
+/**
+ * Names for the ids an audit event carries, from what the caller may list: people, service
+ * accounts and their tokens and bindings, projects, the caller's own tokens. A list the caller may
+ * not read leaves its ids unnamed rather than failing the page.
+ */
+async function namesById(): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const quietly = <T>(p: Promise<T[]>) => p.catch(() => [] as T[]);
+  const [users, accounts, projects, bindings, mine] = await Promise.all([
+    quietly(all<User>('/v1/users')),
+    quietly(all<ServiceAccount>('/v1/service-accounts')),
+    quietly(all<Project>('/v1/projects')),
+    quietly(all<RoleBinding>('/v1/role-bindings')),
+    me ? quietly(all<Token>(`/v1/users/${me.id}/tokens`)) : Promise.resolve([] as Token[]),
+  ]);
+  for (const u of users) names.set(u.id, `${u.name} (${u.email})`);
+  if (me) names.set(me.id, `${me.name} (${me.email})`);
+  for (const a of accounts) names.set(a.id, a.user_name);
+  for (const p of projects) names.set(p.id, p.name);
+  for (const t of mine) names.set(t.id, t.name);
+  const tokenLists = await Promise.all(accounts.map((a) => quietly(all<Token>(`/v1/service-accounts/${a.id}/tokens`)).then((ts) => ts.map((t) => [t, a] as const))));
+  for (const [t, a] of tokenLists.flat()) names.set(t.id, `${t.name} of ${a.user_name}`);
+  for (const b of bindings) names.set(b.id, `${b.role} for ${names.get(b.service_account_id) ?? b.service_account_id}`);
+  return names;
+}
+
 async function auditView(params: URLSearchParams): Promise<void> {
   const q = new URLSearchParams({ limit: '200' });
   for (const k of ['actor_id', 'target_id']) {
     const v = params.get(k);
     if (v && /^[A-Za-z0-9_-]{1,64}$/.test(v)) q.set(k, v);
   }
-  const events = (await api<Page<AuditEvent>>('GET', `/v1/audit-events?${q}`)).items;
+  const [events, names] = await Promise.all([api<Page<AuditEvent>>('GET', `/v1/audit-events?${q}`).then((p) => p.items), namesById()]);
+  /** The name when the id is known (deleted things keep only their id), then the type and id. */
+  const who = (type: string, id: string | null) => [names.get(id ?? '') ? h('strong', {}, names.get(id ?? '') ?? '') : null, h('div', { class: 'muted' }, `${type} ${id ?? ''}`)];
   const actor = h('input', { type: 'text', value: params.get('actor_id') ?? '' });
   const target = h('input', { type: 'text', value: params.get('target_id') ?? '' });
   const filter = h('form', { class: 'filters', role: 'search' }, field('actor_id', 'Actor id', actor), field('target_id', 'Target id', target), h('button', { type: 'submit' }, 'Filter'));
@@ -683,24 +733,18 @@ async function auditView(params: URLSearchParams): Promise<void> {
   root().replaceChildren(
     h('h1', {}, 'Audit log'),
     filter,
-    h(
-      'table',
-      {},
-      h('caption', { class: 'sr-only' }, 'Audit events, newest first'),
-      h('thead', {}, h('tr', {}, ...['Time', 'Actor', 'Action', 'Target', 'Outcome'].map((c) => h('th', { scope: 'col' }, c)))),
-      h(
-        'tbody',
-        {},
-        ...events.map((e) =>
-          h(
-            'tr',
-            {},
-            h('td', {}, fmtTime(e.time)),
-            h('td', {}, `${e.actor.user_type} ${e.actor.id ?? ''}`),
-            h('td', {}, e.action),
-            h('td', {}, `${e.target.type} ${e.target.id ?? ''}`),
-            h('td', {}, badge(e.outcome, e.outcome === 'success' ? 'on' : 'off')),
-          ),
+    table(
+      'Audit events, newest first',
+      ['Time', 'Actor', 'Action', 'Target', 'Outcome'],
+      events.map((e) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, fmtTime(e.time)),
+          h('td', {}, ...who(e.actor.user_type, e.actor.id)),
+          h('td', {}, e.action),
+          h('td', {}, ...who(e.target.type, e.target.id)),
+          h('td', {}, badge(e.outcome, e.outcome === 'success' ? 'on' : 'off')),
         ),
       ),
     ),
@@ -709,6 +753,11 @@ async function auditView(params: URLSearchParams): Promise<void> {
 
 async function route(): Promise<void> {
   forgetSecret();
+  // A message is about the page it was shown on; the next page starts with an empty status line
+  // (or with the message that the navigation itself carried). `route` clears it synchronously, so
+  // callers that re-render and then announce keep their message.
+  announce(nextStatus ?? '');
+  nextStatus = null;
   const [path = '', query = ''] = location.hash.slice(1).split('?');
   const params = new URLSearchParams(query);
   if (!hasSession()) return signInView();

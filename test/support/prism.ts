@@ -1,0 +1,82 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { ROOT } from './server';
+
+/**
+ * Stoplight Prism in proxy mode: an OpenAPI validator nobody here wrote, in its own process. It
+ * forwards each request to the real server and reports, in the `sl-violations` response header,
+ * where the answer departs from the document (undeclared status, missing declared header, body not
+ * matching its schema, wrong media type) and where the request matched no documented operation.
+ */
+export interface Violation {
+  location: string[];
+  severity: string;
+  message: string;
+  code?: string | number;
+}
+
+export interface Prism {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** `document`: a URL (the served /v1/openapi.json) or a file path. */
+export async function startPrismProxy(document: string, upstream: string): Promise<Prism> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [`${ROOT}/node_modules/@stoplight/prism-cli/dist/index.js`, 'proxy', document, upstream, '--host', '127.0.0.1', '--port', String(port), '--errors=false'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Prism did not start in 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Prism is listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Prism exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export function violationsOf(headers: Headers): Violation[] {
+  const raw = headers.get('sl-violations');
+  return raw ? (JSON.parse(raw) as Violation[]) : [];
+}
+
+/**
+ * What the server is answerable for: every response violation, and a request that matched no
+ * documented operation (an undocumented endpoint or method). Request violations are otherwise
+ * expected: the run sends bad requests on purpose to get the refusals.
+ */
+export function serverViolations(headers: Headers): Violation[] {
+  return violationsOf(headers).filter((v) => v.location[0] === 'response' || /route not (found|resolved)/i.test(v.message));
+}
