@@ -46,6 +46,13 @@ export interface NpmInstallTool {
 export const PULUMI_VERSION = '3.276.0';
 export const OPENTOFU_VERSION = '1.12.6';
 export const GITLEAKS_VERSION = '8.30.1';
+/**
+ * hashicorp/terraform-provider-random, a provider on terraform-plugin-framework: the Go peer of
+ * `npm run bench:terraform`. Its go.mod names it github.com/terraform-providers/..., and its v3
+ * tags lack the /v3 suffix, so the module proxy serves it only as pseudo-versions of its main
+ * branch; this one is the commit whose version/VERSION says 3.9.0.
+ */
+export const RANDOM_PROVIDER = { module: 'github.com/terraform-providers/terraform-provider-random', pseudoVersion: 'v1.3.2-0.20260824155315-e1092b0cfc07', version: '3.9.0' };
 /** The Node.js releases the runtime matrix adds to the machine's own (`npm run test:runtimes`). */
 export const NODE_RUNTIMES = { node22: '22.23.5', node24: '24.22.3' } as const;
 /** The newest Pulumi SDK, tested on Node 22 beside the checkout's own (which Node 20 limits). */
@@ -91,6 +98,15 @@ export const TOOLS = {
     require: { 'github.com/zricethezav/gitleaks/v8': `v${GITLEAKS_VERSION}` },
     replace: [],
     ldflags: [`-X github.com/zricethezav/gitleaks/v8/version.Version=v${GITLEAKS_VERSION}`],
+  },
+  'terraform-provider-random': {
+    kind: 'go',
+    version: RANDOM_PROVIDER.version,
+    main: RANDOM_PROVIDER.module,
+    binary: 'terraform-provider-random',
+    require: { [RANDOM_PROVIDER.module]: RANDOM_PROVIDER.pseudoVersion },
+    replace: [],
+    ldflags: [],
   },
   // Terraform's go.mod replaces nested modules with local paths, so the module proxy cannot build it.
   terraform: {
