@@ -59,6 +59,13 @@ process.stdout.write(JSON.stringify({ client: typeof WardenClient, providers: Ob
     expect(JSON.parse(stdout)).toEqual({ client: 'function', providers: ['roleBindingProvider', 'serviceAccountProvider', 'tokenProvider'], node: process.version });
   });
 
+  test("its secret-scanner rules resolve by the package's subpaths, as the docs configure them", async () => {
+    const script = `for (const f of ['gitleaks.toml', 'secretlint-rule-warden.js', 'github-secret-scanning.json']) require.resolve('warden-iac/scanners/' + f);
+process.stdout.write(String(require('warden-iac/scanners/secretlint-rule-warden.js').creator.meta.id));`;
+    const { stdout } = await exec(process.execPath, ['-e', script], { cwd: project, env });
+    expect(stdout).toBe('warden-iac/secretlint-rule-warden');
+  });
+
   test('its provider, installed by `warden-terraform install`, applies and destroys on this Node', async () => {
     const dir = join(project, 'tf');
     const { stdout } = await exec(process.execPath, [join(pkg, 'dist', 'provider', 'terraform', 'install.js'), 'install', '--dir', join(dir, '.warden')], { cwd: project, env });

@@ -20,15 +20,16 @@ const SKIP = new Set(['test-artifacts', '.warden', 'coverage']);
 const log = (line: string) => process.stderr.write(`runtimes: ${line}\n`);
 
 /**
- * Hard links for speed (the snapshot is read, not written), except what the suites rewrite
- * (dist, rebuilt by the packed-package tests) and the native addon, which is this Node's.
+ * A copy of the checkout, with node_modules as hard links for speed (nothing writes into it in
+ * place), except better-sqlite3's addon, which is this Node's. The rest is copied, so that editing
+ * the checkout during a run changes nothing under test.
  */
 function snapshot(runtime: string, addon: string): string {
   const dir = mkdtempSync(join(tmpdir(), `warden-${runtime}-`));
   for (const entry of readdirSync(ROOT)) {
     if (SKIP.has(entry)) continue;
-    if (entry === 'dist') cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
-    else execFileSync('cp', ['-al', join(ROOT, entry), dir]);
+    if (entry === 'node_modules') execFileSync('cp', ['-al', join(ROOT, entry), dir]);
+    else cpSync(join(ROOT, entry), join(dir, entry), { recursive: true, verbatimSymlinks: true });
   }
   const build = join(dir, 'node_modules', 'better-sqlite3', 'build');
   rmSync(build, { recursive: true, force: true });
