@@ -1,7 +1,9 @@
 /**
  * `npm run bench:server`: the reference server's throughput and latency next to a bare node:http
- * hello-world, measured side by side in one run (figures are ratios; the machine is noisy).
- * Not a test: it asserts nothing. Results go to stdout as a Markdown table.
+ * hello-world, measured side by side in one run (figures are ratios; the machine is noisy);
+ * authentication with 1,000 to 1,000,000 tokens in the store; one and two server processes on one
+ * PostgreSQL (list and create throughput, revocation seen by the other process under load); memory
+ * over a mixed load. Not a test: it asserts nothing. Results go to stdout as Markdown tables.
  */
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
@@ -14,6 +16,7 @@ import { WardenClient } from '../api-client';
 import { generateSecret } from '../server/domain/secrets';
 import { openStore } from '../server/store';
 import { freePort } from '../test/support/ports';
+import { startPostgres } from '../test/support/postgres';
 
 const ROOT = resolve(__dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -48,12 +51,15 @@ const bare = () =>
     /listening at (http:\/\/127\.0\.0\.1:\d+)/,
   );
 
-/** The server as users run it (default log level), its logs discarded; ready when /readyz answers. */
-async function warden(dataDir: string, token: string): Promise<Proc> {
+/**
+ * The server as users run it (default log level), its logs discarded; ready when /readyz answers.
+ * `store` is a data directory (SQLite) or a postgres:// URL.
+ */
+async function warden(store: string, token: string): Promise<Proc> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts'], {
     cwd: ROOT,
-    env: { ...process.env, WARDEN_PORT: String(port), WARDEN_DATA_DIR: dataDir, WARDEN_BOOTSTRAP_TOKEN: token },
+    env: { ...process.env, WARDEN_PORT: String(port), ...(store.startsWith('postgres://') ? { DATABASE_URL: store } : { WARDEN_DATA_DIR: store }), WARDEN_BOOTSTRAP_TOKEN: token },
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}`;
@@ -68,11 +74,68 @@ async function warden(dataDir: string, token: string): Promise<Proc> {
   return { url, child, stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))) };
 }
 
-async function load(url: string, path: string, token?: string) {
-  const headers = token ? { authorization: `Bearer ${token}` } : undefined;
-  await autocannon({ url: url + path, connections: CONNECTIONS, duration: 2, headers }); // warm-up
-  const r = await autocannon({ url: url + path, connections: CONNECTIONS, duration: SECONDS, headers });
+async function load(url: string, path: string, token?: string, options: { warmUp?: boolean; create?: boolean } = {}) {
+  const headers = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(options.create ? { 'content-type': 'application/json' } : {}) };
+  // Creates need a fresh name each: autocannon builds every request through setupRequest.
+  const requests: autocannon.Request[] | undefined = options.create ? [{ method: 'POST', setupRequest: (req) => ({ ...req, body: JSON.stringify({ name: `c-${randomBytes(6).toString('hex')}` }) }) }] : undefined;
+  const opts = { url: url + path, connections: CONNECTIONS, headers, ...(requests ? { requests } : {}) };
+  if (options.warmUp !== false) await autocannon({ ...opts, duration: 2 });
+  const r = await autocannon({ ...opts, duration: SECONDS });
   return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * One and two server processes on one PostgreSQL: list and create throughput of one process alone,
+ * then of each of two loaded at once; and, with both under load, how long after a revocation on one
+ * process the other refuses the token (PostgreSQL-backed processes keep no authentication cache).
+ */
+async function sharedPostgres(admin: string): Promise<string[]> {
+  const pg = await startPostgres();
+  const procs: Proc[] = [];
+  try {
+    const url = await pg.createDatabase('bench');
+    const a = await warden(url, admin);
+    procs.push(a);
+    const b = await warden(url, admin);
+    procs.push(b);
+    const clientA = new WardenClient({ endpoint: a.url, token: admin, retry: { retries: 0 } });
+    const clientB = new WardenClient({ endpoint: b.url, token: admin, retry: { retries: 0 } });
+    for (let i = 0; i < 20; i++) await clientA.createServiceAccount({ name: `listed-${i}` });
+    const rows = ['| PostgreSQL, shared | 1 process req/s | 2 processes, each req/s | 2 processes, total req/s | total / 1 process |', '|---|---|---|---|---|'];
+    for (const [label, path, create] of [
+      ['GET /v1/service-accounts?limit=20', '/v1/service-accounts?limit=20', false],
+      ['POST /v1/service-accounts', '/v1/service-accounts', true],
+    ] as const) {
+      const one = await load(a.url, path, admin, { create });
+      const [x, y] = await Promise.all([load(a.url, path, admin, { create }), load(b.url, path, admin, { create })]);
+      rows.push(`| ${label} | ${one.rps.toFixed(0)} | ${x.rps.toFixed(0)} / ${y.rps.toFixed(0)} | ${(x.rps + y.rps).toFixed(0)} | **${((x.rps + y.rps) / one.rps).toFixed(2)}** |`);
+    }
+
+    const owner = await clientA.createServiceAccount({ name: 'revoked-owner' });
+    await clientA.createRoleBinding({ service_account_id: owner.id, role: 'member' });
+    const background = Promise.all([load(a.url, '/v1/whoami', admin, { warmUp: false }), load(b.url, '/v1/whoami', admin, { warmUp: false })]);
+    const visible: number[] = [];
+    const started = Date.now();
+    while (Date.now() - started < (SECONDS - 2) * 1000 && visible.length < 20) {
+      const t = await clientA.createServiceAccountToken(owner.id, { name: `r${visible.length}` });
+      if ((await fetch(`${b.url}/v1/whoami`, { headers: { authorization: `Bearer ${t.token}` } })).status !== 200) throw new Error('a fresh token is refused by the other process');
+      await clientA.revokeServiceAccountToken(owner.id, t.id);
+      const revokedAt = performance.now();
+      while ((await fetch(`${b.url}/v1/whoami`, { headers: { authorization: `Bearer ${t.token}` } })).status === 200);
+      visible.push(performance.now() - revokedAt);
+    }
+    await background;
+    rows.push('', '| revocation on one process, refused by the other (both under whoami load) | ms |', '|---|---|');
+    rows.push(`| median of ${visible.length} | ${median(visible).toFixed(1)} |`, `| worst | ${Math.max(...visible).toFixed(1)} |`);
+    await clientA.close();
+    await clientB.close();
+    return rows;
+  } finally {
+    await Promise.all(procs.map((p) => (p.child.exitCode === null ? p.stop() : undefined)));
+    await pg.stop();
+  }
 }
 
 /** Token rows that look like real ones (random digests), written straight into the store file. */
@@ -169,7 +232,7 @@ async function main() {
     rows.push(`| GET /v1/service-accounts?limit=20 (token) | ${list.rps.toFixed(0)} | ${list.p99} | ${list.errors} | ${(list.rps / baseline.rps).toFixed(2)} |`);
 
     // Authentication cost against the number of tokens in the store.
-    const sizes = [1_000, 100_000];
+    const sizes = [1_000, 100_000, 1_000_000];
     const byStore: { size: number; rps: number; p99: number }[] = [];
     for (const size of sizes) {
       const d = tempDir();
@@ -182,6 +245,8 @@ async function main() {
     }
     rows.push('', '| tokens in store | whoami req/s | p99 (ms) | ratio to 1k |', '|---|---|---|---|');
     for (const r of byStore) rows.push(`| ${r.size.toLocaleString('en')} | ${r.rps.toFixed(0)} | ${r.p99} | ${(r.rps / byStore[0]!.rps).toFixed(2)} |`);
+
+    rows.push('', ...(await sharedPostgres(admin)));
 
     const m = await mixed(w.url, admin);
     rows.push('', `| mixed load (${MIXED_SECONDS} s, ${CONNECTIONS} concurrent) | value |`, '|---|---|');

@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ROOT } from './server';
 
 /**
@@ -31,12 +34,23 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** `document`: a URL (the served /v1/openapi.json) or a file path. */
+/**
+ * `document`: a URL (the served /v1/openapi.json) or a file path. A URL is fetched here and handed
+ * to Prism as a file: Prism's own download fails on Node 24 (its fetch refuses Node's AbortSignal).
+ */
 export async function startPrismProxy(document: string, upstream: string): Promise<Prism> {
   const port = await freePort();
+  let file = document;
+  let cleanup = () => undefined as void;
+  if (/^https?:\/\//.test(document)) {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-prism-'));
+    file = join(dir, 'openapi.json');
+    writeFileSync(file, await (await fetch(document)).text());
+    cleanup = () => rmSync(dir, { recursive: true, force: true });
+  }
   const child: ChildProcess = spawn(
     process.execPath,
-    [`${ROOT}/node_modules/@stoplight/prism-cli/dist/index.js`, 'proxy', document, upstream, '--host', '127.0.0.1', '--port', String(port), '--errors=false'],
+    [`${ROOT}/node_modules/@stoplight/prism-cli/dist/index.js`, 'proxy', file, upstream, '--host', '127.0.0.1', '--port', String(port), '--errors=false'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -55,6 +69,9 @@ export async function startPrismProxy(document: string, upstream: string): Promi
       clearTimeout(timer);
       reject(new Error(`Prism exited with ${code}:\n${output}`));
     });
+  }).catch((err: unknown) => {
+    cleanup();
+    throw err;
   });
   return {
     url: `http://127.0.0.1:${port}`,
@@ -63,7 +80,7 @@ export async function startPrismProxy(document: string, upstream: string): Promi
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
-      }),
+      }).finally(cleanup),
   };
 }
 
