@@ -49,7 +49,12 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 async function main(): Promise<void> {
   const results: string[] = [];
   let failed = 0;
-  for (const name of Object.keys(NODE_RUNTIMES) as (keyof typeof NODE_RUNTIMES)[]) {
+  // WARDEN_RUNTIMES=node24 reruns on one Node only.
+  const names = Object.keys(NODE_RUNTIMES) as (keyof typeof NODE_RUNTIMES)[];
+  const chosen = process.env.WARDEN_RUNTIMES ? process.env.WARDEN_RUNTIMES.split(',') : names;
+  const unknown = chosen.filter((n) => !(names as string[]).includes(n));
+  if (unknown.length > 0) throw new Error(`WARDEN_RUNTIMES names ${unknown.join(', ')}; the runtimes are ${names.join(', ')}`);
+  for (const name of chosen as (keyof typeof NODE_RUNTIMES)[]) {
     const withSdk = name === PULUMI_SDK_RUNTIME;
     const [node, sdk] = ensureToolchain(withSdk ? [name, 'pulumi-sdk'] : [name], log);
     const addon = sqliteAddonFor(node!.path, node!.version, log);
