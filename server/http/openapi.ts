@@ -44,12 +44,13 @@ const REFUSALS: { status: number; description: string; applies: (def: RouteDef) 
 ];
 
 function idempotent(def: RouteDef): boolean {
-  return def.method === 'POST' && def.errorFormat !== 'scim';
+  return def.method === 'POST' && def.errorFormat !== 'scim' && def.errorFormat !== 'oauth';
 }
 
 const ERROR_CONTENT = {
   problem: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
   scim: { 'application/scim+json': { schema: { $ref: '#/components/schemas/ScimError' } } },
+  oauth: { 'application/json': { schema: { $ref: '#/components/schemas/OAuthError' } } },
 };
 
 function headersOf(names: HeaderName[]): Record<string, { $ref: string }> {
