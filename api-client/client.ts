@@ -144,7 +144,7 @@ export class WardenClient {
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     if (options.ifMatch) headers['if-match'] = options.ifMatch;
     let body: string | undefined;
-    if (def.body && def.mediaType === FORM) {
+    if (def.body && def.requestMediaType === FORM) {
       // The OAuth token endpoint (RFC 6749 section 3.2) reads form parameters, not JSON.
       headers['content-type'] = FORM;
       body = new URLSearchParams(Object.entries(payload ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')).toString();

@@ -36,6 +36,8 @@ export interface RouteDef {
   rateLimited?: boolean;
   /** Media type of the request and success bodies; `application/json` when absent. */
   mediaType?: string;
+  /** Media type of the request body alone, when it differs from the response's (the OAuth token endpoint reads forms). */
+  requestMediaType?: 'application/x-www-form-urlencoded';
   /** What refusals look like: RFC 9457 problems (default) or RFC 7644 SCIM error documents. */
   errorFormat?: 'problem' | 'scim' | 'oauth';
   /** The success response sends `ETag`; when absent, it does exactly when the response schema has an `etag`. */
@@ -132,7 +134,7 @@ export const routes = {
   deleteFederatedCredential: route({ method: 'DELETE', path: '/v1/service-accounts/:id/federated-credentials/:credential_id', summary: 'Delete a federated credential; tokens it issued stay until they expire or are revoked', auth: 'token', params: CredentialParams, status: 204, response: null }),
   exchangeToken: route({
     method: 'POST', path: '/v1/oauth/token', summary: 'Exchange an external OIDC token for a short-lived Warden token (RFC 8693); errors per RFC 6749', auth: 'none',
-    body: TokenExchangeRequest, status: 200, response: TokenExchangeResponse, mediaType: 'application/x-www-form-urlencoded', errorFormat: 'oauth', secretFields: ['subject_token'],
+    body: TokenExchangeRequest, status: 200, response: TokenExchangeResponse, requestMediaType: 'application/x-www-form-urlencoded', errorFormat: 'oauth', secretFields: ['subject_token'],
     otherResponses: [{ status: 400, description: 'Refused: invalid_request, invalid_grant, invalid_target, invalid_scope or unsupported_grant_type', body: OAuthError, mediaType: 'application/json' }],
   }),
 

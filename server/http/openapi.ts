@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Problem, type RouteDef, ScimErrorDocument, routes, scimRoutes, sendsEtag, serverRoutes } from '../../api-client/contract';
+import { OAuthError, Problem, type RouteDef, ScimErrorDocument, routes, scimRoutes, sendsEtag, serverRoutes } from '../../api-client/contract';
 
 /** Everything the server answers, in the order the document lists it. */
 export const documentedRoutes: Record<string, RouteDef> = { ...routes, ...scimRoutes, ...serverRoutes };
@@ -126,7 +126,7 @@ function requestBody(def: RouteDef): object {
     if (property) schema.properties![field] = { ...property, format: 'password', writeOnly: true };
   }
   // SCIM clients send application/scim+json; plain JSON is accepted too.
-  const media = def.mediaType && def.mediaType !== 'application/json' ? [def.mediaType, 'application/json'] : ['application/json'];
+  const media = def.requestMediaType ? [def.requestMediaType] : def.mediaType && def.mediaType !== 'application/json' ? [def.mediaType, 'application/json'] : ['application/json'];
   return { required: true, content: Object.fromEntries(media.map((m) => [m, { schema }])) };
 }
 
@@ -176,7 +176,7 @@ export function openApiDocument(version: string, license = 'MPL-2.0'): object {
     tags: [{ name: '405', description: 'Methods a path does not answer: 405 with Allow' }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (wdn_...) or a session token; "Token <secret>" is accepted too. SCIM needs a token whose scopes include scim.' } },
-      schemas: { Problem: jsonSchema(Problem, 'output'), ScimError: jsonSchema(ScimErrorDocument, 'output') },
+      schemas: { Problem: jsonSchema(Problem, 'output'), ScimError: jsonSchema(ScimErrorDocument, 'output'), OAuthError: jsonSchema(OAuthError, 'output') },
       headers: HEADERS,
     },
     paths,
