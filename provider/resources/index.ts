@@ -10,7 +10,7 @@ export * from './schema';
 export { camel, checkConfig, complete, isKnown, sameValue, withDefaults } from './values';
 export { changedAttributes, planChange, type Plan } from './plan';
 export { adoptExisting } from './adopt';
-export { endpointProblem, providerConfig, resolveProviderConfig, serverClock, verifyConnection, type ProviderSettings } from './provider-config';
+export { endpointProblem, exchangeOidcToken, providerConfig, resolveProviderConfig, serverClock, verifyConnection, type ProviderSettings } from './provider-config';
 
 /** Every resource Warden manages, once; Terraform, Pulumi and CDKTF faces derive from these. */
 export const resources: readonly ResourceDefinition[] = [serviceAccount, roleBinding, token, federatedCredential];
