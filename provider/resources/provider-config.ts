@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GRANT_TYPE_TOKEN_EXCHANGE, TOKEN_TYPE_JWT } from '../../api-client/contract';
 import { isWardenError } from '../../api-client/errors';
 import type { WardenClient } from '../../api-client/client';
@@ -76,7 +79,14 @@ function oidcTokenOf(config: State, env: NodeJS.ProcessEnv, diagnostics: Diagnos
  * Keyless CI: trades the OIDC token for a short-lived Warden token at POST /v1/oauth/token.
  * `anonymous` is a client without credentials; the refusal (RFC 6749 error) is one diagnostic.
  */
-export async function exchangeOidcToken(anonymous: WardenClient, settings: { endpoint: string; oidcToken: string; serviceAccount: string | undefined; oidcSource: string }): Promise<{ token: string } | { diagnostic: Diagnostic }> {
+export async function exchangeOidcToken(
+  anonymous: WardenClient,
+  settings: { endpoint: string; oidcToken: string; serviceAccount: string | undefined; oidcSource: string },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ token: string } | { diagnostic: Diagnostic }> {
+  const cache = exchangeCache(env, `${settings.endpoint}\n${settings.serviceAccount ?? ''}\n${settings.oidcToken}`);
+  const cached = cache.read();
+  if (cached) return { token: cached };
   try {
     const answer = await anonymous.exchangeToken({
       grant_type: GRANT_TYPE_TOKEN_EXCHANGE,
@@ -84,6 +94,7 @@ export async function exchangeOidcToken(anonymous: WardenClient, settings: { end
       subject_token_type: TOKEN_TYPE_JWT,
       ...(settings.serviceAccount ? { service_account: settings.serviceAccount } : {}),
     });
+    cache.write(answer.access_token, Date.now() + answer.expires_in * 1000);
     return { token: answer.access_token };
   } catch (err) {
     const message = isWardenError(err) ? err.message : String(err);
@@ -96,6 +107,51 @@ export async function exchangeOidcToken(anonymous: WardenClient, settings: { end
       },
     };
   }
+}
+
+const CACHE_MARGIN_MS = 60_000;
+
+/**
+ * The server refuses a second exchange of one OIDC token (replay protection), yet one
+ * `terraform apply` starts the provider more than once (plan, then apply). So the short-lived
+ * token an exchange returns is kept for the provider processes that follow: in a directory only
+ * this user can read (0700, files 0600; WARDEN_OIDC_CACHE_DIR, else under the temp directory),
+ * under a digest of endpoint, account and OIDC token, until a minute before it expires.
+ */
+function exchangeCache(env: NodeJS.ProcessEnv, key: string): { read(): string | undefined; write(token: string, expiresAt: number): void } {
+  const dir = env.WARDEN_OIDC_CACHE_DIR || join(tmpdir(), `warden-oidc-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`);
+  const file = join(dir, createHash('sha256').update(key).digest('hex'));
+  return {
+    read() {
+      try {
+        if ((statSync(dir).mode & 0o077) !== 0) return undefined;
+        const entry = JSON.parse(readFileSync(file, 'utf8')) as { token?: unknown; expires_at?: unknown };
+        if (typeof entry.token === 'string' && typeof entry.expires_at === 'number' && entry.expires_at - CACHE_MARGIN_MS > Date.now()) return entry.token;
+      } catch {
+        // Nothing cached (or unreadable): exchange.
+      }
+      return undefined;
+    },
+    write(token, expiresAt) {
+      try {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        chmodSync(dir, 0o700);
+        writeFileSync(file, JSON.stringify({ token, expires_at: expiresAt }), { mode: 0o600 });
+        // Expired entries are removed as new ones arrive.
+        for (const name of readdirSync(dir)) {
+          const path = join(dir, name);
+          try {
+            const entry = JSON.parse(readFileSync(path, 'utf8')) as { expires_at?: unknown };
+            if (typeof entry.expires_at !== 'number' || entry.expires_at < Date.now()) rmSync(path, { force: true });
+          } catch {
+            rmSync(path, { force: true });
+          }
+        }
+      } catch {
+        // A cache that cannot be written costs a later process an exchange, nothing more.
+      }
+    },
+  };
 }
 
 /**

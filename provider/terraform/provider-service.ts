@@ -86,7 +86,7 @@ export class ProviderService {
     else {
       // Keyless CI: the OIDC token is traded once per provider process for a short-lived token.
       const anonymous = new Client({ endpoint: settings.endpoint, userAgent });
-      const exchanged = await exchangeOidcToken(anonymous, settings).finally(() => anonymous.close());
+      const exchanged = await exchangeOidcToken(anonymous, settings, this.options.env).finally(() => anonymous.close());
       if ('diagnostic' in exchanged) return { diagnostics: diagnostics([exchanged.diagnostic]) };
       token = exchanged.token;
     }
