@@ -188,6 +188,23 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (kind) => {
       expect(await tokenCount()).toBe(before);
     });
 
+    test('a repeated parameter or a JSON body is invalid_request, and nothing is issued', async () => {
+      const before = await tokenCount();
+      const subjectToken = await issuer.mint({ repository: 'acme/app' });
+      const form = `grant_type=${encodeURIComponent(GRANT_TYPE_TOKEN_EXCHANGE)}&subject_token_type=${encodeURIComponent(TOKEN_TYPE_JWT)}&subject_token=${subjectToken}&scope=api&scope=scim`;
+      const repeated = await fetch(`${server.url}/v1/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+      expect(repeated.status).toBe(400);
+      expect(await repeated.json()).toEqual({ error: 'invalid_request', error_description: 'scope is given more than once' });
+      const json = await fetch(`${server.url}/v1/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ grant_type: GRANT_TYPE_TOKEN_EXCHANGE, subject_token: subjectToken, subject_token_type: TOKEN_TYPE_JWT }),
+      });
+      expect(json.status).toBe(400);
+      expect(await json.json()).toMatchObject({ error: 'invalid_request' });
+      expect(await tokenCount()).toBe(before);
+    });
+
     test('a replayed token (same jti) is refused the second time', async () => {
       const subjectToken = await issuer.mint({ repository: 'acme/app' });
       expect((await exchange(subjectToken)).status).toBe(200);
@@ -265,6 +282,50 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (kind) => {
       expect(events[0]).toMatchObject({ outcome: 'failure', actor: { user_type: 'anonymous', id: null } });
       expect(JSON.stringify(events)).not.toContain(subjectToken.split('.')[2]!);
     });
+  });
+});
+
+describe('with the default key-set cooldown, and two accounts trusting one token', () => {
+  let own: TestServer;
+  let source: OidcIssuer;
+  const post = async (url: string, subjectToken: string, extra: Record<string, string> = {}) => {
+    const res = await fetch(`${url}/v1/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: GRANT_TYPE_TOKEN_EXCHANGE, subject_token: subjectToken, subject_token_type: TOKEN_TYPE_JWT, ...extra }).toString(),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  beforeAll(async () => {
+    source = await OidcIssuer.start();
+    own = await startServer({ federation: { allowHttpLoopback: true } });
+    for (const name of ['blue', 'green']) {
+      const sa = await own.client.createServiceAccount({ name });
+      await own.client.createFederatedCredential(sa.id, { name: 'ci', issuer: source.url, audience: 'warden', subject: 'repo:acme/app:ref:refs/heads/main' });
+    }
+  });
+  afterAll(async () => {
+    await own?.stop();
+    await source?.stop();
+  });
+
+  test('several matching accounts need service_account (invalid_target); naming one issues for it', async () => {
+    const refused = await post(own.url, await source.mint({}));
+    expect(refused.body).toMatchObject({ error: 'invalid_target', error_description: expect.stringContaining('service_account') });
+    const green = (await own.client.listServiceAccounts({ name: 'green' })).items[0]!;
+    const answer = await post(own.url, await source.mint({}), { service_account: green.id });
+    expect(answer.status).toBe(200);
+    expect(await own.clientFor(answer.body.access_token as string).whoami()).toMatchObject({ id: green.id });
+  });
+
+  test('made-up key ids cost no refetch within the cooldown: refused without a fetch', async () => {
+    expect((await post(own.url, await source.mint({}), { service_account: 'blue' })).status).toBe(200);
+    const fetches = source.requests.jwks;
+    for (let i = 0; i < 3; i++) {
+      const answer = await post(own.url, await source.mint({}, { key: await source.unpublishedKey() }), { service_account: 'blue' });
+      expect(answer.body).toMatchObject({ error: 'invalid_grant' });
+    }
+    expect(source.requests.jwks).toBe(fetches);
   });
 });
 
