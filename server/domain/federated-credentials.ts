@@ -1,5 +1,5 @@
+import type { z } from 'zod';
 import type { FederatedCredential, FederatedCredentialCreate, Page } from '../../api-client/contract';
-import { FederatedCredentialCreate as CreateSchema } from '../../api-client/contract';
 import { errors } from '../errors';
 import { UniqueViolation } from '../store';
 import { audit } from './audit';
@@ -65,9 +65,8 @@ export async function getFederatedCredential(ctx: Ctx, accountId: string, creden
   return credentialOf(await findCredential(ctx, accountId, credentialId));
 }
 
-export async function createFederatedCredential(ctx: Ctx, accountId: string, input: FederatedCredentialCreate): Promise<FederatedCredential> {
+export async function createFederatedCredential(ctx: Ctx, accountId: string, body: z.output<typeof FederatedCredentialCreate>): Promise<FederatedCredential> {
   await authorizeOwner(ctx, 'service_account', accountId, true);
-  const body = CreateSchema.parse(input);
   const allowHttpLoopback = ctx.policy.allowHttpLoopbackIssuers;
   if (!fetchableUrl(body.issuer, allowHttpLoopback)) {
     throw errors.field('issuer', allowHttpLoopback ? 'must be an https:// URL, or http:// to 127.0.0.1, [::1] or localhost' : 'must be an https:// URL (this server does not allow plain-HTTP issuers)');
