@@ -220,14 +220,16 @@ export async function exchangeToken(
   const scopes = await scopesOf(deps.store, credential.service_account_id, input.scope);
   const lifetime = Number(credential.max_token_lifetime_seconds);
   const expiresAt = new Date(now.getTime() + lifetime * 1000).toISOString();
-  // Tokens without a jti are remembered by their digest: the same token is still used once.
-  const jti = typeof claims.jti === 'string' && claims.jti !== '' ? claims.jti : `sha256:${createHash('sha256').update(input.subject_token).digest('base64url')}`;
+  // Tokens without a jti are remembered by their digest, so the same token is still used once;
+  // long jtis by theirs, so that two never collide in the column.
+  const digestOf = (v: string) => `sha256:${createHash('sha256').update(v).digest('base64url')}`;
+  const jti = typeof claims.jti === 'string' && claims.jti !== '' ? (claims.jti.length <= 200 ? claims.jti : digestOf(claims.jti)) : digestOf(input.subject_token);
   const subjectTokenExpiry = new Date(Math.max(claims.exp! * 1000, now.getTime()) + FEDERATION.clockSkewSeconds * 1000).toISOString();
 
   return runInTransaction(async (ctx) => {
     await ctx.db.run('DELETE FROM federation_replay WHERE expires_at < ?', [now.toISOString()]);
     try {
-      await ctx.db.run('INSERT INTO federation_replay (issuer, jti, expires_at) VALUES (?, ?, ?)', [issuer, jti.slice(0, 256), subjectTokenExpiry]);
+      await ctx.db.run('INSERT INTO federation_replay (issuer, jti, expires_at) VALUES (?, ?, ?)', [issuer, jti, subjectTokenExpiry]);
     } catch (err) {
       if (err instanceof UniqueViolation) throw new OAuthRefusal('invalid_grant', 'the subject token was already exchanged (jti seen before); request a fresh one');
       throw err;

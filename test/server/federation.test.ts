@@ -208,13 +208,18 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (kind) => {
     test('a replayed token (same jti) is refused the second time', async () => {
       const subjectToken = await issuer.mint({ repository: 'acme/app' });
       expect((await exchange(subjectToken)).status).toBe(200);
-      const before = await tokenCount();
+      let before = await tokenCount();
       const again = await exchange(subjectToken);
       expect(again.body).toMatchObject({ error: 'invalid_grant' });
       expect(String(again.body.error_description)).toMatch(/already exchanged/);
       // Another token with the same jti is the same exchange, too.
       const sameJti = await issuer.mint({ repository: 'acme/app', jti: JSON.parse(Buffer.from(subjectToken.split('.')[1]!, 'base64url').toString()).jti });
       expect((await exchange(sameJti)).body).toMatchObject({ error: 'invalid_grant' });
+      // Without a jti the token itself is remembered: once, and only once.
+      const noJti = await issuer.mint({ repository: 'acme/app' }, { omit: ['jti'] });
+      expect((await exchange(noJti)).status).toBe(200);
+      before += 1;
+      expect((await exchange(noJti)).body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('already exchanged') });
       expect(await tokenCount()).toBe(before);
     });
 
