@@ -67,7 +67,8 @@ interface ResponseObject {
 function answersOf(def: RouteDef): Record<string, ResponseObject> {
   const media = def.mediaType ?? 'application/json';
   // A route whose success carries a secret sends no-store on every answer, refusals included.
-  const always: HeaderName[] = def.secretResponse ? ['Cache-Control', 'Pragma'] : [];
+  // The OAuth token endpoint too (RFC 6749 section 5.1), whose secret is not a stored credential.
+  const always: HeaderName[] = def.secretResponse || def.errorFormat === 'oauth' ? ['Cache-Control', 'Pragma'] : [];
   const errorContent = ERROR_CONTENT[def.errorFormat ?? 'problem'];
   const out: Record<string, ResponseObject> = {};
   const add = (status: number, description: string, content?: ResponseObject['content'], extra: HeaderName[] = []) => {
