@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
 import type { z } from 'zod';
-import { Problem, type Page, type RouteDef, type Routes, routes } from './contract';
+import { OAuthError, Problem, type Page, type RouteDef, type Routes, routes } from './contract';
 import { NetworkError, ResponseValidationError, TimeoutError, WardenError, httpError } from './errors';
 import { readRouteOf, reflects } from './conditional';
 import { DEFAULT_RETRY, RETRY_STATUSES, type RetryPolicy, backoffMs, isRetryableNetworkError, retryAfterMs, sleep } from './retry';
+
+const FORM = 'application/x-www-form-urlencoded';
 
 export interface ClientOptions {
   /** Base URL of the server, e.g. `http://127.0.0.1:8080`. */
@@ -142,11 +144,15 @@ export class WardenClient {
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     if (options.ifMatch) headers['if-match'] = options.ifMatch;
     let body: string | undefined;
-    if (def.body) {
+    if (def.body && def.requestMediaType === FORM) {
+      // The OAuth token endpoint (RFC 6749 section 3.2) reads form parameters, not JSON.
+      headers['content-type'] = FORM;
+      body = new URLSearchParams(Object.entries(payload ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')).toString();
+    } else if (def.body) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(payload ?? {});
     }
-    if (def.method === 'POST') headers['idempotency-key'] = options.idempotencyKey ?? randomUUID();
+    if (def.method === 'POST' && def.errorFormat !== 'oauth') headers['idempotency-key'] = options.idempotencyKey ?? randomUUID();
     const retryable = IDEMPOTENT.has(def.method) || def.method === 'POST';
     const url = this.basePath + path + (def.query ? queryString(payload) : '');
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 30_000;
@@ -202,8 +208,15 @@ export class WardenClient {
       }
       let problem: Problem | undefined;
       try {
-        const p = Problem.safeParse(JSON.parse(text));
+        const parsedBody: unknown = JSON.parse(text);
+        const p = Problem.safeParse(parsedBody);
         if (p.success) problem = p.data;
+        const oauth = def.errorFormat === 'oauth' ? OAuthError.safeParse(parsedBody) : undefined;
+        // RFC 6749 errors carry a code of their own: WARDEN_ERR_OAUTH_INVALID_GRANT and so on.
+        if (oauth?.success) {
+          const { error, error_description } = oauth.data;
+          problem = { type: `urn:ietf:params:oauth:error:${error}`, title: error, status: res.statusCode, detail: `${error}: ${error_description}`, code: `WARDEN_ERR_OAUTH_${error.toUpperCase()}` };
+        }
       } catch {
         // Not JSON (a proxy's error page, say): the status alone has to do.
       }

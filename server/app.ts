@@ -18,6 +18,8 @@ import { clientError, frameworkError, installProblemHandlers } from './http/prob
 import { RateLimiter } from './http/rate-limit';
 import { registerScimRoutes } from './http/scim-routes';
 import { registerSpecialRoutes } from './http/special-routes';
+import { registerOAuthRoutes } from './http/oauth-routes';
+import { type FederationOptions, FederationVerifier } from './domain/federation';
 import type { Store } from './store';
 
 export interface AppOptions {
@@ -41,6 +43,8 @@ export interface AppOptions {
   /** Base URL clients reach the server at (WARDEN_PUBLIC_URL), for SCIM `meta.location`; never taken from Host. */
   publicUrl?: string;
   version?: string;
+  /** Workload identity federation: plain-HTTP loopback issuers (tests), key-set fetch cooldown. */
+  federation?: FederationOptions;
 }
 
 const BODY_LIMIT = 64 * 1024;
@@ -52,6 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tokenMaxLifetimeDays: options.tokenMaxLifetimeDays ?? null,
     extendedMaxLifetimeDays: options.extendedMaxLifetimeDays ?? 365,
     sessionTtlMinutes: options.sessionTtlMinutes ?? 12 * 60,
+    allowHttpLoopbackIssuers: options.federation?.allowHttpLoopback ?? false,
   };
   const digest = secretDigester(options.tokenHashKey);
   const deps: Deps = {
@@ -125,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerContractRoutes(app, deps);
   registerSpecialRoutes(app, deps);
   registerScimRoutes(app, deps);
+  await registerOAuthRoutes(app, deps, new FederationVerifier(clock, options.federation));
   await app.register(consolePlugin);
   return app;
 }

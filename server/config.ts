@@ -17,6 +17,8 @@ export const Env = z.object({
   WARDEN_SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(720),
   WARDEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(30),
   WARDEN_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  // Only for tests and local issuers: federated credentials may then name http:// issuers on loopback.
+  WARDEN_FEDERATION_ALLOW_HTTP_LOOPBACK: z.enum(['true', 'false']).default('false'),
   WARDEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof Env>;

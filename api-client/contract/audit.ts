@@ -8,6 +8,7 @@ export const AuditEvent = z.object({
     user_type: z.enum(['user', 'service', 'anonymous']),
     id: Id.nullable(),
     token_id: Id.nullable(),
+    external_subject: z.string().optional().describe('token exchanges: the issuer and subject of the external token ("<iss> <sub>"), never the token'),
   }),
   action: z.string().describe('e.g. service_account.create, token.revoke, auth.refused'),
   target: z.object({ type: z.string(), id: z.string().nullable() }),

@@ -10,3 +10,4 @@ export * from './whoami';
 export * from './scim';
 export * from './routes';
 export * from './server-routes';
+export * from './federation';

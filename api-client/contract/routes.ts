@@ -8,6 +8,7 @@ import { ServiceAccount, ServiceAccountCreate, ServiceAccountListQuery, ServiceA
 import { LeakReport, Token, TokenCreate, TokenPatch, TokenRegenerate, TokenWithSecret } from './tokens';
 import { Session, SessionCreate, User, UserCreate } from './users';
 import { WhoAmI } from './whoami';
+import { FederatedCredential, FederatedCredentialCreate, OAuthError, TokenExchangeRequest, TokenExchangeResponse } from './federation';
 
 /**
  * The HTTP surface, once. The server registers a handler per entry (validation from these
@@ -35,8 +36,10 @@ export interface RouteDef {
   rateLimited?: boolean;
   /** Media type of the request and success bodies; `application/json` when absent. */
   mediaType?: string;
+  /** Media type of the request body alone, when it differs from the response's (the OAuth token endpoint reads forms). */
+  requestMediaType?: 'application/x-www-form-urlencoded';
   /** What refusals look like: RFC 9457 problems (default) or RFC 7644 SCIM error documents. */
-  errorFormat?: 'problem' | 'scim';
+  errorFormat?: 'problem' | 'scim' | 'oauth';
   /** The success response sends `ETag`; when absent, it does exactly when the response schema has an `etag`. */
   etag?: boolean;
   /** The success response sends `Location`, the URL of what it created. */
@@ -83,6 +86,7 @@ const NEW_SESSION: SecretResponse = { field: 'token', credentialId: 'id', replay
 
 const IdParams = z.strictObject({ id: Id });
 const TokenParams = z.strictObject({ id: Id, token_id: Id });
+const CredentialParams = z.strictObject({ id: Id, credential_id: Id });
 const NameParams = z.strictObject({ name: z.string().min(1).max(63) });
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 const list = <T extends z.ZodRawShape = {}>(filters?: z.ZodObject<T>) => PageQuery.extend((filters?.shape ?? {}) as T);
@@ -123,6 +127,16 @@ export const routes = {
   updateServiceAccountToken: route({ method: 'PATCH', path: '/v1/service-accounts/:id/tokens/:token_id', summary: 'Disable or re-enable a token', auth: 'token', params: TokenParams, body: TokenPatch, status: 200, response: Token, ifMatch: true}),
   revokeServiceAccountToken: route({ method: 'DELETE', path: '/v1/service-accounts/:id/tokens/:token_id', summary: 'Revoke a token at once', auth: 'token', params: TokenParams, status: 204, response: null}),
   regenerateServiceAccountToken: route({ method: 'POST', path: '/v1/service-accounts/:id/tokens/:token_id/regenerate', summary: 'Issue a new secret; the old one stops at once or after the grace period', auth: 'token', params: TokenParams, body: TokenRegenerate, status: 200, response: TokenWithSecret, secretResponse: REISSUE }),
+
+  listFederatedCredentials: route({ method: 'GET', path: '/v1/service-accounts/:id/federated-credentials', summary: "List a service account's federated credentials", auth: 'token', params: IdParams, query: list(), status: 200, response: page(FederatedCredential) }),
+  createFederatedCredential: route({ method: 'POST', path: '/v1/service-accounts/:id/federated-credentials', summary: 'Trust tokens of an external OpenID Connect issuer for this account (needs tokens:write)', auth: 'token', params: IdParams, body: FederatedCredentialCreate, status: 201, response: FederatedCredential }),
+  getFederatedCredential: route({ method: 'GET', path: '/v1/service-accounts/:id/federated-credentials/:credential_id', summary: 'Get a federated credential', auth: 'token', params: CredentialParams, status: 200, response: FederatedCredential }),
+  deleteFederatedCredential: route({ method: 'DELETE', path: '/v1/service-accounts/:id/federated-credentials/:credential_id', summary: 'Delete a federated credential; tokens it issued stay until they expire or are revoked', auth: 'token', params: CredentialParams, status: 204, response: null }),
+  exchangeToken: route({
+    method: 'POST', path: '/v1/oauth/token', summary: 'Exchange an external OIDC token for a short-lived Warden token (RFC 8693); errors per RFC 6749', auth: 'none',
+    body: TokenExchangeRequest, status: 200, response: TokenExchangeResponse, requestMediaType: 'application/x-www-form-urlencoded', errorFormat: 'oauth', secretFields: ['subject_token'],
+    otherResponses: [{ status: 400, description: 'Refused: invalid_request, invalid_grant, invalid_target, invalid_scope or unsupported_grant_type', body: OAuthError, mediaType: 'application/json' }],
+  }),
 
   listUsers: route({ method: 'GET', path: '/v1/users', summary: 'List users (people)', auth: 'token', query: list(), status: 200, response: page(User)}),
   createUser: route({ method: 'POST', path: '/v1/users', summary: 'Create a user', auth: 'token', body: UserCreate, status: 201, response: User, secretFields: ['password'] }),

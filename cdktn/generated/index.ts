@@ -4,6 +4,7 @@
 export * as serviceAccount from './service-account/index';
 export * as roleBinding from './role-binding/index';
 export * as token from './token/index';
+export * as federatedCredential from './federated-credential/index';
 export * as dataWardenServiceAccount from './data-warden-service-account/index';
 export * as dataWardenRole from './data-warden-role/index';
 export * as ephemeralWardenToken from './ephemeral-warden-token/index';

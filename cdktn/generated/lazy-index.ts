@@ -5,6 +5,7 @@
 Object.defineProperty(exports, 'serviceAccount', { get: function () { return require('./service-account'); } });
 Object.defineProperty(exports, 'roleBinding', { get: function () { return require('./role-binding'); } });
 Object.defineProperty(exports, 'token', { get: function () { return require('./token'); } });
+Object.defineProperty(exports, 'federatedCredential', { get: function () { return require('./federated-credential'); } });
 Object.defineProperty(exports, 'dataWardenServiceAccount', { get: function () { return require('./data-warden-service-account'); } });
 Object.defineProperty(exports, 'dataWardenRole', { get: function () { return require('./data-warden-role'); } });
 Object.defineProperty(exports, 'ephemeralWardenToken', { get: function () { return require('./ephemeral-warden-token'); } });

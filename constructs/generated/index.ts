@@ -4,6 +4,7 @@
 export * as serviceAccount from './service-account';
 export * as roleBinding from './role-binding';
 export * as token from './token';
+export * as federatedCredential from './federated-credential';
 export * as dataWardenServiceAccount from './data-warden-service-account';
 export * as dataWardenRole from './data-warden-role';
 export * as provider from './provider';

@@ -8,6 +8,7 @@ import {
   type State,
   changedAttributes,
   checkConfig,
+  exchangeOidcToken,
   planChange,
   resolveProviderConfig,
   resources,
@@ -33,13 +34,22 @@ let context: Promise<ResourceContext> | undefined;
 /** The engine starts the host as `<host> <engine address>`. */
 const engineLog = new EngineLog(process.argv[2]);
 
-/** Stack config `warden:endpoint` and `warden:token` (a secret); the environment fills the gaps. */
+/**
+ * Stack config `warden:endpoint` and `warden:token` (a secret), or for keyless CI `warden:oidcToken`
+ * (a secret), `warden:oidcTokenFile` and `warden:serviceAccount`; the environment fills the gaps.
+ */
 export function configure(config: ConfigLike): void {
   const value = (key: string) => {
     const v = config.get(key);
     return typeof v === 'string' && v !== '' ? v : null;
   };
-  settings = { endpoint: value('warden:endpoint'), token: value('warden:token') };
+  settings = {
+    endpoint: value('warden:endpoint'),
+    token: value('warden:token'),
+    oidc_token: value('warden:oidcToken'),
+    oidc_token_file: value('warden:oidcTokenFile'),
+    service_account: value('warden:serviceAccount'),
+  };
   context = undefined;
 }
 
@@ -47,12 +57,21 @@ async function connect(): Promise<ResourceContext> {
   const { settings: resolved, diagnostics } = resolveProviderConfig(settings, process.env);
   if (!resolved) {
     const problems = diagnostics.map((d) => {
-      const key = `warden:${String(d.path?.[0])}`;
+      const key = `warden:${camel(String(d.path?.[0]))}`;
       return d.summary.startsWith('Missing') ? `${d.summary}: set the stack config "${key}" or ${key === 'warden:token' ? 'WARDEN_TOKEN' : 'WARDEN_ENDPOINT'}` : `${d.summary} (stack config "${key}"): ${d.detail ?? ''}`;
     });
     throw new Error(problems.join('; '));
   }
-  const client = new WardenClient({ endpoint: resolved.endpoint, token: resolved.token, userAgent: 'warden-iac-pulumi' });
+  let token: string;
+  if ('token' in resolved) token = resolved.token;
+  else {
+    // Keyless CI: the OIDC token is traded once per host process for a short-lived token.
+    const anonymous = new WardenClient({ endpoint: resolved.endpoint, userAgent: 'warden-iac-pulumi' });
+    const exchanged = await exchangeOidcToken(anonymous, resolved).finally(() => anonymous.close());
+    if ('diagnostic' in exchanged) throw new Error(`${exchanged.diagnostic.summary}: ${exchanged.diagnostic.detail ?? ''}`);
+    token = exchanged.token;
+  }
+  const client = new WardenClient({ endpoint: resolved.endpoint, token, userAgent: 'warden-iac-pulumi' });
   const failure = await verifyConnection(client, resolved.endpoint);
   if (failure) {
     await client.close();

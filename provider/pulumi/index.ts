@@ -2,3 +2,4 @@
 export { ServiceAccount, type ServiceAccountArgs } from './service-account';
 export { RoleBinding, type RoleBindingArgs } from './role-binding';
 export { Token, type TokenArgs } from './token';
+export { FederatedCredential, type FederatedCredentialArgs } from './federated-credential';

@@ -27,3 +27,4 @@ function dynamicProvider(typeName: string): pulumi.dynamic.ResourceProvider {
 export const serviceAccountProvider = dynamicProvider('warden_service_account');
 export const roleBindingProvider = dynamicProvider('warden_role_binding');
 export const tokenProvider = dynamicProvider('warden_token');
+export const federatedCredentialProvider = dynamicProvider('warden_federated_credential');

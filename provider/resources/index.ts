@@ -1,5 +1,6 @@
 import { roleData, serviceAccountData } from './data-sources';
 import { ephemeralToken } from './ephemeral-token';
+import { federatedCredential } from './federated-credential';
 import { roleBinding } from './role-binding';
 import type { DataSourceDefinition, EphemeralDefinition, ResourceDefinition } from './schema';
 import { serviceAccount } from './service-account';
@@ -9,9 +10,9 @@ export * from './schema';
 export { camel, checkConfig, complete, isKnown, sameValue, withDefaults } from './values';
 export { changedAttributes, planChange, type Plan } from './plan';
 export { adoptExisting } from './adopt';
-export { endpointProblem, providerConfig, resolveProviderConfig, serverClock, verifyConnection, type ProviderSettings } from './provider-config';
+export { endpointProblem, exchangeOidcToken, providerConfig, resolveProviderConfig, serverClock, verifyConnection, type ProviderSettings } from './provider-config';
 
 /** Every resource Warden manages, once; Terraform, Pulumi and CDKTF faces derive from these. */
-export const resources: readonly ResourceDefinition[] = [serviceAccount, roleBinding, token];
+export const resources: readonly ResourceDefinition[] = [serviceAccount, roleBinding, token, federatedCredential];
 export const dataSources: readonly DataSourceDefinition[] = [serviceAccountData, roleData];
 export const ephemeralResources: readonly EphemeralDefinition[] = [ephemeralToken];

@@ -1,3 +1,8 @@
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GRANT_TYPE_TOKEN_EXCHANGE, TOKEN_TYPE_JWT } from '../../api-client/contract';
 import { isWardenError } from '../../api-client/errors';
 import type { WardenClient } from '../../api-client/client';
 import { type Diagnostic, type State, optional } from './schema';
@@ -7,12 +12,16 @@ import { str } from './values';
 export const providerConfig = {
   endpoint: optional.string('Base URL of the Warden server, e.g. https://warden.example.com. Defaults to the WARDEN_ENDPOINT environment variable.'),
   token: optional.string('API token of the service account that applies the configuration. Defaults to the WARDEN_TOKEN environment variable.', { sensitive: true }),
+  oidc_token: optional.string(
+    'Keyless CI: an OpenID Connect token of the CI platform (GitHub Actions, GitLab CI, a Kubernetes service account), exchanged at configure time for a short-lived Warden token through a federated credential. Defaults to WARDEN_OIDC_TOKEN. Used when no token is set.',
+    { sensitive: true },
+  ),
+  oidc_token_file: optional.string('File holding the OpenID Connect token (a Kubernetes projected service account token, say), read at configure time. Defaults to WARDEN_OIDC_TOKEN_FILE.'),
+  service_account: optional.string('Name or id of the service account to exchange for, when several trust the same OIDC token. Defaults to WARDEN_SERVICE_ACCOUNT.'),
 };
 
-export interface ProviderSettings {
-  endpoint: string;
-  token: string;
-}
+/** Either an API token, or an OIDC token to exchange for one (keyless CI). */
+export type ProviderSettings = { endpoint: string; token: string } | { endpoint: string; oidcToken: string; serviceAccount: string | undefined; oidcSource: string };
 
 /** An endpoint that is not an http(s) URL, as one diagnostic naming the setting. */
 export function endpointProblem(endpoint: string): Diagnostic | undefined {
@@ -25,14 +34,124 @@ export function resolveProviderConfig(config: State, env: NodeJS.ProcessEnv = pr
   const endpoint = str(config, 'endpoint') ?? env.WARDEN_ENDPOINT;
   const token = str(config, 'token') ?? env.WARDEN_TOKEN;
   const diagnostics: Diagnostic[] = [];
+  const oidc = token ? undefined : oidcTokenOf(config, env, diagnostics);
   if (!endpoint) {
     diagnostics.push({ severity: 'error', summary: 'Missing Warden endpoint', detail: 'Set "endpoint" in the provider block or the WARDEN_ENDPOINT environment variable.', path: ['endpoint'] });
   } else {
     const invalid = endpointProblem(endpoint);
     if (invalid) diagnostics.push(invalid);
   }
-  if (!token) diagnostics.push({ severity: 'error', summary: 'Missing Warden token', detail: 'Set "token" in the provider block or the WARDEN_TOKEN environment variable.', path: ['token'] });
-  return endpoint && token && diagnostics.length === 0 ? { settings: { endpoint, token }, diagnostics } : { diagnostics };
+  if (str(config, 'token') && (str(config, 'oidc_token') || str(config, 'oidc_token_file'))) {
+    diagnostics.push({ severity: 'error', summary: 'Conflicting Warden credentials', detail: 'Set either "token" or "oidc_token" / "oidc_token_file", not both.', path: ['oidc_token'] });
+  }
+  if (!token && !oidc && diagnostics.length === 0) {
+    diagnostics.push({
+      severity: 'error',
+      summary: 'Missing Warden token',
+      detail: 'Set "token" in the provider block or the WARDEN_TOKEN environment variable; or, for keyless CI, "oidc_token" / "oidc_token_file" (WARDEN_OIDC_TOKEN / WARDEN_OIDC_TOKEN_FILE).',
+      path: ['token'],
+    });
+  }
+  if (!endpoint || diagnostics.length > 0) return { diagnostics };
+  if (token) return { settings: { endpoint, token }, diagnostics };
+  if (oidc) return { settings: { endpoint, oidcToken: oidc.token, oidcSource: oidc.source, serviceAccount: str(config, 'service_account') ?? (env.WARDEN_SERVICE_ACCOUNT || undefined) }, diagnostics };
+  return { diagnostics };
+}
+
+/** The OIDC token from the configuration, its file, or the environment (in that order). */
+function oidcTokenOf(config: State, env: NodeJS.ProcessEnv, diagnostics: Diagnostic[]): { token: string; source: string } | undefined {
+  const direct = str(config, 'oidc_token');
+  if (direct) return { token: direct.trim(), source: 'oidc_token' };
+  const file = str(config, 'oidc_token_file') ?? (env.WARDEN_OIDC_TOKEN ? undefined : env.WARDEN_OIDC_TOKEN_FILE || undefined);
+  if (!file) return env.WARDEN_OIDC_TOKEN ? { token: env.WARDEN_OIDC_TOKEN.trim(), source: 'WARDEN_OIDC_TOKEN' } : undefined;
+  const source = str(config, 'oidc_token_file') ? 'oidc_token_file' : 'WARDEN_OIDC_TOKEN_FILE';
+  try {
+    const token = readFileSync(file, 'utf8').trim();
+    if (token) return { token, source };
+    diagnostics.push({ severity: 'error', summary: 'Empty OIDC token file', detail: `${source} names "${file}", which is empty.`, path: ['oidc_token_file'] });
+  } catch (err) {
+    diagnostics.push({ severity: 'error', summary: 'Cannot read the OIDC token file', detail: `${source} names "${file}": ${(err as Error).message}`, path: ['oidc_token_file'] });
+  }
+  return undefined;
+}
+
+/**
+ * Keyless CI: trades the OIDC token for a short-lived Warden token at POST /v1/oauth/token.
+ * `anonymous` is a client without credentials; the refusal (RFC 6749 error) is one diagnostic.
+ */
+export async function exchangeOidcToken(
+  anonymous: WardenClient,
+  settings: { endpoint: string; oidcToken: string; serviceAccount: string | undefined; oidcSource: string },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ token: string } | { diagnostic: Diagnostic }> {
+  const cache = exchangeCache(env, `${settings.endpoint}\n${settings.serviceAccount ?? ''}\n${settings.oidcToken}`);
+  const cached = cache.read();
+  if (cached) return { token: cached };
+  try {
+    const answer = await anonymous.exchangeToken({
+      grant_type: GRANT_TYPE_TOKEN_EXCHANGE,
+      subject_token: settings.oidcToken,
+      subject_token_type: TOKEN_TYPE_JWT,
+      ...(settings.serviceAccount ? { service_account: settings.serviceAccount } : {}),
+    });
+    cache.write(answer.access_token, Date.now() + answer.expires_in * 1000);
+    return { token: answer.access_token };
+  } catch (err) {
+    const message = isWardenError(err) ? err.message : String(err);
+    return {
+      diagnostic: {
+        severity: 'error',
+        summary: `The Warden server at ${settings.endpoint} refused to exchange the OIDC token (${settings.oidcSource})`,
+        detail: `Check that a federated credential of the service account trusts this token's issuer, audience, subject and claims, and that the token is fresh (each token is exchanged once). Original error: ${message}`,
+        path: [settings.oidcSource.startsWith('WARDEN') ? 'oidc_token' : settings.oidcSource],
+      },
+    };
+  }
+}
+
+const CACHE_MARGIN_MS = 60_000;
+
+/**
+ * The server refuses a second exchange of one OIDC token (replay protection), yet one
+ * `terraform apply` starts the provider more than once (plan, then apply). So the short-lived
+ * token an exchange returns is kept for the provider processes that follow: in a directory only
+ * this user can read (0700, files 0600; WARDEN_OIDC_CACHE_DIR, else under the temp directory),
+ * under a digest of endpoint, account and OIDC token, until a minute before it expires.
+ */
+function exchangeCache(env: NodeJS.ProcessEnv, key: string): { read(): string | undefined; write(token: string, expiresAt: number): void } {
+  const dir = env.WARDEN_OIDC_CACHE_DIR || join(tmpdir(), `warden-oidc-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`);
+  const file = join(dir, createHash('sha256').update(key).digest('hex'));
+  return {
+    read() {
+      try {
+        if ((statSync(dir).mode & 0o077) !== 0) return undefined;
+        const entry = JSON.parse(readFileSync(file, 'utf8')) as { token?: unknown; expires_at?: unknown };
+        if (typeof entry.token === 'string' && typeof entry.expires_at === 'number' && entry.expires_at - CACHE_MARGIN_MS > Date.now()) return entry.token;
+      } catch {
+        // Nothing cached (or unreadable): exchange.
+      }
+      return undefined;
+    },
+    write(token, expiresAt) {
+      try {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        chmodSync(dir, 0o700);
+        writeFileSync(file, JSON.stringify({ token, expires_at: expiresAt }), { mode: 0o600 });
+        // Expired entries are removed as new ones arrive.
+        for (const name of readdirSync(dir)) {
+          const path = join(dir, name);
+          try {
+            const entry = JSON.parse(readFileSync(path, 'utf8')) as { expires_at?: unknown };
+            if (typeof entry.expires_at !== 'number' || entry.expires_at < Date.now()) rmSync(path, { force: true });
+          } catch {
+            rmSync(path, { force: true });
+          }
+        }
+      } catch {
+        // A cache that cannot be written costs a later process an exchange, nothing more.
+      }
+    },
+  };
 }
 
 /**

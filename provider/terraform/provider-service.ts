@@ -13,6 +13,7 @@ import {
   isKnown,
   planChange,
   providerConfig,
+  exchangeOidcToken,
   resolveProviderConfig,
   resources,
   serverClock,
@@ -71,15 +72,25 @@ export class ProviderService {
 
   async configureProvider(req: tf.ConfigureProvider.IRequest): Promise<tf.ConfigureProvider.IResponse> {
     const config = decodeObject(req.config?.msgpack, providerConfig) ?? {};
-    if (!isKnown(config.endpoint ?? null) || !isKnown(config.token ?? null)) {
-      return { diagnostics: diagnostics([{ severity: 'error', summary: 'Provider configuration depends on values not yet known', detail: '"endpoint" and "token" must be known at plan time; take them from variables or the environment, not from other resources.' }]) };
+    if (['endpoint', 'token', 'oidc_token', 'oidc_token_file', 'service_account'].some((name) => !isKnown(config[name] ?? null))) {
+      return { diagnostics: diagnostics([{ severity: 'error', summary: 'Provider configuration depends on values not yet known', detail: '"endpoint", "token" and the oidc_* settings must be known at plan time; take them from variables or the environment, not from other resources.' }]) };
     }
     const { settings, diagnostics: found } = resolveProviderConfig(config, this.options.env);
     if (!settings) return { diagnostics: diagnostics(found) };
     // Loaded here: validation-only processes never need the HTTP client.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { WardenClient: Client } = require('../../api-client/client') as typeof import('../../api-client/client');
-    this.client = new Client({ ...settings, userAgent: `terraform-provider-warden/${this.options.version} terraform/${req.terraformVersion ?? 'unknown'} node/${process.version}` });
+    const userAgent = `terraform-provider-warden/${this.options.version} terraform/${req.terraformVersion ?? 'unknown'} node/${process.version}`;
+    let token: string;
+    if ('token' in settings) token = settings.token;
+    else {
+      // Keyless CI: the OIDC token is traded once per provider process for a short-lived token.
+      const anonymous = new Client({ endpoint: settings.endpoint, userAgent });
+      const exchanged = await exchangeOidcToken(anonymous, settings, this.options.env).finally(() => anonymous.close());
+      if ('diagnostic' in exchanged) return { diagnostics: diagnostics([exchanged.diagnostic]) };
+      token = exchanged.token;
+    }
+    this.client = new Client({ endpoint: settings.endpoint, token, userAgent });
     this.now = serverClock(this.client);
     const unreachable = await verifyConnection(this.client, settings.endpoint);
     return { diagnostics: diagnostics(unreachable ? [unreachable] : []) };

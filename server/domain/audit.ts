@@ -13,9 +13,9 @@ type Actor = AuditEvent['actor'];
 
 export async function writeAudit(db: Queryable, actor: Actor, entry: AuditEntry, requestId: string, time: Date): Promise<void> {
   await db.run(
-    `INSERT INTO audit_events (id, time, actor_type, actor_id, actor_token_id, action, target_type, target_id, outcome, request_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [newId('evt'), time.toISOString(), actor.user_type, actor.id, actor.token_id, entry.action, entry.target.type, entry.target.id, entry.outcome, requestId],
+    `INSERT INTO audit_events (id, time, actor_type, actor_id, actor_token_id, action, target_type, target_id, outcome, request_id, external_subject)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [newId('evt'), time.toISOString(), actor.user_type, actor.id, actor.token_id, entry.action, entry.target.type, entry.target.id, entry.outcome, requestId, actor.external_subject ?? null],
   );
 }
 
@@ -37,13 +37,14 @@ interface AuditRow {
   target_id: string | null;
   outcome: 'success' | 'failure';
   request_id: string;
+  external_subject?: string | null;
 }
 
 export function auditEventOf(r: AuditRow): AuditEvent {
   return {
     id: r.id,
     time: r.time,
-    actor: { user_type: r.actor_type, id: r.actor_id, token_id: r.actor_token_id },
+    actor: { user_type: r.actor_type, id: r.actor_id, token_id: r.actor_token_id, ...(r.external_subject ? { external_subject: r.external_subject } : {}) },
     action: r.action,
     target: { type: r.target_type, id: r.target_id },
     outcome: r.outcome,

@@ -9,6 +9,8 @@ export interface Policy {
   /** Hard cap of an extended token, in days from its creation. */
   extendedMaxLifetimeDays: number;
   sessionTtlMinutes: number;
+  /** Federated credentials may name plain-HTTP issuers on loopback (tests, local issuers); otherwise HTTPS only. */
+  allowHttpLoopbackIssuers: boolean;
 }
 
 /** What every domain operation needs: where to read and write, who asks, and when. */

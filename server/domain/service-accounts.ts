@@ -154,6 +154,7 @@ export async function deleteServiceAccount(ctx: Ctx, id: string): Promise<void> 
     [now, id],
   );
   await ctx.db.run("DELETE FROM role_bindings WHERE principal_type = 'service_account' AND principal_id = ?", [id]);
+  await ctx.db.run('DELETE FROM federated_credentials WHERE service_account_id = ?', [id]);
   await ctx.db.run('DELETE FROM service_accounts WHERE id = ?', [id]);
   await audit(ctx, 'service_account.delete', 'service_account', id);
 }

@@ -158,35 +158,62 @@ export async function createToken(ctx: Ctx, ownerType: OwnerType, ownerId: strin
     maxExpiresAt = hardCapOf(ctx);
     if (expiresAt > maxExpiresAt) throw errors.field('expires_in_days', `an extended token's first expiry cannot pass its hard cap (${maxExpiresAt})`);
   }
-  const secret = generateSecret();
-  const now = ctx.clock.now().toISOString();
-  const id = newId('tok');
   try {
-    await ctx.db.run(
-      `INSERT INTO tokens (id, kind, owner_type, owner_id, name, digest, hint, scopes, expires_at, lifetime_seconds, max_expires_at, extended, max_age_days, disabled, created_at, version)
-       VALUES (?, 'api', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 1)`,
-      [
-        id,
-        ownerType,
-        ownerId,
-        input.name,
-        ctx.digest(secret),
-        secretHint(secret),
-        JSON.stringify([...new Set(input.scopes ?? ['api'])]),
-        expiresAt,
-        lifetimeSeconds,
-        maxExpiresAt,
-        input.extended ? 1 : 0,
-        input.extended ? (input.max_age_days ?? null) : null,
-        now,
-      ],
-    );
+    const { id, secret } = await insertApiToken(ctx, {
+      ownerType,
+      ownerId,
+      name: input.name,
+      scopes: [...new Set<TokenScope>(input.scopes ?? ['api'])],
+      expiresAt,
+      lifetimeSeconds,
+      maxExpiresAt,
+      maxAgeDays: input.extended ? (input.max_age_days ?? null) : null,
+    });
+    await audit(ctx, 'token.create', 'token', id);
+    return { ...(await present(ctx, await findToken(ctx, ownerType, ownerId, id))), token: secret };
   } catch (err) {
     if (err instanceof UniqueViolation) throw errors.conflict('WARDEN_ERR_NAME_TAKEN', `A token named "${input.name}" already exists for this owner; token names are unique per owner.`);
     throw err;
   }
-  await audit(ctx, 'token.create', 'token', id);
-  return { ...(await present(ctx, await findToken(ctx, ownerType, ownerId, id))), token: secret };
+}
+
+export interface NewApiToken {
+  ownerType: OwnerType;
+  ownerId: string;
+  name: string;
+  scopes: TokenScope[];
+  expiresAt: string | null;
+  lifetimeSeconds: number | null;
+  /** Set for extended tokens only (with `maxAgeDays`). */
+  maxExpiresAt: string | null;
+  maxAgeDays: number | null;
+}
+
+/** Stores a new API token (only its digest) and returns its id and the secret, which is never stored. */
+export async function insertApiToken(ctx: Ctx, t: NewApiToken): Promise<{ id: string; secret: string }> {
+  const secret = generateSecret();
+  const now = ctx.clock.now().toISOString();
+  const id = newId('tok');
+  await ctx.db.run(
+      `INSERT INTO tokens (id, kind, owner_type, owner_id, name, digest, hint, scopes, expires_at, lifetime_seconds, max_expires_at, extended, max_age_days, disabled, created_at, version)
+       VALUES (?, 'api', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 1)`,
+      [
+        id,
+        t.ownerType,
+        t.ownerId,
+        t.name,
+        ctx.digest(secret),
+        secretHint(secret),
+        JSON.stringify(t.scopes),
+        t.expiresAt,
+        t.lifetimeSeconds,
+        t.maxExpiresAt,
+        t.maxAgeDays !== null ? 1 : 0,
+        t.maxAgeDays,
+        now,
+      ],
+    );
+  return { id, secret };
 }
 
 function refuseRevoked(row: TokenRow): void {

@@ -8,6 +8,7 @@ import * as serviceAccounts from '../domain/service-accounts';
 import * as tokens from '../domain/tokens';
 import * as users from '../domain/users';
 import * as audit from '../domain/audit-events';
+import * as federation from '../domain/federated-credentials';
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 export interface Input<R extends RouteDef> {
@@ -38,7 +39,7 @@ function whoami(ctx: Ctx): WhoAmI {
  * One domain call per contract route. Routes that need more than the domain (sign-in, leak
  * reports) are handled in `special-routes.ts`; everything here runs as an authenticated caller.
  */
-export const handlers: Omit<Handlers, 'createSession' | 'deleteSession' | 'reportLeak' | 'createUser'> = {
+export const handlers: Omit<Handlers, 'createSession' | 'deleteSession' | 'reportLeak' | 'createUser' | 'exchangeToken'> = {
   whoami: async (ctx) => whoami(ctx),
 
   listProjects: (ctx, { query }) => projects.listProjects(ctx, query),
@@ -70,6 +71,11 @@ export const handlers: Omit<Handlers, 'createSession' | 'deleteSession' | 'repor
   updateServiceAccountToken: (ctx, { params, body, ifMatch }) => tokens.setTokenDisabled(ctx, SA, params.id, params.token_id, body.disabled, ifMatch),
   revokeServiceAccountToken: (ctx, { params }) => tokens.revokeToken(ctx, SA, params.id, params.token_id),
   regenerateServiceAccountToken: (ctx, { params, body }) => tokens.regenerateToken(ctx, SA, params.id, params.token_id, body),
+
+  listFederatedCredentials: (ctx, { params, query }) => federation.listFederatedCredentials(ctx, params.id, query),
+  createFederatedCredential: (ctx, { params, body }) => federation.createFederatedCredential(ctx, params.id, body),
+  getFederatedCredential: (ctx, { params }) => federation.getFederatedCredential(ctx, params.id, params.credential_id),
+  deleteFederatedCredential: (ctx, { params }) => federation.deleteFederatedCredential(ctx, params.id, params.credential_id),
 
   listUsers: (ctx, { query }) => users.listUsers(ctx, query),
   getUser: (ctx, { params }) => users.getUser(ctx, params.id),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Problem, type RouteDef, ScimErrorDocument, routes, scimRoutes, sendsEtag, serverRoutes } from '../../api-client/contract';
+import { OAuthError, Problem, type RouteDef, ScimErrorDocument, routes, scimRoutes, sendsEtag, serverRoutes } from '../../api-client/contract';
 
 /** Everything the server answers, in the order the document lists it. */
 export const documentedRoutes: Record<string, RouteDef> = { ...routes, ...scimRoutes, ...serverRoutes };
@@ -44,12 +44,13 @@ const REFUSALS: { status: number; description: string; applies: (def: RouteDef) 
 ];
 
 function idempotent(def: RouteDef): boolean {
-  return def.method === 'POST' && def.errorFormat !== 'scim';
+  return def.method === 'POST' && def.errorFormat !== 'scim' && def.errorFormat !== 'oauth';
 }
 
 const ERROR_CONTENT = {
   problem: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
   scim: { 'application/scim+json': { schema: { $ref: '#/components/schemas/ScimError' } } },
+  oauth: { 'application/json': { schema: { $ref: '#/components/schemas/OAuthError' } } },
 };
 
 function headersOf(names: HeaderName[]): Record<string, { $ref: string }> {
@@ -66,7 +67,8 @@ interface ResponseObject {
 function answersOf(def: RouteDef): Record<string, ResponseObject> {
   const media = def.mediaType ?? 'application/json';
   // A route whose success carries a secret sends no-store on every answer, refusals included.
-  const always: HeaderName[] = def.secretResponse ? ['Cache-Control', 'Pragma'] : [];
+  // The OAuth token endpoint too (RFC 6749 section 5.1), whose secret is not a stored credential.
+  const always: HeaderName[] = def.secretResponse || def.errorFormat === 'oauth' ? ['Cache-Control', 'Pragma'] : [];
   const errorContent = ERROR_CONTENT[def.errorFormat ?? 'problem'];
   const out: Record<string, ResponseObject> = {};
   const add = (status: number, description: string, content?: ResponseObject['content'], extra: HeaderName[] = []) => {
@@ -125,7 +127,7 @@ function requestBody(def: RouteDef): object {
     if (property) schema.properties![field] = { ...property, format: 'password', writeOnly: true };
   }
   // SCIM clients send application/scim+json; plain JSON is accepted too.
-  const media = def.mediaType && def.mediaType !== 'application/json' ? [def.mediaType, 'application/json'] : ['application/json'];
+  const media = def.requestMediaType ? [def.requestMediaType] : def.mediaType && def.mediaType !== 'application/json' ? [def.mediaType, 'application/json'] : ['application/json'];
   return { required: true, content: Object.fromEntries(media.map((m) => [m, { schema }])) };
 }
 
@@ -175,7 +177,7 @@ export function openApiDocument(version: string, license = 'MPL-2.0'): object {
     tags: [{ name: '405', description: 'Methods a path does not answer: 405 with Allow' }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (wdn_...) or a session token; "Token <secret>" is accepted too. SCIM needs a token whose scopes include scim.' } },
-      schemas: { Problem: jsonSchema(Problem, 'output'), ScimError: jsonSchema(ScimErrorDocument, 'output') },
+      schemas: { Problem: jsonSchema(Problem, 'output'), ScimError: jsonSchema(ScimErrorDocument, 'output'), OAuthError: jsonSchema(OAuthError, 'output') },
       headers: HEADERS,
     },
     paths,

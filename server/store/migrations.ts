@@ -60,6 +60,17 @@ const MIGRATIONS: Step[][] = [
     `DELETE FROM idempotency_keys`,
   ],
   [`ALTER TABLE tokens ADD COLUMN lifetime_seconds INTEGER`, backfillLifetimes],
+  [
+    `CREATE TABLE federated_credentials (id TEXT PRIMARY KEY, service_account_id TEXT NOT NULL REFERENCES service_accounts(id),
+      name TEXT NOT NULL, issuer TEXT NOT NULL, audience TEXT NOT NULL, subject TEXT NOT NULL, claims TEXT NOT NULL,
+      max_token_lifetime_seconds INTEGER NOT NULL, created_at TEXT NOT NULL, UNIQUE (service_account_id, name))`,
+    `CREATE INDEX federated_credentials_issuer ON federated_credentials (issuer)`,
+    // Seen subject tokens, until they expire: a replay is refused by every process sharing the store.
+    `CREATE TABLE federation_replay (issuer TEXT NOT NULL, jti TEXT NOT NULL, expires_at TEXT NOT NULL, PRIMARY KEY (issuer, jti))`,
+    `CREATE INDEX federation_replay_expiry ON federation_replay (expires_at)`,
+    // Exchanges are audited with the external subject that made them (never the token itself).
+    `ALTER TABLE audit_events ADD COLUMN external_subject TEXT`,
+  ],
 ];
 
 export async function migrate(store: Store): Promise<void> {

@@ -21,7 +21,7 @@ export interface Flavour {
 
 export function describeConstructs({ lib, warden, example }: Flavour): void {
   const { Testing, TerraformStack, TerraformVariable } = lib;
-  const { DataWardenRole, DataWardenServiceAccount, MachineIdentity, RoleBinding, ServiceAccount, Token, WardenProvider } = warden;
+  const { DataWardenRole, DataWardenServiceAccount, FederatedCredential, MachineIdentity, RoleBinding, ServiceAccount, Token, WardenProvider } = warden;
   const { GitopsStack, TEAMS } = example;
   type MachineIdentityConfig = Warden.MachineIdentityConfig;
 
@@ -60,6 +60,15 @@ export function describeConstructs({ lib, warden, example }: Flavour): void {
     test('Token synthesizes warden_token with rotation settings', () => {
       const out = synth((s) => new Token(s, 't', { serviceAccountId: 'sa1', name: 'ci', expiresInDays: 30, rotateBeforeDays: 7, overlapSeconds: 60, rotationTriggers: { g: '1' } }));
       expect(out).toHaveResourceWithProperties(Token, { name: 'ci', expires_in_days: 30, rotate_before_days: 7, overlap_seconds: 60, rotation_triggers: { g: '1' } });
+    });
+
+    test('FederatedCredential synthesizes warden_federated_credential; WardenProvider takes the keyless settings', () => {
+      const out = synth((s) => {
+        new WardenProvider(s, 'keyless', { alias: 'keyless', oidcTokenFile: '/var/run/secrets/warden/token', serviceAccount: 'gitops-deployer' });
+        new FederatedCredential(s, 'gh', { serviceAccountId: 'sa1', name: 'github-main', issuer: 'https://token.actions.githubusercontent.com', audience: 'warden', subject: 'repo:acme/infra:ref:refs/heads/main', claims: { repository: 'acme/infra' }, maxTokenLifetimeSeconds: 900 });
+      });
+      expect(out).toHaveResourceWithProperties(FederatedCredential, { service_account_id: 'sa1', issuer: 'https://token.actions.githubusercontent.com', subject: 'repo:acme/infra:ref:refs/heads/main', claims: { repository: 'acme/infra' }, max_token_lifetime_seconds: 900 });
+      expect(JSON.parse(out).provider.warden).toEqual(expect.arrayContaining([expect.objectContaining({ alias: 'keyless', oidc_token_file: '/var/run/secrets/warden/token', service_account: 'gitops-deployer' })]));
     });
 
     test('WardenProvider is the warden/warden provider, pinned to the version shipped with the bindings', () => {

@@ -2,7 +2,7 @@
 // registered, and the token marked secret. The provider itself runs in packed-provider.test.ts.
 import * as pulumi from '@pulumi/pulumi';
 import { resources } from '../../provider/resources';
-import { RoleBinding, ServiceAccount, Token } from '../../provider/pulumi';
+import { FederatedCredential, RoleBinding, ServiceAccount, Token } from '../../provider/pulumi';
 import { camel } from '../../provider/resources';
 
 interface Registered {
@@ -54,6 +54,7 @@ describe('ServiceAccount, RoleBinding and Token', () => {
       warden_service_account: new ServiceAccount('all-sa', { name: 'all' }),
       warden_role_binding: new RoleBinding('all-rb', { serviceAccountId: 'sa_1', role: 'member' }),
       warden_token: new Token('all-tk', { serviceAccountId: 'sa_1', name: 'all' }),
+      warden_federated_credential: new FederatedCredential('all-fc', { serviceAccountId: 'sa_1', name: 'all', issuer: 'https://issuer.example.com', audience: 'warden', subject: '*' }),
     };
     for (const def of resources) {
       const instance = instances[def.typeName] as Record<string, unknown>;

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSecret } from '../../server/domain/secrets';
 import { uniqueName } from '../support/fixtures';
+import { OidcIssuer } from '../support/oidc-issuer';
 import { type TestServer, startServer } from '../support/server';
 import { type Consumer, packedConsumer, startHost } from './consumer';
 import { EngineSide, UNKNOWN, secret } from './host-client';
@@ -15,6 +16,7 @@ const urn = (type: string, name: string) => `urn:pulumi:test::warden-test::pulum
 const SA = urn('ServiceAccount', 'sa');
 const RB = urn('RoleBinding', 'rb');
 const TK = urn('Token', 'tk');
+const FC = urn('FederatedCredential', 'fc');
 // A fresh, well-formed secret each run: the serialized text must not contain it.
 const LEAK = { endpoint: 'http://leak-check.invalid:9', token: generateSecret() };
 
@@ -22,22 +24,24 @@ let server: TestServer;
 let consumer: Consumer;
 let providers: Record<string, string>;
 let projectId: string;
+let issuer: OidcIssuer;
 /** The host's environment: no WARDEN_* variables, so credentials come only from configure. */
 const hostEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WARDEN_')));
 
 beforeAll(async () => {
-  [server, consumer] = await Promise.all([startServer(), packedConsumer()]);
+  [server, consumer, issuer] = await Promise.all([startServer({ federation: { allowHttpLoopback: true } }), packedConsumer(), OidcIssuer.start()]);
   providers = await consumer.serialize({ WARDEN_ENDPOINT: LEAK.endpoint, WARDEN_TOKEN: LEAK.token, PULUMI_CONFIG: JSON.stringify({ 'warden:token': LEAK.token }) });
   projectId = (await server.client.createProject({ name: uniqueName('pulumi') })).id;
 });
 afterAll(async () => {
   consumer?.remove();
   await server?.stop();
+  await issuer?.stop();
 });
 
 describe('the providers serialized from the packed package', () => {
   it('serialize, one per resource type, into a module exporting the handler the host loads', () => {
-    expect(Object.keys(providers).sort()).toEqual(['roleBindingProvider', 'serviceAccountProvider', 'tokenProvider']);
+    expect(Object.keys(providers).sort()).toEqual(['federatedCredentialProvider', 'roleBindingProvider', 'serviceAccountProvider', 'tokenProvider']);
     for (const text of Object.values(providers)) expect(text).toMatch(/^exports\.handler = /);
   });
 
@@ -65,10 +69,11 @@ describe('the providers serialized from the packed package', () => {
 describe('in the dynamic-provider host', () => {
   let host: Awaited<ReturnType<typeof startHost>>;
   let engine: EngineSide;
-  const withProvider = (type: 'serviceAccountProvider' | 'roleBindingProvider' | 'tokenProvider', props: Record<string, unknown>) => ({ ...props, __provider: providers[type] });
+  const withProvider = (type: 'serviceAccountProvider' | 'roleBindingProvider' | 'tokenProvider' | 'federatedCredentialProvider', props: Record<string, unknown>) => ({ ...props, __provider: providers[type] });
   const saInputs = (props: Record<string, unknown>) => withProvider('serviceAccountProvider', props);
   const rbInputs = (props: Record<string, unknown>) => withProvider('roleBindingProvider', props);
   const tkInputs = (props: Record<string, unknown>) => withProvider('tokenProvider', props);
+  const fcInputs = (props: Record<string, unknown>) => withProvider('federatedCredentialProvider', props);
   const whoamiWith = (token: string) => server.clientFor(token).whoami();
 
   beforeAll(async () => {
@@ -286,6 +291,46 @@ describe('in the dynamic-provider host', () => {
         side.close();
         await bad.stop();
       }
+    });
+  });
+
+  describe('keyless CI', () => {
+    it('a FederatedCredential is created with camelCase outputs, and a host configured with only warden:oidcToken works through the exchange', async () => {
+      const account = await engine.create(SA, saInputs({ name: uniqueName('pulumi-keyless') }));
+      await server.client.createRoleBinding({ service_account_id: account.id, role: 'editor' });
+      const inputs = fcInputs({ serviceAccountId: account.id, name: 'gitlab', issuer: issuer.url, audience: 'warden', subject: 'project_path:acme/infra:*', claims: { ref_type: 'branch' } });
+      const fc = await engine.create(FC, inputs);
+      expect(fc.properties).toMatchObject({ serviceAccountId: account.id, issuer: issuer.url, claims: { ref_type: 'branch' }, maxTokenLifetimeSeconds: 3600, createdAt: expect.any(String) });
+      expect(await server.client.getFederatedCredential(account.id, fc.id)).toMatchObject({ subject: 'project_path:acme/infra:*' });
+      expect(await engine.diff(FC, fc.id, fc.properties, inputs)).toMatchObject({ changes: 'none' });
+      expect((await engine.diff(FC, fc.id, fc.properties, { ...inputs, audience: 'other' })).replaces).toEqual(['audience']);
+
+      const oidcToken = await issuer.mint({ sub: 'project_path:acme/infra:ref_type:branch:ref:main', ref_type: 'branch' });
+      const keyless = await startHost(consumer.dir, { ...hostEnv(), WARDEN_OIDC_CACHE_DIR: join(consumer.dir, 'oidc-cache') });
+      const side = new EngineSide(keyless.port);
+      try {
+        await side.configure({ 'warden:endpoint': server.url, 'warden:oidcToken': secret(oidcToken) });
+        const made = await side.create(SA, saInputs({ name: uniqueName('made-keylessly') }));
+        const event = (await server.client.listAuditEvents({ target_id: made.id, action: 'service_account.create' })).items[0]!;
+        expect(event.actor).toMatchObject({ user_type: 'service', id: account.id });
+        expect(keyless.stderr()).not.toContain(oidcToken);
+      } finally {
+        side.close();
+        await keyless.stop();
+      }
+
+      // A token the credential does not trust is refused, in the stack config's terms.
+      const refusedHost = await startHost(consumer.dir, { ...hostEnv(), WARDEN_OIDC_CACHE_DIR: join(consumer.dir, 'oidc-cache') });
+      const refusedSide = new EngineSide(refusedHost.port);
+      try {
+        await refusedSide.configure({ 'warden:endpoint': server.url, 'warden:oidcToken': secret(await issuer.mint({ sub: 'project_path:evil/infra:x', ref_type: 'branch' })) });
+        await expect(refusedSide.create(SA, saInputs({ name: uniqueName('refused') }))).rejects.toMatchObject({ details: expect.stringContaining('invalid_grant') });
+      } finally {
+        refusedSide.close();
+        await refusedHost.stop();
+      }
+      await engine.delete(FC, fc.id, fc.properties);
+      await expect(server.client.getFederatedCredential(account.id, fc.id)).rejects.toMatchObject({ status: 404 });
     });
   });
 

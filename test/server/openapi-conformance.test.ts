@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { SCIM_PATCH_SCHEMA, SCIM_USER_SCHEMA } from '../../api-client/contract';
 import { type Prism, type Violation, serverViolations, startPrismProxy } from '../support/prism';
 import { ROOT, startServer } from '../support/server';
+import { OidcIssuer } from '../support/oidc-issuer';
 
 /**
  * Item 11 of issue 12: the served OpenAPI document describes everything the server answers. Two
@@ -19,15 +20,18 @@ const PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
 let server: Awaited<ReturnType<typeof startServer>>;
 let prism: Prism;
 let doc: Doc;
+let issuer: OidcIssuer;
 
 beforeAll(async () => {
-  server = await startServer({ bootstrapPassword: PASSWORD, unauthenticatedRateLimit: 5 });
+  issuer = await OidcIssuer.start();
+  server = await startServer({ bootstrapPassword: PASSWORD, unauthenticatedRateLimit: 5, federation: { allowHttpLoopback: true } });
   doc = (await (await fetch(`${server.url}/v1/openapi.json`)).json()) as Doc;
   prism = await startPrismProxy(`${server.url}/v1/openapi.json`, server.url);
 }, 90_000);
 afterAll(async () => {
   await prism?.stop();
   await server?.stop();
+  await issuer?.stop();
 });
 
 /** Operation templates of the document, to say which operation each call exercised. */
@@ -157,6 +161,18 @@ test('every answer of a run through every operation conforms to the served docum
   await expectCall(200, 'POST', `${tokens}/${tokenId}/regenerate`, { json: {} });
   await expectCall(400, 'POST', `${tokens}/${tokenId}/regenerate`, { json: { grace_period_seconds: -1 } });
   await expectCall(204, 'DELETE', `${tokens}/${tokenId}`);
+
+  // Federated credentials and the token exchange (form-encoded; RFC 6749 errors).
+  const credentials = `/v1/service-accounts/${accountId}/federated-credentials`;
+  const credential = await expectCall(201, 'POST', credentials, { json: { name: 'ci', issuer: issuer.url, audience: 'warden', subject: 'repo:acme/*' } });
+  await expectCall(400, 'POST', credentials, { json: { name: 'ci', issuer: 'ftp://x', audience: 'warden', subject: 'x' } });
+  await expectCall(200, 'GET', credentials);
+  await expectCall(200, 'GET', `${credentials}/${idOf(credential)}`);
+  const form = (subjectToken: string) => new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: subjectToken, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt' }).toString();
+  const formType = 'application/x-www-form-urlencoded';
+  await expectCall(200, 'POST', '/v1/oauth/token', { token: null, raw: form(await issuer.mint({ sub: 'repo:acme/app' })), type: formType });
+  await expectCall(400, 'POST', '/v1/oauth/token', { token: null, raw: form(await issuer.mint({ sub: 'repo:evil/app' })), type: formType });
+  await expectCall(204, 'DELETE', `${credentials}/${idOf(credential)}`);
   await expectCall(204, 'DELETE', `/v1/role-bindings/${idOf(binding)}`);
   await expectCall(409, 'DELETE', '/v1/roles/admin');
   await expectCall(204, 'DELETE', '/v1/roles/auditor');

@@ -23,6 +23,24 @@ export interface WardenProviderConfig {
   */
   readonly token?: string;
   /**
+  * Keyless CI: an OpenID Connect token of the CI platform (GitHub Actions, GitLab CI, a Kubernetes service account), exchanged at configure time for a short-lived Warden token through a federated credential. Defaults to WARDEN_OIDC_TOKEN. Used when no token is set.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs#oidc_token WardenProvider#oidc_token}
+  */
+  readonly oidcToken?: string;
+  /**
+  * File holding the OpenID Connect token (a Kubernetes projected service account token, say), read at configure time. Defaults to WARDEN_OIDC_TOKEN_FILE.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs#oidc_token_file WardenProvider#oidc_token_file}
+  */
+  readonly oidcTokenFile?: string;
+  /**
+  * Name or id of the service account to exchange for, when several trust the same OIDC token. Defaults to WARDEN_SERVICE_ACCOUNT.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs#service_account WardenProvider#service_account}
+  */
+  readonly serviceAccount?: string;
+  /**
   * Alias name
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs#alias WardenProvider#alias}
@@ -76,6 +94,9 @@ export class WardenProvider extends cdktf.TerraformProvider {
     });
     this._endpoint = config.endpoint;
     this._token = config.token;
+    this._oidcToken = config.oidcToken;
+    this._oidcTokenFile = config.oidcTokenFile;
+    this._serviceAccount = config.serviceAccount;
     this._alias = config.alias;
   }
 
@@ -115,6 +136,54 @@ export class WardenProvider extends cdktf.TerraformProvider {
     return this._token;
   }
 
+  // oidc_token - computed: false, optional: true, required: false
+  private _oidcToken?: string; 
+  public get oidcToken() {
+    return this._oidcToken;
+  }
+  public set oidcToken(value: string | undefined) {
+    this._oidcToken = value;
+  }
+  public resetOidcToken() {
+    this._oidcToken = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get oidcTokenInput() {
+    return this._oidcToken;
+  }
+
+  // oidc_token_file - computed: false, optional: true, required: false
+  private _oidcTokenFile?: string; 
+  public get oidcTokenFile() {
+    return this._oidcTokenFile;
+  }
+  public set oidcTokenFile(value: string | undefined) {
+    this._oidcTokenFile = value;
+  }
+  public resetOidcTokenFile() {
+    this._oidcTokenFile = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get oidcTokenFileInput() {
+    return this._oidcTokenFile;
+  }
+
+  // service_account - computed: false, optional: true, required: false
+  private _serviceAccount?: string; 
+  public get serviceAccount() {
+    return this._serviceAccount;
+  }
+  public set serviceAccount(value: string | undefined) {
+    this._serviceAccount = value;
+  }
+  public resetServiceAccount() {
+    this._serviceAccount = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get serviceAccountInput() {
+    return this._serviceAccount;
+  }
+
   // alias - computed: false, optional: true, required: false
   private _alias?: string; 
   public override get alias() {
@@ -139,6 +208,9 @@ export class WardenProvider extends cdktf.TerraformProvider {
     return {
       endpoint: cdktf.stringToTerraform(this._endpoint),
       token: cdktf.stringToTerraform(this._token),
+      oidc_token: cdktf.stringToTerraform(this._oidcToken),
+      oidc_token_file: cdktf.stringToTerraform(this._oidcTokenFile),
+      service_account: cdktf.stringToTerraform(this._serviceAccount),
       alias: cdktf.stringToTerraform(this._alias),
     };
   }
@@ -153,6 +225,24 @@ export class WardenProvider extends cdktf.TerraformProvider {
       },
       token: {
         value: cdktf.stringToHclTerraform(this._token),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      oidc_token: {
+        value: cdktf.stringToHclTerraform(this._oidcToken),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      oidc_token_file: {
+        value: cdktf.stringToHclTerraform(this._oidcTokenFile),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      service_account: {
+        value: cdktf.stringToHclTerraform(this._serviceAccount),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
