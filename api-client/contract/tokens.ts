@@ -1,8 +1,18 @@
 import { z } from 'zod';
+import { isWellFormedSecret } from '../token-format';
 import { Id, ResourceName, Timestamp } from './common';
 
 export const TokenScope = z.enum(['api', 'scim']);
 export type TokenScope = z.infer<typeof TokenScope>;
+
+/**
+ * A secret the client generated (Terraform write-only tokens): only the token format with a valid
+ * checksum. The message never echoes the value.
+ */
+export const SuppliedSecret = z
+  .string()
+  .refine(isWellFormedSecret, 'must be a secret in the Warden token format ("wdn_" + 36 base62 characters ending in a valid checksum); generate it with `warden-server new-token` or the ephemeral warden_secret')
+  .describe('a secret you generated in the token format (wdn_ + base62 + CRC32 checksum); the server stores only its digest and refuses one it has seen before (409 WARDEN_ERR_SECRET_REUSED). The response echoes it as `token`.');
 
 /** Expiry is given as a relative number of days or an absolute time (null: never), not both. */
 const expiry = {
@@ -23,6 +33,7 @@ export const TokenCreate = z
     extended: z.boolean().default(false),
     max_age_days: z.number().int().min(1).max(3650).optional().describe('required when extended'),
     scopes: z.array(TokenScope).min(1).max(2).default(['api']),
+    secret: SuppliedSecret.optional(),
   })
   .superRefine((value, ctx) => {
     oneExpiry(value, ctx);
@@ -39,6 +50,7 @@ export const TokenRegenerate = z
     expires_in_days: expiry.expires_in_days.describe('neither this nor expires_at: the token keeps its lifetime rule (the lifetime it was created or last regenerated with, from now; never-expiring stays so)'),
     expires_at: expiry.expires_at,
     grace_period_seconds: z.number().int().min(0).max(7 * 24 * 3600).default(0).describe('the old secret keeps working this long (at most 7 days)'),
+    secret: SuppliedSecret.optional(),
   })
   .superRefine(oneExpiry)
   .describe('A body of {} issues a new secret at once (no grace period) and keeps the lifetime rule: the lifetime the token was created or last regenerated with, counted from now; a never-expiring token stays so.');

@@ -7,6 +7,7 @@ import { type Ctx, bool, etagOf, json, requireIfMatch } from './context';
 import { newId } from './ids';
 import { type PageRequest, pageOf } from './paging';
 import { requirePermission } from './rbac';
+import { claimDigest, rememberDigest } from './secret-history';
 import { generateSecret, secretHint } from './secrets';
 import { readableServiceAccount } from './service-accounts';
 
@@ -99,6 +100,22 @@ export async function findToken(ctx: Pick<Ctx, 'db'>, ownerType: OwnerType, owne
   return row;
 }
 
+/**
+ * The secret to issue and its digest: the client's own (write-only tokens), which must never have
+ * been issued before, or a fresh one.
+ */
+async function issueSecret(ctx: Ctx, supplied: string | undefined): Promise<{ secret: string; digest: string }> {
+  const secret = supplied ?? generateSecret();
+  const digest = ctx.digest(secret);
+  if (supplied === undefined) {
+    await rememberDigest(ctx.db, digest, ctx.clock.now());
+    return { secret, digest };
+  }
+  // ON CONFLICT rather than a caught violation: a failed statement would abort a PostgreSQL transaction.
+  if (!(await claimDigest(ctx.db, digest, ctx.clock.now()))) throw errors.secretReused();
+  return { secret, digest };
+}
+
 const DEFAULT_LIFETIME_SECONDS = 90 * 24 * 3600;
 
 /**
@@ -158,7 +175,7 @@ export async function createToken(ctx: Ctx, ownerType: OwnerType, ownerId: strin
     maxExpiresAt = hardCapOf(ctx);
     if (expiresAt > maxExpiresAt) throw errors.field('expires_in_days', `an extended token's first expiry cannot pass its hard cap (${maxExpiresAt})`);
   }
-  const secret = generateSecret();
+  const { secret, digest } = await issueSecret(ctx, input.secret);
   const now = ctx.clock.now().toISOString();
   const id = newId('tok');
   try {
@@ -170,7 +187,7 @@ export async function createToken(ctx: Ctx, ownerType: OwnerType, ownerId: strin
         ownerType,
         ownerId,
         input.name,
-        ctx.digest(secret),
+        digest,
         secretHint(secret),
         JSON.stringify([...new Set(input.scopes ?? ['api'])]),
         expiresAt,
@@ -207,11 +224,11 @@ export async function regenerateToken(ctx: Ctx, ownerType: OwnerType, ownerId: s
   if (extended && expiresAt === null) throw errors.field('expires_at', 'an extended token needs an expiry to extend');
   const grace = input.grace_period_seconds ?? 0;
   const now = ctx.clock.now();
-  const secret = generateSecret();
+  const { secret, digest } = await issueSecret(ctx, input.secret);
   await ctx.db.run(
     `UPDATE tokens SET digest = ?, hint = ?, previous_digest = ?, previous_expires_at = ?, expires_at = ?, lifetime_seconds = ?, max_expires_at = ?, version = version + 1 WHERE id = ?`,
     [
-      ctx.digest(secret),
+      digest,
       secretHint(secret),
       grace > 0 ? row.digest : null,
       grace > 0 ? new Date(now.getTime() + grace * 1000).toISOString() : null,
@@ -227,11 +244,17 @@ export async function regenerateToken(ctx: Ctx, ownerType: OwnerType, ownerId: s
 
 /**
  * Replaces a secret that was issued but never delivered (a lost response replayed through its
- * Idempotency-Key): the undelivered secret stops working at once; nothing else changes.
+ * Idempotency-Key): the undelivered secret stops working at once; nothing else changes. A repeat
+ * carrying the client's own secret (write-only tokens) that is already the token's answers with it
+ * unchanged: the client knows it, and the server must not swap in one the client never sees.
  */
-export async function reissueSecret(ctx: Ctx, tokenId: string): Promise<TokenWithSecret | null> {
-  const secret = generateSecret();
-  const changed = await ctx.db.run('UPDATE tokens SET digest = ?, hint = ?, version = version + 1 WHERE id = ? AND revoked_at IS NULL', [ctx.digest(secret), secretHint(secret), tokenId]);
+export async function reissueSecret(ctx: Ctx, tokenId: string, supplied?: string): Promise<TokenWithSecret | null> {
+  if (supplied !== undefined) {
+    const current = await ctx.db.get<TokenRow>('SELECT * FROM tokens WHERE id = ? AND revoked_at IS NULL', [tokenId]);
+    if (current && current.digest === ctx.digest(supplied)) return { ...(await present(ctx, current)), token: supplied };
+  }
+  const { secret, digest } = await issueSecret(ctx, supplied);
+  const changed = await ctx.db.run('UPDATE tokens SET digest = ?, hint = ?, version = version + 1 WHERE id = ? AND revoked_at IS NULL', [digest, secretHint(secret), tokenId]);
   if (changed === 0) return null;
   await audit(ctx, 'token.reissue', 'token', tokenId);
   const row = await ctx.db.get<TokenRow>('SELECT * FROM tokens WHERE id = ?', [tokenId]);

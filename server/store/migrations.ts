@@ -60,6 +60,12 @@ const MIGRATIONS: Step[][] = [
     `DELETE FROM idempotency_keys`,
   ],
   [`ALTER TABLE tokens ADD COLUMN lifetime_seconds INTEGER`, backfillLifetimes],
+  [
+    // Digests of every secret ever issued, so a client-supplied secret is accepted only once.
+    `CREATE TABLE secret_digests (digest TEXT PRIMARY KEY, created_at TEXT NOT NULL)`,
+    `INSERT INTO secret_digests (digest, created_at) SELECT digest, created_at FROM tokens`,
+    `INSERT INTO secret_digests (digest, created_at) SELECT previous_digest, created_at FROM tokens WHERE previous_digest IS NOT NULL ON CONFLICT DO NOTHING`,
+  ],
 ];
 
 export async function migrate(store: Store): Promise<void> {
