@@ -70,6 +70,18 @@ export interface TokenConfig extends cdktn.TerraformMetaArguments {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#overlap_seconds Token#overlap_seconds}
   */
   readonly overlapSeconds?: number;
+  /**
+  * Write-only (Terraform 1.11+, OpenTofu 1.11+): the secret to issue, generated on the client (ephemeral warden_secret), in the token format. Never stored in state or plan; `token` stays null. Used at creation and whenever secret_wo_version changes.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#secret_wo Token#secret_wo}
+  */
+  readonly secretWo?: string;
+  /**
+  * Required with secret_wo, and stored in state: changing it rotates the token to the secret_wo of that run, the previous secret valid for overlap_seconds.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#secret_wo_version Token#secret_wo_version}
+  */
+  readonly secretWoVersion?: number;
 }
 
 /**
@@ -132,6 +144,8 @@ export class Token extends cdktn.TerraformResource {
     this._rotationTriggers = config.rotationTriggers;
     this._rotateBeforeDays = config.rotateBeforeDays;
     this._overlapSeconds = config.overlapSeconds;
+    this._secretWo = config.secretWo;
+    this._secretWoVersion = config.secretWoVersion;
   }
 
   // ==========
@@ -292,6 +306,41 @@ export class Token extends cdktn.TerraformResource {
     return this._overlapSeconds;
   }
 
+  // secret_wo - computed: false, optional: true, required: false
+  private _secretWo?: string; 
+  /**
+  * @deprecated Write-only: the provider never returns this value; reading it always yields null by protocol contract. The getter remains for compatibility and will be removed in a future prebuilt-provider major.
+  */
+  public get secretWo() {
+    return this.getStringAttribute('secret_wo');
+  }
+  public set secretWo(value: string) {
+    this._secretWo = value;
+  }
+  public resetSecretWo() {
+    this._secretWo = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get secretWoInput() {
+    return this._secretWo;
+  }
+
+  // secret_wo_version - computed: false, optional: true, required: false
+  private _secretWoVersion?: number; 
+  public get secretWoVersion() {
+    return this.getNumberAttribute('secret_wo_version');
+  }
+  public set secretWoVersion(value: number) {
+    this._secretWoVersion = value;
+  }
+  public resetSecretWoVersion() {
+    this._secretWoVersion = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get secretWoVersionInput() {
+    return this._secretWoVersion;
+  }
+
   // token - computed: true, optional: false, required: false
   public get token() {
     return this.getStringAttribute('token');
@@ -333,6 +382,8 @@ export class Token extends cdktn.TerraformResource {
       rotation_triggers: cdktn.hashMapper(cdktn.stringToTerraform)(this._rotationTriggers),
       rotate_before_days: cdktn.numberToTerraform(this._rotateBeforeDays),
       overlap_seconds: cdktn.numberToTerraform(this._overlapSeconds),
+      secret_wo: this.markWriteOnlyAttribute(cdktn.stringToTerraform(this._secretWo)),
+      secret_wo_version: cdktn.numberToTerraform(this._secretWoVersion),
     };
   }
 
@@ -394,6 +445,18 @@ export class Token extends cdktn.TerraformResource {
       },
       overlap_seconds: {
         value: cdktn.numberToHclTerraform(this._overlapSeconds),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
+      },
+      secret_wo: {
+        value: this.markWriteOnlyAttribute(cdktn.stringToHclTerraform(this._secretWo)),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      secret_wo_version: {
+        value: cdktn.numberToHclTerraform(this._secretWoVersion),
         isBlock: false,
         type: "simple",
         storageClassType: "number",

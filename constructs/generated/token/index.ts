@@ -70,6 +70,18 @@ export interface TokenConfig extends cdktf.TerraformMetaArguments {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#overlap_seconds Token#overlap_seconds}
   */
   readonly overlapSeconds?: number;
+  /**
+  * Write-only (Terraform 1.11+, OpenTofu 1.11+): the secret to issue, generated on the client (ephemeral warden_secret), in the token format. Never stored in state or plan; `token` stays null. Used at creation and whenever secret_wo_version changes.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#secret_wo Token#secret_wo}
+  */
+  readonly secretWo?: string;
+  /**
+  * Required with secret_wo, and stored in state: changing it rotates the token to the secret_wo of that run, the previous secret valid for overlap_seconds.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#secret_wo_version Token#secret_wo_version}
+  */
+  readonly secretWoVersion?: number;
 }
 
 /**
@@ -132,6 +144,8 @@ export class Token extends cdktf.TerraformResource {
     this._rotationTriggers = config.rotationTriggers;
     this._rotateBeforeDays = config.rotateBeforeDays;
     this._overlapSeconds = config.overlapSeconds;
+    this._secretWo = config.secretWo;
+    this._secretWoVersion = config.secretWoVersion;
   }
 
   // ==========
@@ -292,6 +306,38 @@ export class Token extends cdktf.TerraformResource {
     return this._overlapSeconds;
   }
 
+  // secret_wo - computed: false, optional: true, required: false
+  private _secretWo?: string; 
+  public get secretWo() {
+    return this.getStringAttribute('secret_wo');
+  }
+  public set secretWo(value: string) {
+    this._secretWo = value;
+  }
+  public resetSecretWo() {
+    this._secretWo = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get secretWoInput() {
+    return this._secretWo;
+  }
+
+  // secret_wo_version - computed: false, optional: true, required: false
+  private _secretWoVersion?: number; 
+  public get secretWoVersion() {
+    return this.getNumberAttribute('secret_wo_version');
+  }
+  public set secretWoVersion(value: number) {
+    this._secretWoVersion = value;
+  }
+  public resetSecretWoVersion() {
+    this._secretWoVersion = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get secretWoVersionInput() {
+    return this._secretWoVersion;
+  }
+
   // token - computed: true, optional: false, required: false
   public get token() {
     return this.getStringAttribute('token');
@@ -333,6 +379,8 @@ export class Token extends cdktf.TerraformResource {
       rotation_triggers: cdktf.hashMapper(cdktf.stringToTerraform)(this._rotationTriggers),
       rotate_before_days: cdktf.numberToTerraform(this._rotateBeforeDays),
       overlap_seconds: cdktf.numberToTerraform(this._overlapSeconds),
+      secret_wo: cdktf.stringToTerraform(this._secretWo),
+      secret_wo_version: cdktf.numberToTerraform(this._secretWoVersion),
     };
   }
 
@@ -394,6 +442,18 @@ export class Token extends cdktf.TerraformResource {
       },
       overlap_seconds: {
         value: cdktf.numberToHclTerraform(this._overlapSeconds),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
+      },
+      secret_wo: {
+        value: cdktf.stringToHclTerraform(this._secretWo),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      secret_wo_version: {
+        value: cdktf.numberToHclTerraform(this._secretWoVersion),
         isBlock: false,
         type: "simple",
         storageClassType: "number",
