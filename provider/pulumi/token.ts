@@ -22,6 +22,15 @@ export interface TokenArgs {
   rotateBeforeDays?: pulumi.Input<number>;
   /** On rotation the previous secret keeps working this many seconds (at most 7 days). */
   overlapSeconds?: pulumi.Input<number>;
+  /**
+   * A secret you generated in the token format (`generateSecret()` from warden-iac/pulumi),
+   * issued instead of a server-generated one; `token` is then null. Pulumi has no write-only
+   * inputs: it is kept in the stack's state as an encrypted secret input, never as an output.
+   * Used at creation and whenever secretWoVersion changes.
+   */
+  secretWo?: pulumi.Input<string>;
+  /** Required with secretWo: changing it rotates the token to the current secretWo, with the overlap. */
+  secretWoVersion?: pulumi.Input<number>;
   /** Take over the live token with this name on its service account; its secret is regenerated. */
   adopt?: boolean;
 }
@@ -38,7 +47,8 @@ export class Token extends pulumi.dynamic.Resource {
   declare readonly rotationTriggers: pulumi.Output<Record<string, string> | null>;
   declare readonly rotateBeforeDays: pulumi.Output<number | null>;
   declare readonly overlapSeconds: pulumi.Output<number>;
-  /** The secret (a Pulumi secret). */
+  declare readonly secretWoVersion: pulumi.Output<number | null>;
+  /** The secret (a Pulumi secret); null when secretWo supplied it. */
   declare readonly token: pulumi.Output<string>;
   /** First characters of the secret, safe to show. */
   declare readonly tokenHint: pulumi.Output<string>;
@@ -47,7 +57,9 @@ export class Token extends pulumi.dynamic.Resource {
   declare readonly lastUsedAt: pulumi.Output<string | null>;
 
   constructor(name: string, args: TokenArgs, opts?: pulumi.CustomResourceOptions) {
-    super(tokenProvider, name, propsOf('warden_token', args), pulumi.mergeOptions(opts, { additionalSecretOutputs: ['token'] }), 'warden', 'Token');
+    // The secret input is encrypted in state even when the program passes it as a plain string.
+    const inputs = args.secretWo === undefined ? args : { ...args, secretWo: pulumi.secret(args.secretWo) };
+    super(tokenProvider, name, propsOf('warden_token', inputs), pulumi.mergeOptions(opts, { additionalSecretOutputs: ['token'] }), 'warden', 'Token');
   }
 
   /** `id` is "<serviceAccountId>/<tokenId>" when no state is given; the secret cannot be read back. */

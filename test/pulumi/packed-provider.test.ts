@@ -192,6 +192,26 @@ describe('in the dynamic-provider host', () => {
       await expect(whoamiWith(second)).rejects.toMatchObject({ status: 401 });
     });
 
+    it('takes a client secret through secretWo: never an output, rotated by secretWoVersion with the overlap', async () => {
+      const inputs = (secretWo: string, secretWoVersion: number) => tkInputs({ serviceAccountId: accountId, name: 'wo', overlapSeconds: 3600, secretWo: secret(secretWo), secretWoVersion });
+      const first = generateSecret();
+      const created = await engine.create(TK, inputs(first, 1));
+      expect(created.properties).toMatchObject({ token: null, tokenHint: first.slice(0, 8), secretWoVersion: 1, status: 'active' });
+      expect(created.properties).not.toHaveProperty('secretWo');
+      await expect(whoamiWith(first)).resolves.toMatchObject({ token_id: created.id.split('/').pop() });
+      // A new value alone is not a change: the version says when the secret changes.
+      expect(await engine.diff(TK, created.id, created.properties, inputs(generateSecret(), 1))).toMatchObject({ changes: 'none' });
+      expect(await engine.diff(TK, created.id, created.properties, inputs(generateSecret(), 2))).toEqual({ changes: 'some', replaces: [], deleteBeforeReplace: true });
+      const second = generateSecret();
+      const rotated = await engine.update(TK, created.id, created.properties, inputs(second, 2));
+      expect(rotated.properties).toMatchObject({ token: null, tokenHint: second.slice(0, 8), secretWoVersion: 2 });
+      await expect(whoamiWith(second)).resolves.toBeDefined();
+      await expect(whoamiWith(first)).resolves.toBeDefined();
+      expect(JSON.stringify([created.properties, rotated.properties])).not.toMatch(new RegExp(`${first}|${second}`));
+      // A secret seen before is refused, naming what to do.
+      await expect(engine.update(TK, created.id, rotated.properties, inputs(first, 3))).rejects.toThrow(/WARDEN_ERR_SECRET_REUSED|issued before/);
+    });
+
     it('reads drift: a token disabled out of band is re-enabled in place, keeping its secret', async () => {
       const { id, properties } = await engine.create(TK, tkInputs({ serviceAccountId: accountId, name: 'disabled-drift' }));
       await server.client.updateServiceAccountToken(accountId, id, { disabled: true });
