@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSecret } from '../../api-client/token-format';
-import { TestClock, type TestServer, startServer } from '../support/server';
+import { ROOT, TestClock, type TestServer, startServer } from '../support/server';
 import { ENGINES, TerraformWorkspace, resourceOf } from '../support/terraform';
 
 // Secrets that never touch state: warden_token's write-only secret_wo, from an ephemeral variable
@@ -128,7 +128,8 @@ describe.each(ENGINES)('write-only token secrets on %s', (engine) => {
   });
 
   test('ephemeral "warden_secret" feeds secret_wo and another consumer in the same run; neither state nor plan holds it', async () => {
-    const captured = join(tf.dir, 'delivered.txt');
+    const captured = join(tf.dir, 'delivered.env');
+    const ciSecrets = join(ROOT, 'dist', 'constructs', 'ci-secrets', 'cli.js');
     tf.write(`
 provider "warden" {}
 
@@ -146,11 +147,14 @@ resource "warden_token" "ci" {
   secret_wo_version  = 4
 }
 
-# Stands in for a CI secret store: receives the same secret in the same run, outside state.
+# The same secret, in the same run, to warden-ci-secrets (here a 0600 dotenv file), never through state.
 resource "terraform_data" "deliver" {
   triggers_replace = warden_token.ci.secret_wo_version
   provisioner "local-exec" {
-    command     = "umask 077; printf %s \\"$SECRET\\" > delivered.txt"
+    command     = <<-EOT
+      umask 077
+      printf '{"ci_token":{"sensitive":true,"type":"string","value":"%s"}}' "$SECRET" | node ${JSON.stringify(ciSecrets)} --from terraform --output ci_token=WARDEN_TOKEN --to dotenv --out delivered.env
+    EOT
     environment = { SECRET = ephemeral.warden_secret.ci.secret }
   }
 }
@@ -159,13 +163,14 @@ resource "terraform_data" "deliver" {
     expect(plan.stdout + plan.stderr).toContain('the secret is rotated because secret_wo_version changed from 2 to 4');
     await tf.ok(['apply', '-input=false', '-no-color', 'ephemeral.plan']);
     expect(existsSync(captured)).toBe(true);
-    const delivered = readFileSync(captured, 'utf8');
+    expect(statSync(captured).mode & 0o777).toBe(0o600);
+    const delivered = /^WARDEN_TOKEN='(wdn_[0-9A-Za-z]{36})'$/m.exec(readFileSync(captured, 'utf8'))?.[1] ?? '';
     expect(delivered).toMatch(/^wdn_[0-9A-Za-z]{36}$/);
     const t = await token();
     expect(t).toMatchObject({ token: null, token_hint: delivered.slice(0, 8), secret_wo_version: 4 });
     await expect(server.clientFor(delivered).whoami()).resolves.toMatchObject({ token_id: t.id });
-    const files = everyFile(tf.dir).replace(delivered, '');
-    expect(files).not.toContain(delivered);
+    expect(tf.stateFile()).not.toContain(delivered);
+    expect(everyFile(tf.dir).split(delivered).length - 1).toBe(1); // the dotenv file only
     expect((await tf.ok(['show', '-json', 'ephemeral.plan'])).stdout).not.toContain(delivered);
     // The ephemeral secret is new every run, but without a new version nothing changes.
     await tf.plan(0);
