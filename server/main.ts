@@ -27,6 +27,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Fastif
     sessionTtlMinutes: config.WARDEN_SESSION_TTL_MINUTES,
     unauthenticatedRateLimit: config.WARDEN_RATE_LIMIT_PER_MINUTE,
     ...(config.WARDEN_PUBLIC_URL ? { publicUrl: config.WARDEN_PUBLIC_URL } : {}),
+    trustedProxies: config.WARDEN_TRUSTED_PROXIES,
     version: packageVersion(),
   });
   app.addHook('onClose', async () => {

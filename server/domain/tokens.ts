@@ -1,4 +1,4 @@
-import type { Page, Token, TokenCreate, TokenRegenerate, TokenScope, TokenWithSecret } from '../../api-client/contract';
+import type { Page, Token, TokenCreate, TokenPatch, TokenRegenerate, TokenScope, TokenWithSecret } from '../../api-client/contract';
 import { errors } from '../errors';
 import { type Queryable, UniqueViolation } from '../store';
 import { audit } from './audit';
@@ -34,13 +34,23 @@ export interface TokenRow {
   previous_expires_at: string | null;
   created_at: string;
   last_used_at: string | null;
+  allowed_cidrs: string;
+  max_unused_days: number | null;
   version: number;
+}
+
+/** With max_unused_days: when the token stops working unless used before (from its last use, or creation). */
+export function unusedExpiresAt(r: Pick<TokenRow, 'max_unused_days' | 'last_used_at' | 'created_at'>): string | null {
+  if (r.max_unused_days === null) return null;
+  return addDays(new Date(r.last_used_at ?? r.created_at), r.max_unused_days).toISOString();
 }
 
 /** What authentication does with the token now: the first reason it would refuse, else `active`. */
 export function tokenState(r: TokenRow, now: Date, ownerActive: boolean): Token['state'] {
   if (r.revoked_at !== null) return 'revoked';
   if (r.expires_at !== null && Date.parse(r.expires_at) <= now.getTime()) return 'expired';
+  const unused = unusedExpiresAt(r);
+  if (unused !== null && Date.parse(unused) <= now.getTime()) return 'expired';
   if (bool(r.disabled)) return 'disabled';
   if (!ownerActive) return 'owner_inactive';
   return 'active';
@@ -76,6 +86,9 @@ export function tokenOf(r: TokenRow, now: Date, ownerIsActive: boolean): Token {
     state: tokenState(r, now, ownerIsActive),
     revoked_at: r.revoked_at,
     previous_secret_expires_at: graceLeft ? r.previous_expires_at : null,
+    allowed_cidrs: json<string[]>(r.allowed_cidrs),
+    max_unused_days: r.max_unused_days,
+    unused_expires_at: unusedExpiresAt(r),
     created_at: r.created_at,
     last_used_at: r.last_used_at,
     etag: etagOf(r.version),
@@ -180,8 +193,8 @@ export async function createToken(ctx: Ctx, ownerType: OwnerType, ownerId: strin
   const id = newId('tok');
   try {
     await ctx.db.run(
-      `INSERT INTO tokens (id, kind, owner_type, owner_id, name, digest, hint, scopes, expires_at, lifetime_seconds, max_expires_at, extended, max_age_days, disabled, created_at, version)
-       VALUES (?, 'api', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 1)`,
+      `INSERT INTO tokens (id, kind, owner_type, owner_id, name, digest, hint, scopes, expires_at, lifetime_seconds, max_expires_at, extended, max_age_days, allowed_cidrs, max_unused_days, disabled, created_at, version)
+       VALUES (?, 'api', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 1)`,
       [
         id,
         ownerType,
@@ -195,6 +208,8 @@ export async function createToken(ctx: Ctx, ownerType: OwnerType, ownerId: strin
         maxExpiresAt,
         input.extended ? 1 : 0,
         input.extended ? (input.max_age_days ?? null) : null,
+        JSON.stringify(input.allowed_cidrs ?? []),
+        input.max_unused_days ?? null,
         now,
       ],
     );
@@ -261,13 +276,21 @@ export async function reissueSecret(ctx: Ctx, tokenId: string, supplied?: string
   return row ? { ...(await present(ctx, row)), token: secret } : null;
 }
 
-export async function setTokenDisabled(ctx: Ctx, ownerType: OwnerType, ownerId: string, tokenId: string, disabled: boolean, ifMatch: string | undefined): Promise<Token> {
+/** Disables or re-enables a token reversibly, and changes its network binding and inactivity limit. */
+export async function patchToken(ctx: Ctx, ownerType: OwnerType, ownerId: string, tokenId: string, patch: TokenPatch, ifMatch: string | undefined): Promise<Token> {
   await authorizeOwner(ctx, ownerType, ownerId, true);
   const row = await findToken(ctx, ownerType, ownerId, tokenId);
   refuseRevoked(row);
   requireIfMatch(ifMatch, etagOf(row.version));
-  await ctx.db.run('UPDATE tokens SET disabled = ?, version = version + 1 WHERE id = ?', [disabled ? 1 : 0, tokenId]);
-  await audit(ctx, disabled ? 'token.disable' : 'token.enable', 'token', tokenId);
+  const disabled = patch.disabled ?? bool(row.disabled);
+  await ctx.db.run('UPDATE tokens SET disabled = ?, allowed_cidrs = ?, max_unused_days = ?, version = version + 1 WHERE id = ?', [
+    disabled ? 1 : 0,
+    patch.allowed_cidrs ? JSON.stringify(patch.allowed_cidrs) : row.allowed_cidrs,
+    patch.max_unused_days !== undefined ? patch.max_unused_days : row.max_unused_days,
+    tokenId,
+  ]);
+  if (patch.disabled !== undefined) await audit(ctx, disabled ? 'token.disable' : 'token.enable', 'token', tokenId);
+  if (patch.allowed_cidrs !== undefined || patch.max_unused_days !== undefined) await audit(ctx, 'token.update_limits', 'token', tokenId);
   return present(ctx, await findToken(ctx, ownerType, ownerId, tokenId));
 }
 
