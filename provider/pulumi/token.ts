@@ -16,6 +16,10 @@ export interface TokenArgs {
   /** Sliding expiry, capped at maxAgeDays after creation. */
   extended?: pulumi.Input<boolean>;
   maxAgeDays?: pulumi.Input<number>;
+  /** Networks (CIDR blocks) the token may be used from, within the account's allowedCidrs; changes in place. */
+  allowedCidrs?: pulumi.Input<pulumi.Input<string>[]>;
+  /** The token stops working after this many days without use (then it is replaced); changes in place. */
+  maxUnusedDays?: pulumi.Input<number>;
   /** Arbitrary keepers: changing any value rotates the secret in place. */
   rotationTriggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Rotate when an update runs within this many days of expiry. Needs expiresInDays. */
@@ -44,6 +48,10 @@ export class Token extends pulumi.dynamic.Resource {
   declare readonly expiresAt: pulumi.Output<string | null>;
   declare readonly extended: pulumi.Output<boolean>;
   declare readonly maxAgeDays: pulumi.Output<number | null>;
+  declare readonly allowedCidrs: pulumi.Output<string[]>;
+  declare readonly maxUnusedDays: pulumi.Output<number | null>;
+  /** With maxUnusedDays: when the token stops working unless used before, as last read. */
+  declare readonly unusedExpiresAt: pulumi.Output<string | null>;
   declare readonly rotationTriggers: pulumi.Output<Record<string, string> | null>;
   declare readonly rotateBeforeDays: pulumi.Output<number | null>;
   declare readonly overlapSeconds: pulumi.Output<number>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, ResourceName, SuppliedSecret, Timestamp, TokenScope, type Token, type TokenWithSecret } from '../../api-client/contract';
+import { AllowedCidrs, Id, MaxUnusedDays, ResourceName, SuppliedSecret, Timestamp, TokenScope, type Token, type TokenPatch, type TokenWithSecret } from '../../api-client/contract';
 import { ConflictError } from '../../api-client/errors';
 import { createOrAdopt } from './adopt';
 import { deleteIfPresent, readOrGone } from './gone';
@@ -20,6 +20,14 @@ const attributes = {
   expires_at: optionalComputed.string('Expiry time (RFC 3339, UTC). Set it for a fixed expiry, or read it when expires_in_days is used.', { validate: Timestamp }),
   extended: optional.bool('Sliding expiry: each use pushes the expiry forward, up to max_age_days after creation.', { default: false, replace: true }),
   max_age_days: optional.number('Hard cap of an extended token, in days after creation. Required when extended is true.', { replace: true, validate: z.number().int().min(1).max(3650) }),
+  allowed_cidrs: optional.stringSet('Networks (CIDR blocks) the token may be used from, within its service account\'s allowed_cidrs; empty means wherever the account allows. Changes in place.', {
+    default: [],
+    validate: AllowedCidrs,
+  }),
+  max_unused_days: optional.number('The token stops working after this many days without use (from its last use, or creation); it then reads as expired and is replaced. Changes in place.', {
+    validate: MaxUnusedDays,
+  }),
+  unused_expires_at: computed.string('With max_unused_days: when the token stops working unless used before, as last read.', { dependsOn: ['max_unused_days'] }),
   rotation_triggers: optional.stringMap('Arbitrary values; changing any of them rotates the secret in place (regenerate), keeping the token and its name.'),
   rotate_before_days: optional.number('Rotate the secret when the plan runs within this many days of expiry. Needs expires_in_days.', { validate: z.number().int().min(1).max(3650) }),
   overlap_seconds: optional.number('On rotation, the previous secret keeps working this many seconds (at most 7 days), so consumers switch without downtime.', {
@@ -51,6 +59,9 @@ function toState(t: Token | TokenWithSecret, declared: State, secret: State[stri
     expires_at: sameInstantAs(declared.expires_at, t.expires_at),
     extended: t.extended,
     max_age_days: t.max_age_days,
+    allowed_cidrs: t.allowed_cidrs,
+    max_unused_days: t.max_unused_days,
+    unused_expires_at: t.unused_expires_at,
     secret_wo: null,
     token: secret,
     token_hint: t.token_hint,
@@ -165,6 +176,8 @@ export const token: ResourceDefinition = {
       ...(num(planned, 'max_age_days') !== undefined ? { max_age_days: num(planned, 'max_age_days')! } : {}),
       ...expiryOf(planned),
       ...suppliedSecret(planned),
+      allowed_cidrs: strings(planned, 'allowed_cidrs') ?? [],
+      max_unused_days: num(planned, 'max_unused_days') ?? null,
     };
     const create = async () => {
       const created = await ctx.client.createServiceAccountToken(saId, body);
@@ -190,7 +203,12 @@ export const token: ResourceDefinition = {
   async update(ctx, prior, planned) {
     const saId = str(prior, 'service_account_id')!;
     const id = str(prior, 'id')!;
-    if (prior.status === 'disabled') await ctx.client.updateServiceAccountToken(saId, id, { disabled: false });
+    // One PATCH for what changes in place: re-enabling after drift, and the limits.
+    const patch: TokenPatch = {};
+    if (prior.status === 'disabled') patch.disabled = false;
+    if (!sameValue('set(string)', prior.allowed_cidrs ?? [], planned.allowed_cidrs ?? [])) patch.allowed_cidrs = strings(planned, 'allowed_cidrs') ?? [];
+    if ((prior.max_unused_days ?? null) !== (planned.max_unused_days ?? null)) patch.max_unused_days = num(planned, 'max_unused_days') ?? null;
+    if (Object.keys(patch).length > 0) await ctx.client.updateServiceAccountToken(saId, id, patch);
     // A rotation: planned by `plan` (token_hint unknown), or forced by an adoption (token unknown).
     if (planned.token === Unknown || planned.token_hint === Unknown) {
       const secret = suppliedSecret(planned);

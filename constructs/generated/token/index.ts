@@ -53,6 +53,18 @@ export interface TokenConfig extends cdktf.TerraformMetaArguments {
   */
   readonly maxAgeDays?: number;
   /**
+  * Networks (CIDR blocks) the token may be used from, within its service account's allowed_cidrs; empty means wherever the account allows. Changes in place.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#allowed_cidrs Token#allowed_cidrs}
+  */
+  readonly allowedCidrs?: string[];
+  /**
+  * The token stops working after this many days without use (from its last use, or creation); it then reads as expired and is replaced. Changes in place.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#max_unused_days Token#max_unused_days}
+  */
+  readonly maxUnusedDays?: number;
+  /**
   * Arbitrary values; changing any of them rotates the secret in place (regenerate), keeping the token and its name.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#rotation_triggers Token#rotation_triggers}
@@ -141,6 +153,8 @@ export class Token extends cdktf.TerraformResource {
     this._expiresAt = config.expiresAt;
     this._extended = config.extended;
     this._maxAgeDays = config.maxAgeDays;
+    this._allowedCidrs = config.allowedCidrs;
+    this._maxUnusedDays = config.maxUnusedDays;
     this._rotationTriggers = config.rotationTriggers;
     this._rotateBeforeDays = config.rotateBeforeDays;
     this._overlapSeconds = config.overlapSeconds;
@@ -256,6 +270,43 @@ export class Token extends cdktf.TerraformResource {
   // Temporarily expose input value. Use with caution.
   public get maxAgeDaysInput() {
     return this._maxAgeDays;
+  }
+
+  // allowed_cidrs - computed: true, optional: true, required: false
+  private _allowedCidrs?: string[]; 
+  public get allowedCidrs() {
+    return cdktf.Fn.tolist(this.getListAttribute('allowed_cidrs'));
+  }
+  public set allowedCidrs(value: string[]) {
+    this._allowedCidrs = value;
+  }
+  public resetAllowedCidrs() {
+    this._allowedCidrs = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get allowedCidrsInput() {
+    return this._allowedCidrs;
+  }
+
+  // max_unused_days - computed: false, optional: true, required: false
+  private _maxUnusedDays?: number; 
+  public get maxUnusedDays() {
+    return this.getNumberAttribute('max_unused_days');
+  }
+  public set maxUnusedDays(value: number) {
+    this._maxUnusedDays = value;
+  }
+  public resetMaxUnusedDays() {
+    this._maxUnusedDays = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get maxUnusedDaysInput() {
+    return this._maxUnusedDays;
+  }
+
+  // unused_expires_at - computed: true, optional: false, required: false
+  public get unusedExpiresAt() {
+    return this.getStringAttribute('unused_expires_at');
   }
 
   // rotation_triggers - computed: false, optional: true, required: false
@@ -376,6 +427,8 @@ export class Token extends cdktf.TerraformResource {
       expires_at: cdktf.stringToTerraform(this._expiresAt),
       extended: cdktf.booleanToTerraform(this._extended),
       max_age_days: cdktf.numberToTerraform(this._maxAgeDays),
+      allowed_cidrs: cdktf.listMapper(cdktf.stringToTerraform, false)(this._allowedCidrs),
+      max_unused_days: cdktf.numberToTerraform(this._maxUnusedDays),
       rotation_triggers: cdktf.hashMapper(cdktf.stringToTerraform)(this._rotationTriggers),
       rotate_before_days: cdktf.numberToTerraform(this._rotateBeforeDays),
       overlap_seconds: cdktf.numberToTerraform(this._overlapSeconds),
@@ -424,6 +477,18 @@ export class Token extends cdktf.TerraformResource {
       },
       max_age_days: {
         value: cdktf.numberToHclTerraform(this._maxAgeDays),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
+      },
+      allowed_cidrs: {
+        value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._allowedCidrs),
+        isBlock: false,
+        type: "set",
+        storageClassType: "stringList",
+      },
+      max_unused_days: {
+        value: cdktf.numberToHclTerraform(this._maxUnusedDays),
         isBlock: false,
         type: "simple",
         storageClassType: "number",
