@@ -87,6 +87,13 @@ describe('rotation under secret_wo', () => {
     expect(typeof plan.planned.token_hint).toBe('symbol');
   });
 
+  test('a token moving to secret_wo (a version where there was none) rotates to the supplied secret', async () => {
+    const serverGenerated = { ...prior, secret_wo_version: null, token: 'wdn_previously_in_state' };
+    const plan = await planChange(tokenDef, ctx, serverGenerated, config({ expires_in_days: 30, secret_wo: generateSecret(), secret_wo_version: 1 }));
+    expect(plan.reasons.join()).toContain('secret_wo_version changed from null to 1');
+    expect(plan.planned.token).toBeNull();
+  });
+
   test('the same version with a fresh secret plans nothing', async () => {
     const plan = await planChange(tokenDef, ctx, prior, config({ expires_in_days: 30, secret_wo: generateSecret(), secret_wo_version: 1 }));
     expect(plan.reasons).toEqual([]);
