@@ -81,6 +81,22 @@ function expiryOf(state: State): { expires_in_days?: number; expires_at?: string
   return at !== undefined ? { expires_at: at } : {};
 }
 
+/** The server's refusal of a secret it has seen before, said on `secret_wo` with what to do. */
+async function refusingReuse<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof ConflictError && err.code === 'WARDEN_ERR_SECRET_REUSED') {
+      throw new ResourceError(
+        'The secret in "secret_wo" was used before (WARDEN_ERR_SECRET_REUSED)',
+        `Warden accepts a secret once. Give "secret_wo" a fresh one, from ephemeral "warden_secret" (a new value every run), not a fixed or reused value. Original error: ${err.message}`,
+        ['secret_wo'],
+      );
+    }
+    throw err;
+  }
+}
+
 /** The write-only secret, present only in the configuration of the run that sends it. */
 function suppliedSecret(planned: State): { secret?: string } {
   const secret = str(planned, 'secret_wo');
@@ -180,7 +196,7 @@ export const token: ResourceDefinition = {
       max_unused_days: num(planned, 'max_unused_days') ?? null,
     };
     const create = async () => {
-      const created = await ctx.client.createServiceAccountToken(saId, body);
+      const created = await refusingReuse(() => ctx.client.createServiceAccountToken(saId, body));
       return toState(created, planned, body.secret === undefined ? created.token : null);
     };
     return createOrAdopt(token, ctx, planned, create, (err) => err instanceof ConflictError && err.code === 'WARDEN_ERR_NAME_TAKEN');
@@ -212,7 +228,7 @@ export const token: ResourceDefinition = {
     // A rotation: planned by `plan` (token_hint unknown), or forced by an adoption (token unknown).
     if (planned.token === Unknown || planned.token_hint === Unknown) {
       const secret = suppliedSecret(planned);
-      const rotated = await ctx.client.regenerateServiceAccountToken(saId, id, { ...expiryOf(planned), grace_period_seconds: num(planned, 'overlap_seconds') ?? 0, ...secret });
+      const rotated = await refusingReuse(() => ctx.client.regenerateServiceAccountToken(saId, id, { ...expiryOf(planned), grace_period_seconds: num(planned, 'overlap_seconds') ?? 0, ...secret }));
       return toState(rotated, planned, secret.secret === undefined ? rotated.token : null);
     }
     return toState(await ctx.client.getServiceAccountToken(saId, id), planned, prior.token ?? null);

@@ -104,7 +104,8 @@ describe.each(ENGINES)('write-only token secrets on %s', (engine) => {
     tf.write(fromVariable(3));
     const refused = await tf.run(['apply', '-auto-approve', '-input=false', '-no-color', `-var=secret=${first}`]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('WARDEN_ERR_SECRET_REUSED');
+    expect(refused.stderr).toContain('The secret in "secret_wo" was used before (WARDEN_ERR_SECRET_REUSED)');
+    expect(refused.stderr).toContain('with warden_token.ci');
     expect(refused.stderr).toMatch(/generate a fresh/i);
     expect(refused.stdout + refused.stderr).not.toContain(first);
     expect((await token()).secret_wo_version).toBe(2);
