@@ -11,8 +11,11 @@ import { type TokenRow, unusedExpiresAt } from './tokens';
 const USE_WRITE_INTERVAL_MS = 60_000;
 const CACHE_LIMIT = 10_000;
 
-/** `network`: the token is fine but the request comes from outside its or its owner's allowed_cidrs. */
-export type AuthOutcome = { ok: true; principal: Principal } | { ok: false; tokenId: string | null; ownerId: string | null; reason?: 'network' };
+/**
+ * Why a known token was refused, when it is one of the limits (for the audit log only; the caller
+ * gets the same 401): `network`, outside its or its owner's allowed_cidrs; `inactive`, unused for max_unused_days.
+ */
+export type AuthOutcome = { ok: true; principal: Principal } | { ok: false; tokenId: string | null; ownerId: string | null; reason?: 'network' | 'inactive' };
 
 /** `Bearer <secret>` and `Token <secret>` are both accepted. */
 export function secretFromHeader(header: string | undefined): string | null {
@@ -95,7 +98,7 @@ export class Authenticator {
     if (token.expires_at !== null && token.expires_at <= nowIso) return refused;
     if (!owner || owner.disabled || (owner.expires_at !== null && owner.expires_at <= nowIso)) return refused;
     const unused = unusedExpiresAt(token);
-    if (unused !== null && unused <= nowIso) return refused;
+    if (unused !== null && unused <= nowIso) return { ...refused, reason: 'inactive' };
     // Both bindings apply: the account's, and the token's within it. Empty: anywhere.
     const allowed = (cidrs: string[]) => cidrs.length === 0 || cidrs.some((c) => inCidr(clientAddress, c));
     if (!allowed(owner.allowed_cidrs) || !allowed(json<string[]>(token.allowed_cidrs))) return { ...refused, reason: 'network' };

@@ -32,11 +32,11 @@ export async function principalOf(deps: Deps, request: FastifyRequest): Promise<
   // request.ip is the socket's peer, or the X-Forwarded-For client when the peer is a trusted proxy.
   const outcome = secret === null ? { ok: false as const, tokenId: null, ownerId: null } : await deps.authenticator.authenticate(secret, request.ip);
   if (outcome.ok) return outcome.principal;
-  const network = 'reason' in outcome && outcome.reason === 'network';
+  const reason = 'reason' in outcome ? outcome.reason : undefined;
   await writeAudit(
     deps.store,
     { user_type: 'anonymous', id: outcome.ownerId, token_id: outcome.tokenId },
-    { action: network ? 'auth.refused_network' : 'auth.refused', target: network ? { type: 'token', id: outcome.tokenId } : { type: 'request', id: null }, outcome: 'failure' },
+    { action: reason ? `auth.refused_${reason}` : 'auth.refused', target: reason ? { type: 'token', id: outcome.tokenId } : { type: 'request', id: null }, outcome: 'failure' },
     request.id,
     deps.clock.now(),
   );

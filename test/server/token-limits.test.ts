@@ -159,8 +159,8 @@ describe('max_unused_days', () => {
     clock.advance(3 * DAY);
     expect(await whoamiStatus(server, limited.token.token)).toBe(401);
     expect(await whoamiStatus(server, unlimited.token.token)).toBe(200);
-    const events = (await admin.listAuditEvents({ action: 'auth.refused', limit: 500 })).items.filter((e) => e.actor.token_id === limited.token.id);
-    expect(events.length).toBeGreaterThan(0);
+    const events = (await admin.listAuditEvents({ action: 'auth.refused_inactive', target_id: limited.token.id })).items;
+    expect(events).toEqual([expect.objectContaining({ outcome: 'failure', target: { type: 'token', id: limited.token.id } })]);
   });
 
   test('PATCH lifts or sets the limit; a bad value names max_unused_days and changes nothing', async () => {
