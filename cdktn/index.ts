@@ -11,4 +11,5 @@ export { DataWardenServiceAccount, type DataWardenServiceAccountConfig } from '.
 export { DataWardenRole, type DataWardenRoleConfig } from './generated/data-warden-role';
 export * from './machine-identity';
 // Bindings only @cdktn/provider-generator emits (cdktf 0.21 has no ephemeral resources).
+export { EphemeralWardenSecret, type EphemeralWardenSecretConfig } from './generated/ephemeral-warden-secret';
 export { EphemeralWardenToken, type EphemeralWardenTokenConfig } from './generated/ephemeral-warden-token';

@@ -29,6 +29,10 @@ export interface MachineIdentityTokenConfig {
   readonly overlapSeconds?: number;
   /** Changing any value rotates the secret. */
   readonly rotationTriggers?: Record<string, string>;
+  /** Networks (CIDR blocks) the token may be used from, within the account's. Default: wherever the account allows. */
+  readonly allowedCidrs?: string[];
+  /** The token stops working after this many days unused (1-3650). Default: no limit. */
+  readonly maxUnusedDays?: number;
 }
 
 export interface MachineIdentityConfig {
@@ -40,6 +44,8 @@ export interface MachineIdentityConfig {
   /** The service account's own project; omit for organization scope. */
   readonly projectId?: string;
   readonly roles?: MachineIdentityRole[];
+  /** Networks (CIDR blocks) the account's tokens may be used from. Default: anywhere. */
+  readonly allowedCidrs?: string[];
   /** The token for CI; `false` for none. Default: a token named `ci` with the defaults above. */
   readonly token?: MachineIdentityTokenConfig | false;
   /** Name of the sensitive output holding the secret (a hint output gets `_hint` appended). Default: `<id>_token`. */
@@ -64,6 +70,8 @@ function tokenSettings(token: MachineIdentityTokenConfig) {
     rotateBeforeDays: token.rotateBeforeDays ?? defaultWindow,
     overlapSeconds: token.overlapSeconds ?? 3600,
     rotationTriggers: token.rotationTriggers,
+    allowedCidrs: token.allowedCidrs,
+    maxUnusedDays: token.maxUnusedDays,
   };
 }
 
@@ -78,6 +86,7 @@ export function validateMachineIdentityConfig(config: MachineIdentityConfig): st
     description: config.description,
     teams: config.teams,
     project_id: config.projectId,
+    allowed_cidrs: config.allowedCidrs,
   });
   const seen = new Set<string>();
   (config.roles ?? []).forEach((binding, i) => {
@@ -100,6 +109,8 @@ export function validateMachineIdentityConfig(config: MachineIdentityConfig): st
           rotate_before_days: t.rotateBeforeDays,
           overlap_seconds: t.overlapSeconds,
           rotation_triggers: t.rotationTriggers,
+          allowed_cidrs: t.allowedCidrs,
+          max_unused_days: t.maxUnusedDays,
         },
         ['service_account_id'],
       ),
@@ -131,6 +142,7 @@ export class MachineIdentity extends Construct {
       description: config.description,
       teams: config.teams,
       projectId: config.projectId,
+      allowedCidrs: config.allowedCidrs,
       provider,
     });
     this.roleBindings = (config.roles ?? []).map(

@@ -42,6 +42,11 @@ export interface AppOptions {
   unauthenticatedRateLimit?: number;
   /** Base URL clients reach the server at (WARDEN_PUBLIC_URL), for SCIM `meta.location`; never taken from Host. */
   publicUrl?: string;
+  /**
+   * Addresses or CIDRs of reverse proxies (WARDEN_TRUSTED_PROXIES): only a request whose socket
+   * peer is one of them has its client address taken from X-Forwarded-For. Empty: the socket's peer, always.
+   */
+  trustedProxies?: string[];
   version?: string;
   /** Workload identity federation: plain-HTTP loopback issuers (tests), key-set fetch cooldown. */
   federation?: FederationOptions;
@@ -90,7 +95,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
     },
-    trustProxy: false,
+    // The client address decides allowed_cidrs and rate limits: a forwarded one only from a trusted proxy.
+    trustProxy: options.trustedProxies && options.trustedProxies.length > 0 ? options.trustedProxies : false,
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors: frameworkError,
     clientErrorHandler: clientError,

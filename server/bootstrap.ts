@@ -2,6 +2,7 @@ import { writeAudit } from './domain/audit';
 import type { Clock } from './domain/clock';
 import { newId } from './domain/ids';
 import { seedBuiltInRoles } from './domain/roles';
+import { rememberDigest } from './domain/secret-history';
 import { generateSecret, isWellFormedSecret, secretHint } from './domain/secrets';
 import { insertUser } from './domain/users';
 import type { Store } from './store';
@@ -35,6 +36,7 @@ export async function bootstrap(store: Store, options: BootstrapOptions): Promis
     ]);
     const secret = options.token ?? generateSecret();
     const tokenId = newId('tok');
+    await rememberDigest(tx, options.digest(secret), options.clock.now());
     await tx.run(
       `INSERT INTO tokens (id, kind, owner_type, owner_id, name, digest, hint, scopes, expires_at, extended, disabled, created_at, version)
        VALUES (?, 'api', 'user', ?, 'bootstrap', ?, ?, '["api","scim"]', NULL, 0, 0, ?, 1)`,

@@ -1,4 +1,12 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+import { Cidr } from '../api-client/contract/network';
+
+/** Comma-separated addresses or CIDR blocks of the reverse proxies whose X-Forwarded-For is believed. */
+const TrustedProxies = z
+  .string()
+  .transform((v) => v.split(',').map((p) => p.trim()).filter((p) => p !== ''))
+  .pipe(z.array(z.string().refine((p) => isIP(p) !== 0 || Cidr.safeParse(p).success, 'each entry must be an IP address or a CIDR block, e.g. 10.0.0.0/8,127.0.0.1')));
 
 const optionalInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
 
@@ -19,6 +27,7 @@ export const Env = z.object({
   WARDEN_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   // Only for tests and local issuers: federated credentials may then name http:// issuers on loopback.
   WARDEN_FEDERATION_ALLOW_HTTP_LOOPBACK: z.enum(['true', 'false']).default('false'),
+  WARDEN_TRUSTED_PROXIES: TrustedProxies.default([]),
   WARDEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof Env>;

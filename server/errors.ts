@@ -62,6 +62,10 @@ export const errors = {
     new ApiError(429, 'WARDEN_ERR_RATE_LIMITED', 'Too Many Requests', `Slow down; retry after ${retryAfterSeconds} seconds.`, {
       headers: { 'retry-after': String(retryAfterSeconds) },
     }),
+  secretReused: () =>
+    new ApiError(409, 'WARDEN_ERR_SECRET_REUSED', 'Conflict', 'secret: this secret was issued before; a secret is accepted once. Generate a fresh one (a new ephemeral warden_secret, or `warden-server new-token`).', {
+      errors: [{ path: 'secret', message: 'was issued before; generate a fresh secret' }],
+    }),
   policy: (path: string, message: string) =>
     new ApiError(400, 'WARDEN_ERR_POLICY', 'Refused by policy', `${path}: ${message}`, { errors: [{ path, message }] }),
 };

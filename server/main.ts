@@ -28,6 +28,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Fastif
     unauthenticatedRateLimit: config.WARDEN_RATE_LIMIT_PER_MINUTE,
     ...(config.WARDEN_PUBLIC_URL ? { publicUrl: config.WARDEN_PUBLIC_URL } : {}),
     federation: { allowHttpLoopback: config.WARDEN_FEDERATION_ALLOW_HTTP_LOOPBACK === 'true' },
+    trustedProxies: config.WARDEN_TRUSTED_PROXIES,
     version: packageVersion(),
   });
   app.addHook('onClose', async () => {

@@ -1,4 +1,5 @@
 export * from './common';
+export * from './network';
 export * from './audit';
 export * from './projects';
 export * from './roles';

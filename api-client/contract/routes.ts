@@ -122,11 +122,11 @@ export const routes = {
   deleteRoleBinding: route({ method: 'DELETE', path: '/v1/role-bindings/:id', summary: 'Delete a role binding', auth: 'token', params: IdParams, status: 204, response: null}),
 
   listServiceAccountTokens: route({ method: 'GET', path: '/v1/service-accounts/:id/tokens', summary: "List a service account's tokens", auth: 'token', params: IdParams, query: list(), status: 200, response: page(Token)}),
-  createServiceAccountToken: route({ method: 'POST', path: '/v1/service-accounts/:id/tokens', summary: 'Create a token; the secret is in this response only', auth: 'token', params: IdParams, body: TokenCreate, status: 201, response: TokenWithSecret, secretResponse: REISSUE }),
+  createServiceAccountToken: route({ method: 'POST', path: '/v1/service-accounts/:id/tokens', summary: 'Create a token; the secret is in this response only', auth: 'token', params: IdParams, body: TokenCreate, status: 201, response: TokenWithSecret, secretFields: ['secret'], secretResponse: REISSUE }),
   getServiceAccountToken: route({ method: 'GET', path: '/v1/service-accounts/:id/tokens/:token_id', summary: 'Get a token (never its secret)', auth: 'token', params: TokenParams, status: 200, response: Token }),
   updateServiceAccountToken: route({ method: 'PATCH', path: '/v1/service-accounts/:id/tokens/:token_id', summary: 'Disable or re-enable a token', auth: 'token', params: TokenParams, body: TokenPatch, status: 200, response: Token, ifMatch: true}),
   revokeServiceAccountToken: route({ method: 'DELETE', path: '/v1/service-accounts/:id/tokens/:token_id', summary: 'Revoke a token at once', auth: 'token', params: TokenParams, status: 204, response: null}),
-  regenerateServiceAccountToken: route({ method: 'POST', path: '/v1/service-accounts/:id/tokens/:token_id/regenerate', summary: 'Issue a new secret; the old one stops at once or after the grace period', auth: 'token', params: TokenParams, body: TokenRegenerate, status: 200, response: TokenWithSecret, secretResponse: REISSUE }),
+  regenerateServiceAccountToken: route({ method: 'POST', path: '/v1/service-accounts/:id/tokens/:token_id/regenerate', summary: 'Issue a new secret; the old one stops at once or after the grace period', auth: 'token', params: TokenParams, body: TokenRegenerate, status: 200, response: TokenWithSecret, secretFields: ['secret'], secretResponse: REISSUE }),
 
   listFederatedCredentials: route({ method: 'GET', path: '/v1/service-accounts/:id/federated-credentials', summary: "List a service account's federated credentials", auth: 'token', params: IdParams, query: list(), status: 200, response: page(FederatedCredential) }),
   createFederatedCredential: route({ method: 'POST', path: '/v1/service-accounts/:id/federated-credentials', summary: 'Trust tokens of an external OpenID Connect issuer for this account (needs tokens:write)', auth: 'token', params: IdParams, body: FederatedCredentialCreate, status: 201, response: FederatedCredential }),
@@ -142,11 +142,11 @@ export const routes = {
   createUser: route({ method: 'POST', path: '/v1/users', summary: 'Create a user', auth: 'token', body: UserCreate, status: 201, response: User, secretFields: ['password'] }),
   getUser: route({ method: 'GET', path: '/v1/users/:id', summary: 'Get a user', auth: 'token', params: IdParams, status: 200, response: User}),
   listUserTokens: route({ method: 'GET', path: '/v1/users/:id/tokens', summary: "List a user's personal tokens", auth: 'token', params: IdParams, query: list(), status: 200, response: page(Token)}),
-  createUserToken: route({ method: 'POST', path: '/v1/users/:id/tokens', summary: 'Create a personal token; the secret is in this response only', auth: 'token', params: IdParams, body: TokenCreate, status: 201, response: TokenWithSecret, secretResponse: REISSUE }),
+  createUserToken: route({ method: 'POST', path: '/v1/users/:id/tokens', summary: 'Create a personal token; the secret is in this response only', auth: 'token', params: IdParams, body: TokenCreate, status: 201, response: TokenWithSecret, secretFields: ['secret'], secretResponse: REISSUE }),
   getUserToken: route({ method: 'GET', path: '/v1/users/:id/tokens/:token_id', summary: 'Get a personal token', auth: 'token', params: TokenParams, status: 200, response: Token }),
   updateUserToken: route({ method: 'PATCH', path: '/v1/users/:id/tokens/:token_id', summary: 'Disable or re-enable a personal token', auth: 'token', params: TokenParams, body: TokenPatch, status: 200, response: Token, ifMatch: true}),
   revokeUserToken: route({ method: 'DELETE', path: '/v1/users/:id/tokens/:token_id', summary: 'Revoke a personal token', auth: 'token', params: TokenParams, status: 204, response: null}),
-  regenerateUserToken: route({ method: 'POST', path: '/v1/users/:id/tokens/:token_id/regenerate', summary: 'Regenerate a personal token', auth: 'token', params: TokenParams, body: TokenRegenerate, status: 200, response: TokenWithSecret, secretResponse: REISSUE }),
+  regenerateUserToken: route({ method: 'POST', path: '/v1/users/:id/tokens/:token_id/regenerate', summary: 'Regenerate a personal token', auth: 'token', params: TokenParams, body: TokenRegenerate, status: 200, response: TokenWithSecret, secretFields: ['secret'], secretResponse: REISSUE }),
 
   createSession: route({
     method: 'POST', path: '/v1/sessions', summary: 'Sign in with email and password (people only)', auth: 'none', body: SessionCreate, status: 201, response: Session,

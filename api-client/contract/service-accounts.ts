@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Description, Id, ResourceName, TeamName, Timestamp } from './common';
+import { AllowedCidrs } from './network';
 
 export const ServiceAccountCreate = z.strictObject({
   name: ResourceName,
@@ -9,6 +10,7 @@ export const ServiceAccountCreate = z.strictObject({
   disabled: z.boolean().default(false),
   expires_at: Timestamp.nullable().default(null).describe('lifetime of the account; null: none'),
   teams: z.array(TeamName).max(100).default([]).describe('team names; "public" is always included'),
+  allowed_cidrs: AllowedCidrs.default([]).describe('networks the account\'s tokens may be used from; empty: anywhere. A token\'s own allowed_cidrs narrow this further'),
 });
 export const ServiceAccountPatch = z.strictObject({
   name: ResourceName.optional(),
@@ -17,6 +19,7 @@ export const ServiceAccountPatch = z.strictObject({
   disabled: z.boolean().optional(),
   expires_at: Timestamp.nullable().optional(),
   teams: z.array(TeamName).max(100).optional(),
+  allowed_cidrs: AllowedCidrs.optional(),
 });
 export const ServiceAccount = z.object({
   id: Id,
@@ -30,6 +33,7 @@ export const ServiceAccount = z.object({
   disabled: z.boolean(),
   expires_at: Timestamp.nullable(),
   teams: z.array(z.string()),
+  allowed_cidrs: z.array(z.string()),
   created_at: Timestamp,
   updated_at: Timestamp,
   etag: z.string(),

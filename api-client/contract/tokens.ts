@@ -1,8 +1,19 @@
 import { z } from 'zod';
+import { isWellFormedSecret } from '../token-format';
 import { Id, ResourceName, Timestamp } from './common';
+import { AllowedCidrs, MaxUnusedDays } from './network';
 
 export const TokenScope = z.enum(['api', 'scim']);
 export type TokenScope = z.infer<typeof TokenScope>;
+
+/**
+ * A secret the client generated (Terraform write-only tokens): only the token format with a valid
+ * checksum. The message never echoes the value.
+ */
+export const SuppliedSecret = z
+  .string()
+  .refine(isWellFormedSecret, 'must be a secret in the Warden token format ("wdn_" + 36 base62 characters ending in a valid checksum); generate it with `warden-server new-token` or the ephemeral warden_secret')
+  .describe('a secret you generated in the token format (wdn_ + base62 + CRC32 checksum); the server stores only its digest and refuses one it has seen before (409 WARDEN_ERR_SECRET_REUSED). The response echoes it as `token`.');
 
 /** Expiry is given as a relative number of days or an absolute time (null: never), not both. */
 const expiry = {
@@ -23,6 +34,9 @@ export const TokenCreate = z
     extended: z.boolean().default(false),
     max_age_days: z.number().int().min(1).max(3650).optional().describe('required when extended'),
     scopes: z.array(TokenScope).min(1).max(2).default(['api']),
+    secret: SuppliedSecret.optional(),
+    allowed_cidrs: AllowedCidrs.default([]).describe('networks this token may be used from, within its owner\'s allowed_cidrs; empty: wherever the owner allows'),
+    max_unused_days: MaxUnusedDays.nullable().default(null),
   })
   .superRefine((value, ctx) => {
     oneExpiry(value, ctx);
@@ -39,11 +53,18 @@ export const TokenRegenerate = z
     expires_in_days: expiry.expires_in_days.describe('neither this nor expires_at: the token keeps its lifetime rule (the lifetime it was created or last regenerated with, from now; never-expiring stays so)'),
     expires_at: expiry.expires_at,
     grace_period_seconds: z.number().int().min(0).max(7 * 24 * 3600).default(0).describe('the old secret keeps working this long (at most 7 days)'),
+    secret: SuppliedSecret.optional(),
   })
   .superRefine(oneExpiry)
   .describe('A body of {} issues a new secret at once (no grace period) and keeps the lifetime rule: the lifetime the token was created or last regenerated with, counted from now; a never-expiring token stays so.');
 
-export const TokenPatch = z.strictObject({ disabled: z.boolean() });
+export const TokenPatch = z
+  .strictObject({
+    disabled: z.boolean().optional(),
+    allowed_cidrs: AllowedCidrs.optional(),
+    max_unused_days: MaxUnusedDays.nullable().optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, { message: 'give at least one of disabled, allowed_cidrs, max_unused_days' });
 
 /**
  * What authentication does with the token now. `owner_inactive`: the token itself is fine but its
@@ -51,7 +72,7 @@ export const TokenPatch = z.strictObject({ disabled: z.boolean() });
  */
 export const TokenState = z
   .enum(['active', 'disabled', 'expired', 'revoked', 'owner_inactive'])
-  .describe('what authentication does now: only "active" authenticates; "owner_inactive": the owner is deactivated, disabled or expired');
+  .describe('what authentication does now: only "active" authenticates; "expired" also when unused for max_unused_days; "owner_inactive": the owner is deactivated, disabled or expired');
 
 export const Token = z.object({
   id: Id,
@@ -68,6 +89,9 @@ export const Token = z.object({
   state: TokenState,
   revoked_at: Timestamp.nullable(),
   previous_secret_expires_at: Timestamp.nullable().describe('after a regenerate with a grace period: when the old secret stops working'),
+  allowed_cidrs: z.array(z.string()),
+  max_unused_days: z.number().int().nullable(),
+  unused_expires_at: Timestamp.nullable().describe('with max_unused_days: when the token stops working unless used before'),
   created_at: Timestamp,
   last_used_at: Timestamp.nullable(),
   etag: z.string(),

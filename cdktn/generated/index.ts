@@ -8,5 +8,6 @@ export * as federatedCredential from './federated-credential/index';
 export * as dataWardenServiceAccount from './data-warden-service-account/index';
 export * as dataWardenRole from './data-warden-role/index';
 export * as ephemeralWardenToken from './ephemeral-warden-token/index';
+export * as ephemeralWardenSecret from './ephemeral-warden-secret/index';
 export * as provider from './provider/index';
 

@@ -9,5 +9,6 @@ Object.defineProperty(exports, 'federatedCredential', { get: function () { retur
 Object.defineProperty(exports, 'dataWardenServiceAccount', { get: function () { return require('./data-warden-service-account'); } });
 Object.defineProperty(exports, 'dataWardenRole', { get: function () { return require('./data-warden-role'); } });
 Object.defineProperty(exports, 'ephemeralWardenToken', { get: function () { return require('./ephemeral-warden-token'); } });
+Object.defineProperty(exports, 'ephemeralWardenSecret', { get: function () { return require('./ephemeral-warden-secret'); } });
 Object.defineProperty(exports, 'provider', { get: function () { return require('./provider'); } });
 

@@ -7,17 +7,26 @@ const UNKNOWN_SENTINEL = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
 /** Inputs Pulumi adds or the Pulumi face adds, which are not attributes of the definition. */
 const NOT_ATTRIBUTES = new Set(['__provider', 'adopt']);
 
-/** Property names: the camelCase of the attributes, without `id`, which is the resource's own id (Pulumi reserves it). */
+/**
+ * Output names: the camelCase of the attributes, without `id`, which is the resource's own id
+ * (Pulumi reserves it), and without write-only ones, which are inputs only.
+ */
 export function propertyNames(def: ResourceDefinition): string[] {
-  return Object.keys(def.attributes)
-    .filter((name) => name !== 'id')
-    .map(camel);
+  return Object.entries(def.attributes)
+    .filter(([name, a]) => name !== 'id' && !a.writeOnly)
+    .map(([name]) => camel(name));
 }
+
+/** Pulumi's wrapping of a secret value (`{ [sig]: secretSig, value }`), as the host passes inputs marked secret. */
+const SIG_KEY = '4dabf18193072939515e22adb298388d';
+const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
 
 function fromPulumi(value: unknown): Value {
   if (value === UNKNOWN_SENTINEL) return Unknown;
   if (value === undefined || value === null) return null;
   if (Array.isArray(value)) return value.map(fromPulumi);
+  // Secrecy is the engine's to keep (the outputs say which are secret); the definitions see plain values.
+  if (typeof value === 'object' && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG) return fromPulumi((value as { value?: unknown }).value);
   if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromPulumi(v)]));
   return value as Value;
 }
@@ -43,11 +52,14 @@ export function stateOf(def: ResourceDefinition, id: string | undefined, outputs
   return state;
 }
 
-/** Outputs are the whole state in camelCase, so every diffed input is echoed back. */
+/**
+ * Outputs are the whole state in camelCase, so every diffed input is echoed back; write-only
+ * inputs never are (Pulumi has no write-only: `secretWo` stays an input, encrypted as a secret).
+ */
 export function outputsOf(def: ResourceDefinition, state: State): Record<string, unknown> {
   const outputs: Record<string, unknown> = {};
-  for (const name of Object.keys(def.attributes)) {
-    if (name === 'id') continue;
+  for (const [name, a] of Object.entries(def.attributes)) {
+    if (name === 'id' || a.writeOnly) continue;
     const value = state[name] ?? null;
     if (value === Unknown) throw new Error(`${def.typeName}: "${camel(name)}" is still unknown after apply`);
     outputs[camel(name)] = value;

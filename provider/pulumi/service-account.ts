@@ -15,6 +15,8 @@ export interface ServiceAccountArgs {
   /** RFC 3339 time (UTC) after which the account cannot authenticate. */
   expiresAt?: pulumi.Input<string>;
   teams?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Networks (CIDR blocks) the account's tokens may be used from; empty: anywhere. */
+  allowedCidrs?: pulumi.Input<pulumi.Input<string>[]>;
   /** Take over the live account with this name (and project) instead of creating one: the migration path into a stack. */
   adopt?: boolean;
 }
@@ -28,6 +30,7 @@ export class ServiceAccount extends pulumi.dynamic.Resource {
   declare readonly disabled: pulumi.Output<boolean>;
   declare readonly expiresAt: pulumi.Output<string | null>;
   declare readonly teams: pulumi.Output<string[]>;
+  declare readonly allowedCidrs: pulumi.Output<string[]>;
   /** Stable unique id, safe to use in other systems. */
   declare readonly uid: pulumi.Output<string>;
   /** "<name>@service". */

@@ -30,6 +30,11 @@ export interface Attribute {
   validate?: z.ZodType;
   /** Computed only: becomes unknown when any of these attributes changes. */
   dependsOn?: string[];
+  /**
+   * Configuration only, never stored (Terraform 1.11+ write-only: the value reaches the provider in
+   * the configuration of a plan and an apply, and is null in plan and state files). Optional, never computed.
+   */
+  writeOnly?: boolean;
 }
 
 export interface Diagnostic {

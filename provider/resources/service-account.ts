@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, ResourceName, TeamName, Timestamp, type ServiceAccount, type ServiceAccountPatch } from '../../api-client/contract';
+import { AllowedCidrs, Id, ResourceName, TeamName, Timestamp, type ServiceAccount, type ServiceAccountPatch } from '../../api-client/contract';
 import { ConflictError } from '../../api-client/errors';
 import { createOrAdopt } from './adopt';
 import { deleteIfPresent, readOrGone } from './gone';
@@ -14,6 +14,10 @@ const attributes = {
   disabled: optional.bool('A disabled account cannot authenticate; its tokens are kept.', { default: false }),
   expires_at: optional.string('RFC 3339 time (UTC) after which the account cannot authenticate; unset means never.', { validate: Timestamp }),
   teams: optional.stringSet('Teams the account belongs to. The server always adds "public"; it appears here only if listed.', { default: [], validate: z.array(TeamName).max(100) }),
+  allowed_cidrs: optional.stringSet('Networks (CIDR blocks) the account\'s tokens may be used from; empty means anywhere. Requests from elsewhere are refused (401) and audited.', {
+    default: [],
+    validate: AllowedCidrs,
+  }),
   id: computed.string('Server-assigned id.'),
   uid: computed.string('Stable unique id, safe to use in other systems.'),
   user_name: computed.string('The account\'s user name, "<name>@service".', { dependsOn: ['name'] }),
@@ -31,6 +35,7 @@ function toState(sa: ServiceAccount, declared: State): State {
     disabled: sa.disabled,
     expires_at: sameInstantAs(declared.expires_at, sa.expires_at),
     teams: sa.teams.filter((t) => t !== 'public' || declaredTeams.includes('public')),
+    allowed_cidrs: sa.allowed_cidrs,
     id: sa.id,
     uid: sa.uid,
     user_name: sa.user_name,
@@ -46,6 +51,7 @@ function patchOf(planned: State): ServiceAccountPatch {
     disabled: bool(planned, 'disabled') ?? false,
     expires_at: str(planned, 'expires_at') ?? null,
     teams: strings(planned, 'teams') ?? [],
+    allowed_cidrs: strings(planned, 'allowed_cidrs') ?? [],
   };
 }
 
@@ -64,6 +70,7 @@ export const serviceAccount: ResourceDefinition = {
       disabled: bool(planned, 'disabled') ?? false,
       expires_at: str(planned, 'expires_at') ?? null,
       teams: strings(planned, 'teams') ?? [],
+      allowed_cidrs: strings(planned, 'allowed_cidrs') ?? [],
     };
     return createOrAdopt(serviceAccount, ctx, planned, async () => toState(await ctx.client.createServiceAccount(body), planned), (err) => err instanceof ConflictError);
   },

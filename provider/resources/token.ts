@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { Id, ResourceName, Timestamp, TokenScope, type Token, type TokenWithSecret } from '../../api-client/contract';
+import { AllowedCidrs, Id, MaxUnusedDays, ResourceName, SuppliedSecret, Timestamp, TokenScope, type Token, type TokenPatch, type TokenWithSecret } from '../../api-client/contract';
 import { ConflictError } from '../../api-client/errors';
 import { createOrAdopt } from './adopt';
 import { deleteIfPresent, readOrGone } from './gone';
-import { type Diagnostic, type ResourceContext, type ResourceDefinition, type State, Unknown, computed, optional, optionalComputed, required } from './schema';
+import { type Diagnostic, type ResourceContext, type ResourceDefinition, ResourceError, type State, Unknown, computed, optional, optionalComputed, required } from './schema';
 import { bool, num, sameInstantAs, sameValue, str, strings } from './values';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -20,13 +20,28 @@ const attributes = {
   expires_at: optionalComputed.string('Expiry time (RFC 3339, UTC). Set it for a fixed expiry, or read it when expires_in_days is used.', { validate: Timestamp }),
   extended: optional.bool('Sliding expiry: each use pushes the expiry forward, up to max_age_days after creation.', { default: false, replace: true }),
   max_age_days: optional.number('Hard cap of an extended token, in days after creation. Required when extended is true.', { replace: true, validate: z.number().int().min(1).max(3650) }),
+  allowed_cidrs: optional.stringSet('Networks (CIDR blocks) the token may be used from, within its service account\'s allowed_cidrs; empty means wherever the account allows. Changes in place.', {
+    default: [],
+    validate: AllowedCidrs,
+  }),
+  max_unused_days: optional.number('The token stops working after this many days without use (from its last use, or creation); it then reads as expired and is replaced. Changes in place.', {
+    validate: MaxUnusedDays,
+  }),
+  unused_expires_at: computed.string('With max_unused_days: when the token stops working unless used before, as last read.', { dependsOn: ['max_unused_days'] }),
   rotation_triggers: optional.stringMap('Arbitrary values; changing any of them rotates the secret in place (regenerate), keeping the token and its name.'),
   rotate_before_days: optional.number('Rotate the secret when the plan runs within this many days of expiry. Needs expires_in_days.', { validate: z.number().int().min(1).max(3650) }),
   overlap_seconds: optional.number('On rotation, the previous secret keeps working this many seconds (at most 7 days), so consumers switch without downtime.', {
     default: 0,
     validate: z.number().int().min(0).max(7 * 24 * 3600),
   }),
-  token: computed.string('The secret. Known only to the run that created or rotated it; not recoverable by import.', { sensitive: true }),
+  secret_wo: optional.string(
+    'Write-only (Terraform 1.11+, OpenTofu 1.11+): the secret to issue, generated on the client (ephemeral warden_secret), in the token format. Never stored in state or plan; `token` stays null. Used at creation and whenever secret_wo_version changes.',
+    { writeOnly: true, sensitive: true, validate: SuppliedSecret },
+  ),
+  secret_wo_version: optional.number('Required with secret_wo, and stored in state: changing it rotates the token to the secret_wo of that run, the previous secret valid for overlap_seconds.', {
+    validate: z.number().int().min(0),
+  }),
+  token: computed.string('The secret. Known only to the run that created or rotated it; not recoverable by import. Null when secret_wo supplies the secret.', { sensitive: true }),
   token_hint: computed.string('First characters of the secret, safe to show.'),
   status: computed.string('active, disabled, expired, revoked or owner_inactive (the owner is deactivated, disabled or expired), as last read from the server.'),
   last_used_at: computed.string('Last time the token authenticated a request.'),
@@ -34,7 +49,7 @@ const attributes = {
 };
 
 /** Attributes only the configuration knows: the server does not store them, so state keeps them. */
-const CONFIG_ONLY = ['expires_in_days', 'rotation_triggers', 'rotate_before_days', 'overlap_seconds'] as const;
+const CONFIG_ONLY = ['expires_in_days', 'rotation_triggers', 'rotate_before_days', 'overlap_seconds', 'secret_wo_version'] as const;
 
 function toState(t: Token | TokenWithSecret, declared: State, secret: State[string]): State {
   const state: State = {
@@ -44,6 +59,10 @@ function toState(t: Token | TokenWithSecret, declared: State, secret: State[stri
     expires_at: sameInstantAs(declared.expires_at, t.expires_at),
     extended: t.extended,
     max_age_days: t.max_age_days,
+    allowed_cidrs: t.allowed_cidrs,
+    max_unused_days: t.max_unused_days,
+    unused_expires_at: t.unused_expires_at,
+    secret_wo: null,
     token: secret,
     token_hint: t.token_hint,
     status: t.state,
@@ -62,6 +81,28 @@ function expiryOf(state: State): { expires_in_days?: number; expires_at?: string
   return at !== undefined ? { expires_at: at } : {};
 }
 
+/** The server's refusal of a secret it has seen before, said on `secret_wo` with what to do. */
+async function refusingReuse<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof ConflictError && err.code === 'WARDEN_ERR_SECRET_REUSED') {
+      throw new ResourceError(
+        'The secret in "secret_wo" was used before (WARDEN_ERR_SECRET_REUSED)',
+        `Warden accepts a secret once. Give "secret_wo" a fresh one, from ephemeral "warden_secret" (a new value every run), not a fixed or reused value. Original error: ${err.message}`,
+        ['secret_wo'],
+      );
+    }
+    throw err;
+  }
+}
+
+/** The write-only secret, present only in the configuration of the run that sends it. */
+function suppliedSecret(planned: State): { secret?: string } {
+  const secret = str(planned, 'secret_wo');
+  return secret !== undefined ? { secret } : {};
+}
+
 function check(config: State): Diagnostic[] {
   const out: Diagnostic[] = [];
   const set = (name: string) => config[name] !== null && config[name] !== undefined;
@@ -69,6 +110,17 @@ function check(config: State): Diagnostic[] {
   if (config.extended === true && !set('max_age_days')) out.push({ severity: 'error', summary: 'Missing "max_age_days"', detail: '"max_age_days" is required when "extended" is true.', path: ['max_age_days'] });
   if (config.extended !== true && set('max_age_days')) out.push({ severity: 'error', summary: 'Unexpected "max_age_days"', detail: '"max_age_days" applies only when "extended" is true.', path: ['max_age_days'] });
   if (config.extended === true && !set('expires_in_days') && !set('expires_at')) out.push({ severity: 'error', summary: 'Missing expiry', detail: 'An extended token needs "expires_in_days" or "expires_at" to extend.', path: ['expires_in_days'] });
+  if (set('secret_wo') && !set('secret_wo_version')) {
+    out.push({ severity: 'error', summary: 'Missing "secret_wo_version"', detail: '"secret_wo" is never stored, so Terraform cannot see it change: set "secret_wo_version" with it, and change the version to rotate.', path: ['secret_wo_version'] });
+  }
+  if (set('secret_wo_version') && !set('secret_wo')) {
+    out.push({ severity: 'error', summary: 'Missing "secret_wo"', detail: '"secret_wo_version" versions the secret given in "secret_wo"; set "secret_wo" (for example ephemeral.warden_secret.<name>.secret) or remove the version.', path: ['secret_wo'] });
+  }
+  for (const other of ['rotation_triggers', 'rotate_before_days'] as const) {
+    if (set('secret_wo') && set(other)) {
+      out.push({ severity: 'error', summary: `"${other}" conflicts with "secret_wo"`, detail: `With "secret_wo" the secret changes only when "secret_wo_version" does, so every consumer fed the same secret changes with it; rotate by changing "secret_wo_version" instead of "${other}".`, path: [other] });
+    }
+  }
   if (set('rotate_before_days') && !set('expires_in_days')) {
     out.push({ severity: 'error', summary: '"rotate_before_days" needs "expires_in_days"', detail: 'Rotation before expiry renews the lifetime, which only a relative "expires_in_days" can say.', path: ['rotate_before_days'] });
   }
@@ -77,6 +129,10 @@ function check(config: State): Diagnostic[] {
 
 /** Why the secret must be rotated by this plan, if it must. Decided here, carried to apply by the unknown `token`. */
 async function rotationReason(ctx: ResourceContext, prior: State, planned: State): Promise<string | undefined> {
+  // Also from none to a version: a token moving to a client-supplied secret gets it now.
+  if (planned.secret_wo_version !== null && !sameValue('number', prior.secret_wo_version ?? null, planned.secret_wo_version ?? null)) {
+    return `secret_wo_version changed from ${String(prior.secret_wo_version)} to ${String(planned.secret_wo_version)}`;
+  }
   const triggers = (name: string) => prior[name] !== null && !sameValue(attributes.rotation_triggers.type, prior[name]!, planned[name] ?? null);
   if (triggers('rotation_triggers')) return 'rotation_triggers changed';
   if (triggers('expires_in_days')) return `expires_in_days changed from ${String(prior.expires_in_days)} to ${String(planned.expires_in_days)}`;
@@ -98,7 +154,7 @@ export const token: ResourceDefinition = {
   importId: '"<service_account_id>/<token_id>"; the secret cannot be recovered, so `token` stays null until the next rotation',
   check,
 
-  async plan(ctx, prior, planned) {
+  async plan(ctx, prior, planned, config) {
     const status = str(prior, 'status');
     if (status === 'revoked' || status === 'expired') {
       return { planned: { ...planned, status: Unknown }, replace: ['status'], reasons: [`the token is ${status} on the server, so it is replaced`] };
@@ -110,8 +166,17 @@ export const token: ResourceDefinition = {
       reasons.push('the token was disabled outside Terraform and is re-enabled');
     }
     const rotation = await rotationReason(ctx, prior, planned);
+    const supplied = (config.secret_wo ?? null) !== null;
+    if (rotation && supplied && !rotation.startsWith('secret_wo_version')) {
+      throw new ResourceError(
+        'Rotation needs a new secret_wo_version',
+        `This change rotates the secret (${rotation}), but with "secret_wo" the secret changes only with "secret_wo_version", so that every consumer fed the same secret changes with it. Change "secret_wo_version" in the same change.`,
+        ['secret_wo_version'],
+      );
+    }
     if (rotation) {
-      Object.assign(next, { token: Unknown, token_hint: Unknown, status: Unknown });
+      // A client-supplied secret is never stored: `token` stays null.
+      Object.assign(next, { token: supplied ? null : Unknown, token_hint: Unknown, status: Unknown });
       if (num(planned, 'expires_in_days') !== undefined) next.expires_at = Unknown;
       reasons.push(`the secret is rotated because ${rotation}; the previous secret stays valid for ${String(planned.overlap_seconds)} s`);
     }
@@ -126,10 +191,13 @@ export const token: ResourceDefinition = {
       extended: bool(planned, 'extended') ?? false,
       ...(num(planned, 'max_age_days') !== undefined ? { max_age_days: num(planned, 'max_age_days')! } : {}),
       ...expiryOf(planned),
+      ...suppliedSecret(planned),
+      allowed_cidrs: strings(planned, 'allowed_cidrs') ?? [],
+      max_unused_days: num(planned, 'max_unused_days') ?? null,
     };
     const create = async () => {
-      const created = await ctx.client.createServiceAccountToken(saId, body);
-      return toState(created, planned, created.token);
+      const created = await refusingReuse(() => ctx.client.createServiceAccountToken(saId, body));
+      return toState(created, planned, body.secret === undefined ? created.token : null);
     };
     return createOrAdopt(token, ctx, planned, create, (err) => err instanceof ConflictError && err.code === 'WARDEN_ERR_NAME_TAKEN');
   },
@@ -151,10 +219,17 @@ export const token: ResourceDefinition = {
   async update(ctx, prior, planned) {
     const saId = str(prior, 'service_account_id')!;
     const id = str(prior, 'id')!;
-    if (prior.status === 'disabled') await ctx.client.updateServiceAccountToken(saId, id, { disabled: false });
-    if (planned.token === Unknown) {
-      const rotated = await ctx.client.regenerateServiceAccountToken(saId, id, { ...expiryOf(planned), grace_period_seconds: num(planned, 'overlap_seconds') ?? 0 });
-      return toState(rotated, planned, rotated.token);
+    // One PATCH for what changes in place: re-enabling after drift, and the limits.
+    const patch: TokenPatch = {};
+    if (prior.status === 'disabled') patch.disabled = false;
+    if (!sameValue('set(string)', prior.allowed_cidrs ?? [], planned.allowed_cidrs ?? [])) patch.allowed_cidrs = strings(planned, 'allowed_cidrs') ?? [];
+    if ((prior.max_unused_days ?? null) !== (planned.max_unused_days ?? null)) patch.max_unused_days = num(planned, 'max_unused_days') ?? null;
+    if (Object.keys(patch).length > 0) await ctx.client.updateServiceAccountToken(saId, id, patch);
+    // A rotation: planned by `plan` (token_hint unknown), or forced by an adoption (token unknown).
+    if (planned.token === Unknown || planned.token_hint === Unknown) {
+      const secret = suppliedSecret(planned);
+      const rotated = await refusingReuse(() => ctx.client.regenerateServiceAccountToken(saId, id, { ...expiryOf(planned), grace_period_seconds: num(planned, 'overlap_seconds') ?? 0, ...secret }));
+      return toState(rotated, planned, secret.secret === undefined ? rotated.token : null);
     }
     return toState(await ctx.client.getServiceAccountToken(saId, id), planned, prior.token ?? null);
   },

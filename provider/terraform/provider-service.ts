@@ -19,6 +19,8 @@ import {
   serverClock,
   verifyConnection,
   withDefaults,
+  withoutWriteOnly,
+  writeOnlySet,
 } from '../resources';
 import { attributePath, errorDiagnostics, toProtocol } from './diagnostics';
 import { tfplugin6 as tf } from './protocol/generated/protocol';
@@ -97,7 +99,20 @@ export class ProviderService {
   }
 
   validateResourceConfig(req: tf.ValidateResourceConfig.IRequest): tf.ValidateResourceConfig.IResponse {
-    return { diagnostics: diagnostics(this.validate(resourceTypes, req)) };
+    const found = this.validate(resourceTypes, req);
+    // A client that does not declare write-only support would store the value in plan and state.
+    if (!req.clientCapabilities?.writeOnlyAttributesAllowed) {
+      const def = lookup(resourceTypes, req.typeName ?? '');
+      for (const name of writeOnlySet(def, decodeObject(req.config?.msgpack, def.attributes) ?? {})) {
+        found.push({
+          severity: 'error',
+          summary: 'Write-only attribute not supported by this client',
+          detail: `"${name}" is write-only: it is never stored, which needs a client that supports write-only attributes (Terraform 1.11 or later, OpenTofu 1.11 or later), and this one does not say it does. Upgrade, or remove "${name}" to let the server generate the secret (then kept, sensitive, in state).`,
+          path: [name],
+        });
+      }
+    }
+    return { diagnostics: diagnostics(found) };
   }
 
   validateDataResourceConfig(req: tf.ValidateDataResourceConfig.IRequest): tf.ValidateDataResourceConfig.IResponse {
@@ -126,7 +141,7 @@ export class ProviderService {
     const warnings: Diagnostic[] = [];
     try {
       const read = await def.read(this.context(warnings), state);
-      return { newState: dynamic('gone' in read ? null : read.state), diagnostics: diagnostics(warnings), private: req.private ?? null };
+      return { newState: dynamic('gone' in read ? null : withoutWriteOnly(def, read.state)), diagnostics: diagnostics(warnings), private: req.private ?? null };
     } catch (err) {
       return { newState: dynamic(state), diagnostics: diagnostics([...warnings, ...errorDiagnostics(err, def.attributes)]) };
     }
@@ -143,7 +158,8 @@ export class ProviderService {
       const plan = await planChange(def, this.context(warnings), prior, config);
       const label = typeof config.name === 'string' ? `${def.typeName} "${config.name}"` : def.typeName;
       for (const reason of plan.reasons) warnings.push({ severity: 'warning', summary: `${label}: ${reason.split(';')[0]}`, detail: `${reason[0]!.toUpperCase()}${reason.slice(1)}.` });
-      return { plannedState: dynamic(plan.planned), requiresReplace: plan.replace.map((name) => attributePath([name])), diagnostics: diagnostics(warnings) };
+      // Write-only values are planned null: Terraform refuses a plan that would store them.
+      return { plannedState: dynamic(withoutWriteOnly(def, plan.planned)), requiresReplace: plan.replace.map((name) => attributePath([name])), diagnostics: diagnostics(warnings) };
     } catch (err) {
       return { diagnostics: diagnostics([...warnings, ...errorDiagnostics(err, def.attributes)]) };
     }
@@ -152,7 +168,10 @@ export class ProviderService {
   async applyResourceChange(req: tf.ApplyResourceChange.IRequest): Promise<tf.ApplyResourceChange.IResponse> {
     const def = lookup(resourceTypes, req.typeName ?? '');
     const prior = decodeObject(req.priorState?.msgpack, def.attributes);
-    const planned = decodeObject(req.plannedState?.msgpack, def.attributes);
+    let planned = decodeObject(req.plannedState?.msgpack, def.attributes);
+    // Write-only values reach apply in the configuration only (they are null in the plan).
+    const config = decodeObject(req.config?.msgpack, def.attributes);
+    if (planned && config) for (const name of writeOnlySet(def, config)) planned = { ...planned, [name]: config[name]! };
     const warnings: Diagnostic[] = [];
     try {
       const ctx = this.context(warnings);
@@ -165,7 +184,7 @@ export class ProviderService {
       } else {
         newState = await this.update(def, ctx, prior, planned);
       }
-      return { newState: dynamic(newState), diagnostics: diagnostics(warnings) };
+      return { newState: dynamic(withoutWriteOnly(def, newState)), diagnostics: diagnostics(warnings) };
     } catch (err) {
       // The object is unchanged as far as we know: keep the prior state, so nothing is lost.
       return { newState: dynamic(prior), diagnostics: diagnostics([...warnings, ...errorDiagnostics(err, def.attributes)]) };
@@ -182,7 +201,7 @@ export class ProviderService {
     const warnings: Diagnostic[] = [];
     try {
       const state = await def.import(this.context(warnings), req.id ?? '');
-      return { importedResources: [{ typeName: def.typeName, state: dynamic(state) }], diagnostics: diagnostics(warnings) };
+      return { importedResources: [{ typeName: def.typeName, state: dynamic(withoutWriteOnly(def, state)) }], diagnostics: diagnostics(warnings) };
     } catch (err) {
       const found = errorDiagnostics(err, {});
       found[0]!.detail = `${found[0]!.detail ?? ''} The import id of ${def.typeName} is ${def.importId}.`.trim();

@@ -50,6 +50,7 @@ function jsonBlock(b: SchemaBlock) {
         ...(a.optional ? { optional: true } : {}),
         ...(a.computed ? { computed: true } : {}),
         ...(a.sensitive ? { sensitive: true } : {}),
+        ...(a.writeOnly ? { write_only: true } : {}),
       },
     ]),
   );

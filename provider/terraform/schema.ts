@@ -17,6 +17,7 @@ export interface SchemaAttribute {
   optional: boolean;
   computed: boolean;
   sensitive: boolean;
+  writeOnly: boolean;
 }
 export interface SchemaBlock {
   version: number;
@@ -36,6 +37,7 @@ function block(attributes: Record<string, Attribute>, description: string): Sche
       optional: a.mode === 'optional' || a.mode === 'optional+computed',
       computed: a.mode === 'computed' || a.mode === 'optional+computed',
       sensitive: a.sensitive === true,
+      writeOnly: a.writeOnly === true,
     })),
   };
 }

@@ -1,4 +1,4 @@
-import type { TokenScope } from '../../api-client/contract';
+import { type TokenScope, inCidr } from '../../api-client/contract';
 import type { Queryable, Store } from '../store';
 import type { Clock } from './clock';
 import { DAY_MS } from './clock';
@@ -6,12 +6,16 @@ import { bool, json } from './context';
 import type { Binding, Principal } from './rbac';
 import { bindingsOf } from './role-bindings';
 import { isWellFormedSecret } from './secrets';
-import type { TokenRow } from './tokens';
+import { type TokenRow, unusedExpiresAt } from './tokens';
 
 const USE_WRITE_INTERVAL_MS = 60_000;
 const CACHE_LIMIT = 10_000;
 
-export type AuthOutcome = { ok: true; principal: Principal } | { ok: false; tokenId: string | null; ownerId: string | null };
+/**
+ * Why a known token was refused, when it is one of the limits (for the audit log only; the caller
+ * gets the same 401): `network`, outside its or its owner's allowed_cidrs; `inactive`, unused for max_unused_days.
+ */
+export type AuthOutcome = { ok: true; principal: Principal } | { ok: false; tokenId: string | null; ownerId: string | null; reason?: 'network' | 'inactive' };
 
 /** `Bearer <secret>` and `Token <secret>` are both accepted. */
 export function secretFromHeader(header: string | undefined): string | null {
@@ -25,7 +29,7 @@ interface Credential {
   token: TokenRow;
   /** True when the secret is the token's previous one (a regenerate's grace period). */
   previous: boolean;
-  owner: { name: string; disabled: boolean; expires_at: string | null } | undefined;
+  owner: { name: string; disabled: boolean; expires_at: string | null; allowed_cidrs: string[] } | undefined;
   bindings: Binding[];
 }
 
@@ -39,12 +43,12 @@ async function loadCredential(db: Queryable, digest: string): Promise<Credential
   if (!token) return undefined;
   const owner =
     token.owner_type === 'service_account'
-      ? await db.get<{ name: string; disabled: number; expires_at: string | null }>('SELECT name, disabled, expires_at FROM service_accounts WHERE id = ?', [token.owner_id])
-      : await db.get<{ name: string; disabled: number; expires_at: string | null }>('SELECT name, 1 - active AS disabled, NULL AS expires_at FROM users WHERE id = ?', [token.owner_id]);
+      ? await db.get<{ name: string; disabled: number; expires_at: string | null; allowed_cidrs: string }>('SELECT name, disabled, expires_at, allowed_cidrs FROM service_accounts WHERE id = ?', [token.owner_id])
+      : await db.get<{ name: string; disabled: number; expires_at: string | null; allowed_cidrs: string }>("SELECT name, 1 - active AS disabled, NULL AS expires_at, '[]' AS allowed_cidrs FROM users WHERE id = ?", [token.owner_id]);
   return {
     token,
     previous,
-    owner: owner && { name: owner.name, disabled: bool(owner.disabled), expires_at: owner.expires_at },
+    owner: owner && { name: owner.name, disabled: bool(owner.disabled), expires_at: owner.expires_at, allowed_cidrs: json<string[]>(owner.allowed_cidrs) },
     bindings: await bindingsOf(db, token.owner_type, token.owner_id),
   };
 }
@@ -80,7 +84,8 @@ export class Authenticator {
     return found;
   }
 
-  async authenticate(secret: string): Promise<AuthOutcome> {
+  /** `clientAddress`: the socket's peer, or the X-Forwarded-For client behind a trusted proxy. */
+  async authenticate(secret: string, clientAddress: string): Promise<AuthOutcome> {
     if (!isWellFormedSecret(secret)) return { ok: false, tokenId: null, ownerId: null };
     const found = await this.credential(this.digest(secret));
     if (!found) return { ok: false, tokenId: null, ownerId: null };
@@ -92,6 +97,11 @@ export class Authenticator {
     if (token.revoked_at !== null || bool(token.disabled)) return refused;
     if (token.expires_at !== null && token.expires_at <= nowIso) return refused;
     if (!owner || owner.disabled || (owner.expires_at !== null && owner.expires_at <= nowIso)) return refused;
+    const unused = unusedExpiresAt(token);
+    if (unused !== null && unused <= nowIso) return { ...refused, reason: 'inactive' };
+    // Both bindings apply: the account's, and the token's within it. Empty: anywhere.
+    const allowed = (cidrs: string[]) => cidrs.length === 0 || cidrs.some((c) => inCidr(clientAddress, c));
+    if (!allowed(owner.allowed_cidrs) || !allowed(json<string[]>(token.allowed_cidrs))) return { ...refused, reason: 'network' };
     await this.recordUse(token, now);
     return {
       ok: true,

@@ -243,6 +243,9 @@ export async function exchangeToken(
       lifetimeSeconds: lifetime,
       maxExpiresAt: null,
       maxAgeDays: null,
+      // The account's own allowed_cidrs still bind the exchanged token.
+      allowedCidrs: [],
+      maxUnusedDays: null,
     });
     await writeAudit(
       ctx.db,

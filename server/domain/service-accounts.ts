@@ -20,6 +20,7 @@ export interface ServiceAccountRow {
   disabled: number;
   expires_at: string | null;
   teams: string;
+  allowed_cidrs: string;
   created_at: string;
   updated_at: string;
   version: number;
@@ -37,6 +38,7 @@ export const serviceAccountOf = (r: ServiceAccountRow): ServiceAccount => ({
   disabled: bool(r.disabled),
   expires_at: r.expires_at,
   teams: json<string[]>(r.teams),
+  allowed_cidrs: json<string[]>(r.allowed_cidrs),
   created_at: r.created_at,
   updated_at: r.updated_at,
   etag: etagOf(r.version),
@@ -88,8 +90,8 @@ export async function createServiceAccount(ctx: Ctx, input: ServiceAccountCreate
   const id = newId('sa');
   try {
     await ctx.db.run(
-      `INSERT INTO service_accounts (id, uid, name, display_name, description, project_id, scope_key, disabled, expires_at, teams, created_at, updated_at, version)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+      `INSERT INTO service_accounts (id, uid, name, display_name, description, project_id, scope_key, disabled, expires_at, teams, allowed_cidrs, created_at, updated_at, version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
       [
         id,
         randomUUID(),
@@ -101,6 +103,7 @@ export async function createServiceAccount(ctx: Ctx, input: ServiceAccountCreate
         input.disabled ? 1 : 0,
         input.expires_at ?? null,
         JSON.stringify(withPublic(input.teams ?? [])),
+        JSON.stringify(input.allowed_cidrs ?? []),
         now,
         now,
       ],
@@ -122,7 +125,7 @@ export async function updateServiceAccount(ctx: Ctx, id: string, patch: ServiceA
   const name = patch.name ?? row.name;
   try {
     await ctx.db.run(
-      `UPDATE service_accounts SET name = ?, display_name = ?, description = ?, disabled = ?, expires_at = ?, teams = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
+      `UPDATE service_accounts SET name = ?, display_name = ?, description = ?, disabled = ?, expires_at = ?, teams = ?, allowed_cidrs = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
       [
         name,
         patch.display_name ?? row.display_name,
@@ -130,6 +133,7 @@ export async function updateServiceAccount(ctx: Ctx, id: string, patch: ServiceA
         (patch.disabled ?? bool(row.disabled)) ? 1 : 0,
         patch.expires_at !== undefined ? patch.expires_at : row.expires_at,
         patch.teams ? JSON.stringify(withPublic(patch.teams)) : row.teams,
+        patch.allowed_cidrs ? JSON.stringify(patch.allowed_cidrs) : row.allowed_cidrs,
         ctx.clock.now().toISOString(),
         id,
       ],

@@ -1,4 +1,4 @@
-import type { Page, Token, TokenCreate, TokenRegenerate, TokenScope, TokenWithSecret } from '../../api-client/contract';
+import type { Page, Token, TokenCreate, TokenPatch, TokenRegenerate, TokenScope, TokenWithSecret } from '../../api-client/contract';
 import { errors } from '../errors';
 import { type Queryable, UniqueViolation } from '../store';
 import { audit } from './audit';
@@ -7,6 +7,7 @@ import { type Ctx, bool, etagOf, json, requireIfMatch } from './context';
 import { newId } from './ids';
 import { type PageRequest, pageOf } from './paging';
 import { requirePermission } from './rbac';
+import { claimDigest, rememberDigest } from './secret-history';
 import { generateSecret, secretHint } from './secrets';
 import { readableServiceAccount } from './service-accounts';
 
@@ -33,13 +34,23 @@ export interface TokenRow {
   previous_expires_at: string | null;
   created_at: string;
   last_used_at: string | null;
+  allowed_cidrs: string;
+  max_unused_days: number | null;
   version: number;
+}
+
+/** With max_unused_days: when the token stops working unless used before (from its last use, or creation). */
+export function unusedExpiresAt(r: Pick<TokenRow, 'max_unused_days' | 'last_used_at' | 'created_at'>): string | null {
+  if (r.max_unused_days === null) return null;
+  return addDays(new Date(r.last_used_at ?? r.created_at), r.max_unused_days).toISOString();
 }
 
 /** What authentication does with the token now: the first reason it would refuse, else `active`. */
 export function tokenState(r: TokenRow, now: Date, ownerActive: boolean): Token['state'] {
   if (r.revoked_at !== null) return 'revoked';
   if (r.expires_at !== null && Date.parse(r.expires_at) <= now.getTime()) return 'expired';
+  const unused = unusedExpiresAt(r);
+  if (unused !== null && Date.parse(unused) <= now.getTime()) return 'expired';
   if (bool(r.disabled)) return 'disabled';
   if (!ownerActive) return 'owner_inactive';
   return 'active';
@@ -75,6 +86,9 @@ export function tokenOf(r: TokenRow, now: Date, ownerIsActive: boolean): Token {
     state: tokenState(r, now, ownerIsActive),
     revoked_at: r.revoked_at,
     previous_secret_expires_at: graceLeft ? r.previous_expires_at : null,
+    allowed_cidrs: json<string[]>(r.allowed_cidrs),
+    max_unused_days: r.max_unused_days,
+    unused_expires_at: unusedExpiresAt(r),
     created_at: r.created_at,
     last_used_at: r.last_used_at,
     etag: etagOf(r.version),
@@ -97,6 +111,22 @@ export async function findToken(ctx: Pick<Ctx, 'db'>, ownerType: OwnerType, owne
   const row = await ctx.db.get<TokenRow>("SELECT * FROM tokens WHERE id = ? AND owner_type = ? AND owner_id = ? AND kind = 'api'", [tokenId, ownerType, ownerId]);
   if (!row) throw errors.notFound('Token', tokenId);
   return row;
+}
+
+/**
+ * The secret to issue and its digest: the client's own (write-only tokens), which must never have
+ * been issued before, or a fresh one.
+ */
+async function issueSecret(ctx: Ctx, supplied: string | undefined): Promise<{ secret: string; digest: string }> {
+  const secret = supplied ?? generateSecret();
+  const digest = ctx.digest(secret);
+  if (supplied === undefined) {
+    await rememberDigest(ctx.db, digest, ctx.clock.now());
+    return { secret, digest };
+  }
+  // ON CONFLICT rather than a caught violation: a failed statement would abort a PostgreSQL transaction.
+  if (!(await claimDigest(ctx.db, digest, ctx.clock.now()))) throw errors.secretReused();
+  return { secret, digest };
 }
 
 const DEFAULT_LIFETIME_SECONDS = 90 * 24 * 3600;
@@ -168,6 +198,9 @@ export async function createToken(ctx: Ctx, ownerType: OwnerType, ownerId: strin
       lifetimeSeconds,
       maxExpiresAt,
       maxAgeDays: input.extended ? (input.max_age_days ?? null) : null,
+      allowedCidrs: input.allowed_cidrs ?? [],
+      maxUnusedDays: input.max_unused_days ?? null,
+      suppliedSecret: input.secret,
     });
     await audit(ctx, 'token.create', 'token', id);
     return { ...(await present(ctx, await findToken(ctx, ownerType, ownerId, id))), token: secret };
@@ -187,32 +220,38 @@ export interface NewApiToken {
   /** Set for extended tokens only (with `maxAgeDays`). */
   maxExpiresAt: string | null;
   maxAgeDays: number | null;
+  allowedCidrs: string[];
+  maxUnusedDays: number | null;
+  /** A secret the client made (in the token format); else one is generated. */
+  suppliedSecret?: string | undefined;
 }
 
 /** Stores a new API token (only its digest) and returns its id and the secret, which is never stored. */
 export async function insertApiToken(ctx: Ctx, t: NewApiToken): Promise<{ id: string; secret: string }> {
-  const secret = generateSecret();
+  const { secret, digest } = await issueSecret(ctx, t.suppliedSecret);
   const now = ctx.clock.now().toISOString();
   const id = newId('tok');
   await ctx.db.run(
-      `INSERT INTO tokens (id, kind, owner_type, owner_id, name, digest, hint, scopes, expires_at, lifetime_seconds, max_expires_at, extended, max_age_days, disabled, created_at, version)
-       VALUES (?, 'api', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 1)`,
-      [
-        id,
-        t.ownerType,
-        t.ownerId,
-        t.name,
-        ctx.digest(secret),
-        secretHint(secret),
-        JSON.stringify(t.scopes),
-        t.expiresAt,
-        t.lifetimeSeconds,
-        t.maxExpiresAt,
-        t.maxAgeDays !== null ? 1 : 0,
-        t.maxAgeDays,
-        now,
-      ],
-    );
+    `INSERT INTO tokens (id, kind, owner_type, owner_id, name, digest, hint, scopes, expires_at, lifetime_seconds, max_expires_at, extended, max_age_days, allowed_cidrs, max_unused_days, disabled, created_at, version)
+     VALUES (?, 'api', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 1)`,
+    [
+      id,
+      t.ownerType,
+      t.ownerId,
+      t.name,
+      digest,
+      secretHint(secret),
+      JSON.stringify(t.scopes),
+      t.expiresAt,
+      t.lifetimeSeconds,
+      t.maxExpiresAt,
+      t.maxAgeDays !== null ? 1 : 0,
+      t.maxAgeDays,
+      JSON.stringify(t.allowedCidrs),
+      t.maxUnusedDays,
+      now,
+    ],
+  );
   return { id, secret };
 }
 
@@ -234,11 +273,11 @@ export async function regenerateToken(ctx: Ctx, ownerType: OwnerType, ownerId: s
   if (extended && expiresAt === null) throw errors.field('expires_at', 'an extended token needs an expiry to extend');
   const grace = input.grace_period_seconds ?? 0;
   const now = ctx.clock.now();
-  const secret = generateSecret();
+  const { secret, digest } = await issueSecret(ctx, input.secret);
   await ctx.db.run(
     `UPDATE tokens SET digest = ?, hint = ?, previous_digest = ?, previous_expires_at = ?, expires_at = ?, lifetime_seconds = ?, max_expires_at = ?, version = version + 1 WHERE id = ?`,
     [
-      ctx.digest(secret),
+      digest,
       secretHint(secret),
       grace > 0 ? row.digest : null,
       grace > 0 ? new Date(now.getTime() + grace * 1000).toISOString() : null,
@@ -254,24 +293,38 @@ export async function regenerateToken(ctx: Ctx, ownerType: OwnerType, ownerId: s
 
 /**
  * Replaces a secret that was issued but never delivered (a lost response replayed through its
- * Idempotency-Key): the undelivered secret stops working at once; nothing else changes.
+ * Idempotency-Key): the undelivered secret stops working at once; nothing else changes. A repeat
+ * carrying the client's own secret (write-only tokens) that is already the token's answers with it
+ * unchanged: the client knows it, and the server must not swap in one the client never sees.
  */
-export async function reissueSecret(ctx: Ctx, tokenId: string): Promise<TokenWithSecret | null> {
-  const secret = generateSecret();
-  const changed = await ctx.db.run('UPDATE tokens SET digest = ?, hint = ?, version = version + 1 WHERE id = ? AND revoked_at IS NULL', [ctx.digest(secret), secretHint(secret), tokenId]);
+export async function reissueSecret(ctx: Ctx, tokenId: string, supplied?: string): Promise<TokenWithSecret | null> {
+  if (supplied !== undefined) {
+    const current = await ctx.db.get<TokenRow>('SELECT * FROM tokens WHERE id = ? AND revoked_at IS NULL', [tokenId]);
+    if (current && current.digest === ctx.digest(supplied)) return { ...(await present(ctx, current)), token: supplied };
+  }
+  const { secret, digest } = await issueSecret(ctx, supplied);
+  const changed = await ctx.db.run('UPDATE tokens SET digest = ?, hint = ?, version = version + 1 WHERE id = ? AND revoked_at IS NULL', [digest, secretHint(secret), tokenId]);
   if (changed === 0) return null;
   await audit(ctx, 'token.reissue', 'token', tokenId);
   const row = await ctx.db.get<TokenRow>('SELECT * FROM tokens WHERE id = ?', [tokenId]);
   return row ? { ...(await present(ctx, row)), token: secret } : null;
 }
 
-export async function setTokenDisabled(ctx: Ctx, ownerType: OwnerType, ownerId: string, tokenId: string, disabled: boolean, ifMatch: string | undefined): Promise<Token> {
+/** Disables or re-enables a token reversibly, and changes its network binding and inactivity limit. */
+export async function patchToken(ctx: Ctx, ownerType: OwnerType, ownerId: string, tokenId: string, patch: TokenPatch, ifMatch: string | undefined): Promise<Token> {
   await authorizeOwner(ctx, ownerType, ownerId, true);
   const row = await findToken(ctx, ownerType, ownerId, tokenId);
   refuseRevoked(row);
   requireIfMatch(ifMatch, etagOf(row.version));
-  await ctx.db.run('UPDATE tokens SET disabled = ?, version = version + 1 WHERE id = ?', [disabled ? 1 : 0, tokenId]);
-  await audit(ctx, disabled ? 'token.disable' : 'token.enable', 'token', tokenId);
+  const disabled = patch.disabled ?? bool(row.disabled);
+  await ctx.db.run('UPDATE tokens SET disabled = ?, allowed_cidrs = ?, max_unused_days = ?, version = version + 1 WHERE id = ?', [
+    disabled ? 1 : 0,
+    patch.allowed_cidrs ? JSON.stringify(patch.allowed_cidrs) : row.allowed_cidrs,
+    patch.max_unused_days !== undefined ? patch.max_unused_days : row.max_unused_days,
+    tokenId,
+  ]);
+  if (patch.disabled !== undefined) await audit(ctx, disabled ? 'token.disable' : 'token.enable', 'token', tokenId);
+  if (patch.allowed_cidrs !== undefined || patch.max_unused_days !== undefined) await audit(ctx, 'token.update_limits', 'token', tokenId);
   return present(ctx, await findToken(ctx, ownerType, ownerId, tokenId));
 }
 

@@ -9,6 +9,7 @@ import { newId } from './ids';
 import { type PageRequest, pageOf } from './paging';
 import { requirePermission } from './rbac';
 import { grantRole } from './role-bindings';
+import { rememberDigest } from './secret-history';
 import { generateSecret, secretHint } from './secrets';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number }) => Promise<Buffer>;
@@ -115,6 +116,7 @@ export async function createSession(ctx: Ctx, user: UserRow): Promise<Session> {
   const secret = generateSecret();
   const now = ctx.clock.now();
   const id = newId('ses');
+  await rememberDigest(ctx.db, ctx.digest(secret), now);
   const expiresAt = new Date(now.getTime() + ctx.policy.sessionTtlMinutes * 60_000).toISOString();
   await ctx.db.run(
     `INSERT INTO tokens (id, kind, owner_type, owner_id, name, digest, hint, scopes, expires_at, extended, disabled, created_at, version)

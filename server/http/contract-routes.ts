@@ -79,6 +79,7 @@ export function registerContractRoute(app: FastifyInstance, deps: Deps, name: Ro
             key,
             fingerprint: fingerprint(deps.fingerprintKey, def.method, request.url, input.body, def.secretFields),
             secret: def.secretResponse,
+            suppliedSecret: suppliedSecretOf(input.body),
           },
           run,
         );
@@ -86,6 +87,11 @@ export function registerContractRoute(app: FastifyInstance, deps: Deps, name: Ro
       return send(reply, def, outcome.status, outcome.body);
     },
   });
+}
+
+function suppliedSecretOf(body: unknown): string | undefined {
+  const secret = body !== null && typeof body === 'object' ? (body as Record<string, unknown>).secret : undefined;
+  return typeof secret === 'string' ? secret : undefined;
 }
 
 export function registerContractRoutes(app: FastifyInstance, deps: Deps): void {

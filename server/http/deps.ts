@@ -29,12 +29,14 @@ export function contextFor(deps: Deps, request: FastifyRequest, principal: Princ
 /** Authenticates the request or refuses it with 401, auditing the refusal (never the secret). */
 export async function principalOf(deps: Deps, request: FastifyRequest): Promise<Principal> {
   const secret = secretFromHeader(request.headers.authorization);
-  const outcome = secret === null ? { ok: false as const, tokenId: null, ownerId: null } : await deps.authenticator.authenticate(secret);
+  // request.ip is the socket's peer, or the X-Forwarded-For client when the peer is a trusted proxy.
+  const outcome = secret === null ? { ok: false as const, tokenId: null, ownerId: null } : await deps.authenticator.authenticate(secret, request.ip);
   if (outcome.ok) return outcome.principal;
+  const reason = 'reason' in outcome ? outcome.reason : undefined;
   await writeAudit(
     deps.store,
     { user_type: 'anonymous', id: outcome.ownerId, token_id: outcome.tokenId },
-    { action: 'auth.refused', target: { type: 'request', id: null }, outcome: 'failure' },
+    { action: reason ? `auth.refused_${reason}` : 'auth.refused', target: reason ? { type: 'token', id: outcome.tokenId } : { type: 'request', id: null }, outcome: 'failure' },
     request.id,
     deps.clock.now(),
   );

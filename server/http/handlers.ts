@@ -68,7 +68,7 @@ export const handlers: Omit<Handlers, 'createSession' | 'deleteSession' | 'repor
   listServiceAccountTokens: (ctx, { params, query }) => tokens.listTokens(ctx, SA, params.id, query),
   createServiceAccountToken: (ctx, { params, body }) => tokens.createToken(ctx, SA, params.id, body),
   getServiceAccountToken: (ctx, { params }) => tokens.getToken(ctx, SA, params.id, params.token_id),
-  updateServiceAccountToken: (ctx, { params, body, ifMatch }) => tokens.setTokenDisabled(ctx, SA, params.id, params.token_id, body.disabled, ifMatch),
+  updateServiceAccountToken: (ctx, { params, body, ifMatch }) => tokens.patchToken(ctx, SA, params.id, params.token_id, body, ifMatch),
   revokeServiceAccountToken: (ctx, { params }) => tokens.revokeToken(ctx, SA, params.id, params.token_id),
   regenerateServiceAccountToken: (ctx, { params, body }) => tokens.regenerateToken(ctx, SA, params.id, params.token_id, body),
 
@@ -82,7 +82,7 @@ export const handlers: Omit<Handlers, 'createSession' | 'deleteSession' | 'repor
   listUserTokens: (ctx, { params, query }) => tokens.listTokens(ctx, USER, params.id, query),
   createUserToken: (ctx, { params, body }) => tokens.createToken(ctx, USER, params.id, body),
   getUserToken: (ctx, { params }) => tokens.getToken(ctx, USER, params.id, params.token_id),
-  updateUserToken: (ctx, { params, body, ifMatch }) => tokens.setTokenDisabled(ctx, USER, params.id, params.token_id, body.disabled, ifMatch),
+  updateUserToken: (ctx, { params, body, ifMatch }) => tokens.patchToken(ctx, USER, params.id, params.token_id, body, ifMatch),
   revokeUserToken: (ctx, { params }) => tokens.revokeToken(ctx, USER, params.id, params.token_id),
   regenerateUserToken: (ctx, { params, body }) => tokens.regenerateToken(ctx, USER, params.id, params.token_id, body),
 

@@ -45,6 +45,8 @@ export interface IdempotentRequest {
   fingerprint: string;
   /** From the contract: the response carries a secret, and how a repeat answers. */
   secret: SecretResponse | undefined;
+  /** A secret the client supplied in the body (write-only tokens): a `reissue` repeat keeps it. */
+  suppliedSecret?: string | undefined;
 }
 
 const revoked = () =>
@@ -76,7 +78,7 @@ export async function once(ctx: Ctx, req: IdempotentRequest, execute: () => Prom
     }
     if (!req.secret || prior.secret_token_id === null) return { status: prior.status, body: JSON.parse(prior.response) as unknown };
     if (req.secret.replay === 'reissue') {
-      const reissued = await reissueSecret(ctx, prior.secret_token_id);
+      const reissued = await reissueSecret(ctx, prior.secret_token_id, req.suppliedSecret);
       if (!reissued) throw revoked();
       return { status: prior.status, body: reissued };
     }

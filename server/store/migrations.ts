@@ -71,6 +71,18 @@ const MIGRATIONS: Step[][] = [
     // Exchanges are audited with the external subject that made them (never the token itself).
     `ALTER TABLE audit_events ADD COLUMN external_subject TEXT`,
   ],
+  [
+    // Digests of every secret ever issued, so a client-supplied secret is accepted only once.
+    `CREATE TABLE secret_digests (digest TEXT PRIMARY KEY, created_at TEXT NOT NULL)`,
+    `INSERT INTO secret_digests (digest, created_at) SELECT digest, created_at FROM tokens`,
+    `INSERT INTO secret_digests (digest, created_at) SELECT previous_digest, created_at FROM tokens WHERE previous_digest IS NOT NULL ON CONFLICT DO NOTHING`,
+  ],
+  [
+    // Network binding (JSON arrays of CIDRs; empty: anywhere) and inactivity expiry.
+    `ALTER TABLE service_accounts ADD COLUMN allowed_cidrs TEXT NOT NULL DEFAULT '[]'`,
+    `ALTER TABLE tokens ADD COLUMN allowed_cidrs TEXT NOT NULL DEFAULT '[]'`,
+    `ALTER TABLE tokens ADD COLUMN max_unused_days INTEGER`,
+  ],
 ];
 
 export async function migrate(store: Store): Promise<void> {

@@ -48,5 +48,7 @@ describe('generated construct code', () => {
   test('the ephemeral token binding, which only cdktn generates, is exported from cdktn/index.ts', () => {
     expect(existsSync(join(ROOT, 'constructs', 'generated', 'ephemeral-warden-token'))).toBe(false);
     expect(readFileSync(join(ROOT, 'cdktn', 'index.ts'), 'utf8')).toContain("export { EphemeralWardenToken, type EphemeralWardenTokenConfig } from './generated/ephemeral-warden-token';");
+    expect(existsSync(join(ROOT, 'constructs', 'generated', 'ephemeral-warden-secret'))).toBe(false);
+    expect(readFileSync(join(ROOT, 'cdktn', 'index.ts'), 'utf8')).toContain("export { EphemeralWardenSecret, type EphemeralWardenSecretConfig } from './generated/ephemeral-warden-secret';");
   });
 });

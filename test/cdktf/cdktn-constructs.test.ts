@@ -41,8 +41,8 @@ function synthErrors(context: Record<string, unknown>, build: (stack: cdktn.Terr
 const ephemeralToken = (stack: Construct) => new warden.EphemeralWardenToken(stack, 'run', { serviceAccountId: 'sa1', name: 'run-1', scopes: ['api'], expiresInDays: 1 });
 
 describe('warden-iac/cdktn', () => {
-  test('exports every name warden-iac/constructs exports, and the ephemeral token binding', () => {
-    expect(Object.keys(warden).sort()).toEqual([...Object.keys(cdktfWarden), 'EphemeralWardenToken'].sort());
+  test('exports every name warden-iac/constructs exports, and the ephemeral token and secret bindings', () => {
+    expect(Object.keys(warden).sort()).toEqual([...Object.keys(cdktfWarden), 'EphemeralWardenSecret', 'EphemeralWardenToken'].sort());
   });
 
   test("its MachineIdentity is built on cdktn's classes, not cdktf's", () => {
@@ -64,6 +64,19 @@ describe('EphemeralWardenToken', () => {
     ephemeralToken(stack);
     const doc = JSON.parse(cdktn.Testing.synth(stack, true)) as { ephemeral: Record<string, Record<string, unknown>> };
     expect(doc.ephemeral.warden_token).toEqual({ run: { service_account_id: 'sa1', name: 'run-1', scopes: ['api'], expires_in_days: 1 } });
+  });
+});
+
+describe('EphemeralWardenSecret', () => {
+  test("feeds a Token's write-only secretWo, with secretWoVersion, and synthesizes no secret", () => {
+    const app = cdktn.Testing.app({ context: { targetVersions } });
+    const stack = new cdktn.TerraformStack(app, 'test');
+    new warden.WardenProvider(stack, 'warden', {});
+    const secret = new warden.EphemeralWardenSecret(stack, 'ci', {});
+    new warden.Token(stack, 'token', { serviceAccountId: 'sa1', name: 'ci', secretWo: secret.secret, secretWoVersion: 1 });
+    const doc = JSON.parse(cdktn.Testing.synth(stack, true)) as { ephemeral: Record<string, Record<string, unknown>>; resource: Record<string, Record<string, Record<string, unknown>>> };
+    expect(doc.ephemeral.warden_secret).toEqual({ ci: {} });
+    expect(doc.resource.warden_token!.token).toMatchObject({ secret_wo: '${ephemeral.warden_secret.ci.secret}', secret_wo_version: 1 });
   });
 });
 

@@ -142,6 +142,12 @@ export function describeConstructs({ lib, warden, example }: Flavour): void {
       expect(providers).toEqual(['warden.eu', 'warden.eu', 'warden.eu']);
     });
 
+    test('allowedCidrs bind the account and the token, and maxUnusedDays limits the token', () => {
+      const out = synth((s) => new MachineIdentity(s, 'net', { name: 'net', allowedCidrs: ['10.0.0.0/8'], token: { allowedCidrs: ['10.1.0.0/16'], maxUnusedDays: 30 } }));
+      expect(out).toHaveResourceWithProperties(ServiceAccount, { name: 'net', allowed_cidrs: ['10.0.0.0/8'] });
+      expect(out).toHaveResourceWithProperties(Token, { allowed_cidrs: ['10.1.0.0/16'], max_unused_days: 30 });
+    });
+
     test('token: false creates no token and no output', () => {
       const doc = JSON.parse(synth((s) => new MachineIdentity(s, 'ro', { name: 'reader', token: false }))) as Record<string, Record<string, unknown>>;
       expect(doc.resource!.warden_token).toBeUndefined();
@@ -163,6 +169,9 @@ export function describeConstructs({ lib, warden, example }: Flavour): void {
       ['an overlap over 7 days', { token: { overlapSeconds: 700000 } }, 'MachineIdentity: token.overlapSeconds: Too big: expected number to be <=604800'],
       ['a bad token name', { token: { name: '1ci' } }, 'MachineIdentity: token.name: must be 1-63 characters'],
       ['an unknown scope', { token: { scopes: ['admin'] } }, 'MachineIdentity: token.scopes[0]:'],
+      ['a CIDR with host bits set', { allowedCidrs: ['10.1.2.3/8'] }, 'MachineIdentity: allowedCidrs[0]: has host bits set'],
+      ['a token CIDR without a prefix', { token: { allowedCidrs: ['10.0.0.1'] } }, 'MachineIdentity: token.allowedCidrs[0]: must be a CIDR block'],
+      ['a zero maxUnusedDays', { token: { maxUnusedDays: 0 } }, 'MachineIdentity: token.maxUnusedDays: Too small'],
     ])('%s fails synth with a message naming the prop', (_case, override, message) => {
       const errors = validationErrors({ ...config, ...override });
       expect(errors.join('\n')).toContain(message);

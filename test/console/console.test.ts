@@ -245,6 +245,18 @@ describe('the web console', () => {
     await expect(server.clientFor(shown).whoami()).resolves.toMatchObject({ user_type: 'user' });
   });
 
+  test("shows an account's networks and a token's limits", async () => {
+    const account = await server.client.createServiceAccount({ name: 'bound-bot', allowed_cidrs: ['10.0.0.0/8', '2001:db8::/32'] });
+    const token = await server.client.createServiceAccountToken(account.id, { name: 'bound', allowed_cidrs: ['10.1.0.0/16'], max_unused_days: 30 });
+    await server.client.createServiceAccountToken(account.id, { name: 'free' });
+    await page.goto(`${server.url}/#/accounts/${account.id}`);
+    await page.locator('tr[data-token="bound"]').waitFor();
+    await expect(page.locator('dl.facts').textContent()).resolves.toContain('Networks10.0.0.0/8, 2001:db8::/32');
+    await expect(page.locator('tr[data-token="bound"] td.limits').textContent()).resolves.toBe(`From 10.1.0.0/16; Stops if unused 30 days (${token.unused_expires_at!.replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC')})`);
+    await expect(page.locator('tr[data-token="free"] td.limits').textContent()).resolves.toBe('—');
+    await shot('token-limits');
+  });
+
   test('filters the audit log by target', async () => {
     const id = await accountIdByName('keyboard-bot');
     await page.getByRole('link', { name: 'Audit log' }).click();

@@ -197,6 +197,39 @@ describe('in the dynamic-provider host', () => {
       await expect(whoamiWith(second)).rejects.toMatchObject({ status: 401 });
     });
 
+    it('takes a client secret through secretWo: never an output, rotated by secretWoVersion with the overlap', async () => {
+      const inputs = (secretWo: string, secretWoVersion: number) => tkInputs({ serviceAccountId: accountId, name: 'wo', overlapSeconds: 3600, secretWo: secret(secretWo), secretWoVersion });
+      const first = generateSecret();
+      const created = await engine.create(TK, inputs(first, 1));
+      expect(created.properties).toMatchObject({ token: null, tokenHint: first.slice(0, 8), secretWoVersion: 1, status: 'active' });
+      expect(created.properties).not.toHaveProperty('secretWo');
+      await expect(whoamiWith(first)).resolves.toMatchObject({ token_id: created.id.split('/').pop() });
+      // A new value alone is not a change: the version says when the secret changes.
+      expect(await engine.diff(TK, created.id, created.properties, inputs(generateSecret(), 1))).toMatchObject({ changes: 'none' });
+      expect(await engine.diff(TK, created.id, created.properties, inputs(generateSecret(), 2))).toEqual({ changes: 'some', replaces: [], deleteBeforeReplace: true });
+      const second = generateSecret();
+      const rotated = await engine.update(TK, created.id, created.properties, inputs(second, 2));
+      expect(rotated.properties).toMatchObject({ token: null, tokenHint: second.slice(0, 8), secretWoVersion: 2 });
+      await expect(whoamiWith(second)).resolves.toBeDefined();
+      await expect(whoamiWith(first)).resolves.toBeDefined();
+      expect(JSON.stringify([created.properties, rotated.properties])).not.toMatch(new RegExp(`${first}|${second}`));
+      // A secret seen before is refused, naming what to do.
+      await expect(engine.update(TK, created.id, rotated.properties, inputs(first, 3))).rejects.toThrow(/WARDEN_ERR_SECRET_REUSED|issued before/);
+    });
+
+    it('takes allowedCidrs and maxUnusedDays, changing both in place without rotating', async () => {
+      const inputs = (allowedCidrs: string[], maxUnusedDays: number) => tkInputs({ serviceAccountId: accountId, name: 'limits', allowedCidrs, maxUnusedDays });
+      const created = await engine.create(TK, inputs(['192.0.2.0/24'], 30));
+      expect(created.properties).toMatchObject({ allowedCidrs: ['192.0.2.0/24'], maxUnusedDays: 30, unusedExpiresAt: expect.any(String) });
+      expect(await engine.diff(TK, created.id, created.properties, inputs(['192.0.2.0/24'], 30))).toMatchObject({ changes: 'none' });
+      expect(await engine.diff(TK, created.id, created.properties, inputs([], 60))).toEqual({ changes: 'some', replaces: [], deleteBeforeReplace: true });
+      const updated = await engine.update(TK, created.id, created.properties, inputs([], 60));
+      expect(updated.properties).toMatchObject({ allowedCidrs: [], maxUnusedDays: 60, token: created.properties.token, tokenHint: created.properties.tokenHint });
+      expect(await server.client.getServiceAccountToken(accountId, created.id)).toMatchObject({ allowed_cidrs: [], max_unused_days: 60 });
+      const bad = await engine.check(TK, {}, inputs(['10.1.2.3/8'], 30));
+      expect(bad.failures).toEqual([{ property: 'allowedCidrs', reason: expect.stringContaining('host bits') }]);
+    });
+
     it('reads drift: a token disabled out of band is re-enabled in place, keeping its secret', async () => {
       const { id, properties } = await engine.create(TK, tkInputs({ serviceAccountId: accountId, name: 'disabled-drift' }));
       await server.client.updateServiceAccountToken(accountId, id, { disabled: true });

@@ -52,6 +52,12 @@ export interface ServiceAccountConfig extends cdktf.TerraformMetaArguments {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/service_account#teams ServiceAccount#teams}
   */
   readonly teams?: string[];
+  /**
+  * Networks (CIDR blocks) the account's tokens may be used from; empty means anywhere. Requests from elsewhere are refused (401) and audited.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/service_account#allowed_cidrs ServiceAccount#allowed_cidrs}
+  */
+  readonly allowedCidrs?: string[];
 }
 
 /**
@@ -111,6 +117,7 @@ export class ServiceAccount extends cdktf.TerraformResource {
     this._disabled = config.disabled;
     this._expiresAt = config.expiresAt;
     this._teams = config.teams;
+    this._allowedCidrs = config.allowedCidrs;
   }
 
   // ==========
@@ -226,6 +233,22 @@ export class ServiceAccount extends cdktf.TerraformResource {
     return this._teams;
   }
 
+  // allowed_cidrs - computed: true, optional: true, required: false
+  private _allowedCidrs?: string[]; 
+  public get allowedCidrs() {
+    return cdktf.Fn.tolist(this.getListAttribute('allowed_cidrs'));
+  }
+  public set allowedCidrs(value: string[]) {
+    this._allowedCidrs = value;
+  }
+  public resetAllowedCidrs() {
+    this._allowedCidrs = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get allowedCidrsInput() {
+    return this._allowedCidrs;
+  }
+
   // id - computed: true, optional: false, required: false
   public get id() {
     return this.getStringAttribute('id');
@@ -259,6 +282,7 @@ export class ServiceAccount extends cdktf.TerraformResource {
       disabled: cdktf.booleanToTerraform(this._disabled),
       expires_at: cdktf.stringToTerraform(this._expiresAt),
       teams: cdktf.listMapper(cdktf.stringToTerraform, false)(this._teams),
+      allowed_cidrs: cdktf.listMapper(cdktf.stringToTerraform, false)(this._allowedCidrs),
     };
   }
 
@@ -302,6 +326,12 @@ export class ServiceAccount extends cdktf.TerraformResource {
       },
       teams: {
         value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._teams),
+        isBlock: false,
+        type: "set",
+        storageClassType: "stringList",
+      },
+      allowed_cidrs: {
+        value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._allowedCidrs),
         isBlock: false,
         type: "set",
         storageClassType: "stringList",

@@ -53,6 +53,18 @@ export interface TokenConfig extends cdktf.TerraformMetaArguments {
   */
   readonly maxAgeDays?: number;
   /**
+  * Networks (CIDR blocks) the token may be used from, within its service account's allowed_cidrs; empty means wherever the account allows. Changes in place.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#allowed_cidrs Token#allowed_cidrs}
+  */
+  readonly allowedCidrs?: string[];
+  /**
+  * The token stops working after this many days without use (from its last use, or creation); it then reads as expired and is replaced. Changes in place.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#max_unused_days Token#max_unused_days}
+  */
+  readonly maxUnusedDays?: number;
+  /**
   * Arbitrary values; changing any of them rotates the secret in place (regenerate), keeping the token and its name.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#rotation_triggers Token#rotation_triggers}
@@ -70,6 +82,18 @@ export interface TokenConfig extends cdktf.TerraformMetaArguments {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#overlap_seconds Token#overlap_seconds}
   */
   readonly overlapSeconds?: number;
+  /**
+  * Write-only (Terraform 1.11+, OpenTofu 1.11+): the secret to issue, generated on the client (ephemeral warden_secret), in the token format. Never stored in state or plan; `token` stays null. Used at creation and whenever secret_wo_version changes.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#secret_wo Token#secret_wo}
+  */
+  readonly secretWo?: string;
+  /**
+  * Required with secret_wo, and stored in state: changing it rotates the token to the secret_wo of that run, the previous secret valid for overlap_seconds.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#secret_wo_version Token#secret_wo_version}
+  */
+  readonly secretWoVersion?: number;
 }
 
 /**
@@ -129,9 +153,13 @@ export class Token extends cdktf.TerraformResource {
     this._expiresAt = config.expiresAt;
     this._extended = config.extended;
     this._maxAgeDays = config.maxAgeDays;
+    this._allowedCidrs = config.allowedCidrs;
+    this._maxUnusedDays = config.maxUnusedDays;
     this._rotationTriggers = config.rotationTriggers;
     this._rotateBeforeDays = config.rotateBeforeDays;
     this._overlapSeconds = config.overlapSeconds;
+    this._secretWo = config.secretWo;
+    this._secretWoVersion = config.secretWoVersion;
   }
 
   // ==========
@@ -244,6 +272,43 @@ export class Token extends cdktf.TerraformResource {
     return this._maxAgeDays;
   }
 
+  // allowed_cidrs - computed: true, optional: true, required: false
+  private _allowedCidrs?: string[]; 
+  public get allowedCidrs() {
+    return cdktf.Fn.tolist(this.getListAttribute('allowed_cidrs'));
+  }
+  public set allowedCidrs(value: string[]) {
+    this._allowedCidrs = value;
+  }
+  public resetAllowedCidrs() {
+    this._allowedCidrs = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get allowedCidrsInput() {
+    return this._allowedCidrs;
+  }
+
+  // max_unused_days - computed: false, optional: true, required: false
+  private _maxUnusedDays?: number; 
+  public get maxUnusedDays() {
+    return this.getNumberAttribute('max_unused_days');
+  }
+  public set maxUnusedDays(value: number) {
+    this._maxUnusedDays = value;
+  }
+  public resetMaxUnusedDays() {
+    this._maxUnusedDays = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get maxUnusedDaysInput() {
+    return this._maxUnusedDays;
+  }
+
+  // unused_expires_at - computed: true, optional: false, required: false
+  public get unusedExpiresAt() {
+    return this.getStringAttribute('unused_expires_at');
+  }
+
   // rotation_triggers - computed: false, optional: true, required: false
   private _rotationTriggers?: { [key: string]: string }; 
   public get rotationTriggers() {
@@ -292,6 +357,38 @@ export class Token extends cdktf.TerraformResource {
     return this._overlapSeconds;
   }
 
+  // secret_wo - computed: false, optional: true, required: false
+  private _secretWo?: string; 
+  public get secretWo() {
+    return this.getStringAttribute('secret_wo');
+  }
+  public set secretWo(value: string) {
+    this._secretWo = value;
+  }
+  public resetSecretWo() {
+    this._secretWo = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get secretWoInput() {
+    return this._secretWo;
+  }
+
+  // secret_wo_version - computed: false, optional: true, required: false
+  private _secretWoVersion?: number; 
+  public get secretWoVersion() {
+    return this.getNumberAttribute('secret_wo_version');
+  }
+  public set secretWoVersion(value: number) {
+    this._secretWoVersion = value;
+  }
+  public resetSecretWoVersion() {
+    this._secretWoVersion = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get secretWoVersionInput() {
+    return this._secretWoVersion;
+  }
+
   // token - computed: true, optional: false, required: false
   public get token() {
     return this.getStringAttribute('token');
@@ -330,9 +427,13 @@ export class Token extends cdktf.TerraformResource {
       expires_at: cdktf.stringToTerraform(this._expiresAt),
       extended: cdktf.booleanToTerraform(this._extended),
       max_age_days: cdktf.numberToTerraform(this._maxAgeDays),
+      allowed_cidrs: cdktf.listMapper(cdktf.stringToTerraform, false)(this._allowedCidrs),
+      max_unused_days: cdktf.numberToTerraform(this._maxUnusedDays),
       rotation_triggers: cdktf.hashMapper(cdktf.stringToTerraform)(this._rotationTriggers),
       rotate_before_days: cdktf.numberToTerraform(this._rotateBeforeDays),
       overlap_seconds: cdktf.numberToTerraform(this._overlapSeconds),
+      secret_wo: cdktf.stringToTerraform(this._secretWo),
+      secret_wo_version: cdktf.numberToTerraform(this._secretWoVersion),
     };
   }
 
@@ -380,6 +481,18 @@ export class Token extends cdktf.TerraformResource {
         type: "simple",
         storageClassType: "number",
       },
+      allowed_cidrs: {
+        value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._allowedCidrs),
+        isBlock: false,
+        type: "set",
+        storageClassType: "stringList",
+      },
+      max_unused_days: {
+        value: cdktf.numberToHclTerraform(this._maxUnusedDays),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
+      },
       rotation_triggers: {
         value: cdktf.hashMapperHcl(cdktf.stringToHclTerraform)(this._rotationTriggers),
         isBlock: false,
@@ -394,6 +507,18 @@ export class Token extends cdktf.TerraformResource {
       },
       overlap_seconds: {
         value: cdktf.numberToHclTerraform(this._overlapSeconds),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
+      },
+      secret_wo: {
+        value: cdktf.stringToHclTerraform(this._secretWo),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      secret_wo_version: {
+        value: cdktf.numberToHclTerraform(this._secretWoVersion),
         isBlock: false,
         type: "simple",
         storageClassType: "number",

@@ -405,6 +405,12 @@ function syncReveal(tokens: Token[]): void {
   node.classList.add('revoked');
 }
 
+/** Network binding and inactivity limit, as one line a person can read. */
+function limitsOf(t: Token): string {
+  const parts = [t.allowed_cidrs.length ? `From ${t.allowed_cidrs.join(', ')}` : '', t.max_unused_days !== null ? `Stops if unused ${t.max_unused_days} days (${fmtTime(t.unused_expires_at)})` : ''];
+  return parts.filter(Boolean).join('; ') || '—';
+}
+
 function tokenTable(tokens: Token[], base: string, refresh: () => void, container: HTMLElement): HTMLElement {
   syncReveal(tokens);
   if (!tokens.length) return h('p', {}, 'No tokens.');
@@ -412,7 +418,7 @@ function tokenTable(tokens: Token[], base: string, refresh: () => void, containe
     h('button', { type: 'button', onclick: () => void fn().catch((e: Error) => announce(e.message, 'error')) }, label);
   return table(
     'Tokens',
-    ['Name', 'Hint', 'Created', 'Last used', 'Expires', 'Hard cap', 'Extended', 'Scopes', 'State', 'Actions'],
+    ['Name', 'Hint', 'Created', 'Last used', 'Expires', 'Hard cap', 'Extended', 'Scopes', 'Limits', 'State', 'Actions'],
     tokens.map((t) =>
         h(
           'tr',
@@ -425,6 +431,7 @@ function tokenTable(tokens: Token[], base: string, refresh: () => void, containe
           h('td', {}, t.extended ? fmtTime(t.max_expires_at) : '—'),
           h('td', {}, t.extended ? `Yes (${t.max_age_days} days)` : 'No'),
           h('td', {}, t.scopes.join(', ')),
+          h('td', { class: 'limits' }, limitsOf(t)),
           h(
             'td',
             { class: 'state' },
@@ -566,6 +573,7 @@ async function accountView(id: string): Promise<void> {
         ['Roles', bindings.map((b) => b.role).join(', ') || '—'],
         ['Teams', account.teams.join(', ')],
         ['Lifetime', account.expires_at ? `Until ${fmtTime(account.expires_at)}` : 'No expiry'],
+        ['Networks', account.allowed_cidrs.length ? account.allowed_cidrs.join(', ') : 'Anywhere'],
         ['Description', account.description || '—'],
       ].flatMap(([k, v]) => [h('dt', {}, k ?? ''), h('dd', {}, v ?? '')]),
     ),

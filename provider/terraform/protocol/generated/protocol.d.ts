@@ -499,6 +499,9 @@ export namespace tfplugin6 {
 
             /** Attribute deprecated */
             deprecated?: (boolean|null);
+
+            /** Attribute writeOnly */
+            writeOnly?: (boolean|null);
         }
 
         /** Represents an Attribute. */
@@ -536,6 +539,9 @@ export namespace tfplugin6 {
 
             /** Attribute deprecated. */
             public deprecated: boolean;
+
+            /** Attribute writeOnly. */
+            public writeOnly: boolean;
 
             /**
              * Creates a new Attribute instance using the specified properties.

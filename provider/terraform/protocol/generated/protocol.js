@@ -1249,6 +1249,7 @@ $root.tfplugin6 = (function() {
              * @property {boolean|null} [sensitive] Attribute sensitive
              * @property {tfplugin6.StringKind|null} [descriptionKind] Attribute descriptionKind
              * @property {boolean|null} [deprecated] Attribute deprecated
+             * @property {boolean|null} [writeOnly] Attribute writeOnly
              */
 
             /**
@@ -1339,6 +1340,14 @@ $root.tfplugin6 = (function() {
             Attribute.prototype.deprecated = false;
 
             /**
+             * Attribute writeOnly.
+             * @member {boolean} writeOnly
+             * @memberof tfplugin6.Schema.Attribute
+             * @instance
+             */
+            Attribute.prototype.writeOnly = false;
+
+            /**
              * Creates a new Attribute instance using the specified properties.
              * @function create
              * @memberof tfplugin6.Schema.Attribute
@@ -1384,6 +1393,8 @@ $root.tfplugin6 = (function() {
                     writer.uint32(/* id 8, wireType 0 =*/64).int32(message.descriptionKind);
                 if (message.deprecated != null && Object.hasOwnProperty.call(message, "deprecated"))
                     writer.uint32(/* id 9, wireType 0 =*/72).bool(message.deprecated);
+                if (message.writeOnly != null && Object.hasOwnProperty.call(message, "writeOnly"))
+                    writer.uint32(/* id 11, wireType 0 =*/88).bool(message.writeOnly);
                 return writer;
             };
 
@@ -1455,6 +1466,10 @@ $root.tfplugin6 = (function() {
                         }
                     case 9: {
                             message.deprecated = reader.bool();
+                            break;
+                        }
+                    case 11: {
+                            message.writeOnly = reader.bool();
                             break;
                         }
                     default:
