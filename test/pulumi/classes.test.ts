@@ -29,6 +29,10 @@ beforeAll(async () => {
   );
 });
 
+// Resources a test only constructs are still registering when it ends: let them finish (their
+// providers are serialized by then) before jest tears the module registry down.
+afterAll(() => pulumi.runtime.disconnect());
+
 const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 
 describe('ServiceAccount, RoleBinding and Token', () => {
