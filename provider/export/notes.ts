@@ -1,0 +1,23 @@
+import type { EstateModel } from './model';
+
+/** The explanation every rendering starts with, as plain lines (each renderer adds its comment marker). */
+export function headerLines(model: EstateModel, tool: string): string[] {
+  const lines = [
+    `Exported from Warden by \`warden-server export\`: ${model.scope}.`,
+    `${model.accounts.length} service account(s), ${model.bindings.length} role binding(s), ${model.tokens.length} token(s), ${model.roles.length} custom role(s) (read as data, not managed).`,
+  ];
+  if (model.tokens.length > 0) {
+    lines.push(
+      'Token secrets are not exported: the server keeps only their digests, so no one can read them back.',
+      'Each token keeps its name, scopes and expiry rule (the server reports the absolute expires_at).',
+      tool === 'pulumi'
+        ? 'Rotation: tokens are adopted only when the program is asked to (adoptTokens), because adopting a token regenerates its secret (overlapSeconds of overlap); otherwise they stay on the server, untouched and unmanaged.'
+        : 'Rotation: importing does not rotate, and the first apply changes nothing; `token` stays null until a rotation. To rotate, add rotation_triggers (and overlap_seconds) and apply, then change a trigger.',
+    );
+  }
+  if (model.unsupported.length > 0) {
+    lines.push('Not exported (found, but cannot be declared so that the first plan changes nothing):');
+    for (const u of model.unsupported) lines.push(`  - ${u.kind} ${u.name} (${u.id}): ${u.reason}`);
+  }
+  return lines;
+}
