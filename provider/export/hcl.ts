@@ -7,7 +7,8 @@ type Value = string | { ref: string } | string[] | boolean | number;
 
 /** An HCL string literal: JSON escapes, plus HCL's own `${` and `%{` template escapes. */
 export function hclString(s: string): string {
-  return JSON.stringify(s).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // A function replacer: in a replacement string `$$` would mean one `$`.
+  return JSON.stringify(s).replace(/([$%])\{/g, (_, c: string) => `${c}${c}{`);
 }
 
 function value(v: Value): string {
