@@ -1,7 +1,7 @@
 // HCL for Terraform 1.5+ and OpenTofu 1.6+: one resource and one `import {}` block per object,
 // laid out exactly as `terraform fmt` would (the round-trip test runs `fmt -check` on it).
 import type { EstateModel } from './model';
-import { headerLines } from './notes';
+import { headerLines, lifetimeOf } from './notes';
 
 type Value = string | { ref: string } | string[] | boolean | number;
 
@@ -64,7 +64,7 @@ export function renderHcl(model: EstateModel): string {
     }
     for (const t of model.tokens.filter((x) => x.accountKey === key)) {
       const tok = t.token;
-      const lifetime = tok.expires_at === null ? 'never expires' : tok.extended ? `sliding expiry, now ${tok.expires_at}, capped at ${String(tok.max_age_days)} days after creation` : `expires at ${tok.expires_at}`;
+      const lifetime = lifetimeOf(tok);
       out.push(
         comment([`Secret not exported (hint ${tok.token_hint}); ${lifetime}.`]) +
           block(`resource "warden_token" "${t.key}"`, [

@@ -1,3 +1,4 @@
+import type { Token } from '../../api-client/contract';
 import type { EstateModel } from './model';
 
 /** The explanation every rendering starts with, as plain lines (each renderer adds its comment marker). */
@@ -21,3 +22,15 @@ export function headerLines(model: EstateModel, tool: string): string[] {
   }
   return lines;
 }
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The token's expiry rule in words. The server reports absolute times only, so a relative lifetime is inferred when whole. */
+export function lifetimeOf(t: Token): string {
+  if (t.expires_at === null) return 'never expires';
+  if (t.extended) return `sliding expiry, now ${t.expires_at}, capped at ${String(t.max_age_days)} days after creation`;
+  const days = (Date.parse(t.expires_at) - Date.parse(t.created_at)) / DAY_MS;
+  // Declared as expires_at: an expires_in_days the imported state lacks would make the first plan an update.
+  return Math.abs(days - Math.round(days)) < 1 / 24 ? `expires at ${t.expires_at} (${Math.round(days)} days after creation)` : `expires at ${t.expires_at}`;
+}
+

@@ -2,7 +2,7 @@
 // stack (every object imported with `importFrom`). Objects live in maps keyed by their resource
 // name, so that any name (even `delete`) is valid TypeScript.
 import type { EstateModel, ExportedToken } from './model';
-import { headerLines } from './notes';
+import { headerLines, lifetimeOf } from './notes';
 
 type Value = string | { ref: string } | string[] | boolean | number | undefined;
 
@@ -25,7 +25,7 @@ const comment = (lines: string[], indent = '') => lines.map((l) => `${indent}// 
 
 interface Shape {
   account: (m: EstateModel['accounts'][number], project: Value) => [string, Value][];
-  binding: (m: EstateModel['bindings'][number], project: Value) => [string, Value][];
+  binding: (m: EstateModel['bindings'][number], project: Value, role: Value) => [string, Value][];
   token: (t: ExportedToken) => [string, Value][];
 }
 
@@ -40,9 +40,9 @@ const SHAPE: Shape = {
     ['expiresAt', a.expires_at ?? undefined],
     ['teams', a.teams.some((t) => t !== 'public') ? a.teams.filter((t) => t !== 'public') : undefined],
   ],
-  binding: (b, project) => [
-    ["serviceAccountId", { ref: `accounts.${b.accountKey}.id` }],
-    ['role', b.roleKey ? undefined : b.binding.role],
+  binding: (b, project, role) => [
+    ['serviceAccountId', { ref: `accounts.${b.accountKey}.id` }],
+    ['role', role],
     ['projectId', project],
   ],
   token: ({ token: t, accountKey }) => [
@@ -76,21 +76,21 @@ export function renderPulumi(model: EstateModel): { 'program.ts': string; 'index
   for (const a of model.accounts) body.push(`    ${a.key}: new ServiceAccount(${str(a.key)}, ${object([...SHAPE.account(a, projectRef(a.projectKey)), ['adopt', true]], '    ')}),\n`);
   body.push('  };\n');
   for (const b of model.bindings) {
-    const role = b.roleKey ? [['role', { ref: str(model.roles.find((r) => r.key === b.roleKey)!.role.name) }] as [string, Value]] : [];
-    body.push(`  // ${b.roleKey ? `custom role "${b.binding.role}"` : `built-in role "${b.binding.role}"`}\n`);
-    body.push(`  new RoleBinding(${str(b.key)}, ${object([...SHAPE.binding(b, projectRef(b.projectKey)), ...role, ['adopt', true]], '  ')});\n`);
+    if (b.roleKey) body.push(`  // "${b.binding.role}" is a custom role, managed outside this program.\n`);
+    body.push(`  new RoleBinding(${str(b.key)}, ${object([...SHAPE.binding(b, projectRef(b.projectKey), b.binding.role), ['adopt', true]], '  ')});\n`);
   }
   if (model.tokens.length > 0) {
     body.push('  const tokens: Record<string, Token> = {};\n');
     body.push('  // Adopting a token regenerates its secret (its old secret keeps working for overlapSeconds), so it is done only when asked.\n');
     body.push('  if (options.adoptTokens) {\n');
     for (const t of model.tokens) {
-      body.push(`    // Secret not exported (hint ${t.token.token_hint}).\n`);
+      body.push(`    // Secret not exported (hint ${t.token.token_hint}); ${lifetimeOf(t.token)}.\n`);
       body.push(`    tokens[${str(t.key)}] = new Token(${str(t.key)}, ${object([...SHAPE.token(t), ['overlapSeconds', { ref: 'options.overlapSeconds ?? 3600' }], ['adopt', true]], '    ')});\n`);
     }
     body.push('  }\n');
   }
-  body.push(`  return { accountIds: Object.fromEntries(Object.entries(accounts).map(([key, a]) => [key, a.id])) };\n`);
+  const ids = (map: string) => `Object.fromEntries(Object.entries(${map}).map(([key, r]) => [key, r.id]))`;
+  body.push(`  return { accountIds: ${ids('accounts')}${model.tokens.length > 0 ? `, tokenIds: ${ids('tokens')}` : ''} };\n`);
   const program =
     comment(headerLines(model, 'pulumi')) +
     `import { RoleBinding, ServiceAccount, Token } from 'warden-iac/pulumi';\n\n` +
@@ -100,7 +100,7 @@ export function renderPulumi(model: EstateModel): { 'program.ts': string; 'index
   const index =
     `// The stack's entry point: \`pulumi config set adoptTokens true\` to take the tokens over as well.\n` +
     `import * as pulumi from '@pulumi/pulumi';\nimport { program } from './program';\n\n` +
-    `const config = new pulumi.Config();\nexport const { accountIds } = program({ adoptTokens: config.getBoolean('adoptTokens') ?? false, overlapSeconds: config.getNumber('overlapSeconds') ?? 3600 });\n`;
+    `const config = new pulumi.Config();\nexport const outputs = program({ adoptTokens: config.getBoolean('adoptTokens') ?? false, overlapSeconds: config.getNumber('overlapSeconds') ?? 3600 });\n`;
   return { 'program.ts': program, 'index.ts': index };
 }
 
@@ -119,11 +119,11 @@ export function renderCdk(model: EstateModel, flavor: 'cdktf' | 'cdktn' = 'cdktf
   body.push('    };\n');
   for (const a of model.accounts) body.push(`    accounts.${a.key}.importFrom(${str(a.account.id)});\n`);
   for (const b of model.bindings) {
-    const role = b.roleKey ? [['role', { ref: `roles.${b.roleKey}.name` }] as [string, Value]] : [];
-    body.push(`    new RoleBinding(this, ${str(b.key)}, ${object([...SHAPE.binding(b, projectRef(b.projectKey)), ...role], '    ')}).importFrom(${str(b.binding.id)});\n`);
+    const role: Value = b.roleKey ? { ref: `roles.${b.roleKey}.name` } : b.binding.role;
+    body.push(`    new RoleBinding(this, ${str(b.key)}, ${object(SHAPE.binding(b, projectRef(b.projectKey), role), '    ')}).importFrom(${str(b.binding.id)});\n`);
   }
   for (const t of model.tokens) {
-    body.push(`    // Secret not exported (hint ${t.token.token_hint}); import does not rotate it.\n`);
+    body.push(`    // Secret not exported (hint ${t.token.token_hint}); ${lifetimeOf(t.token)}. Import does not rotate it.\n`);
     body.push(`    new Token(this, ${str(t.key)}, ${object(SHAPE.token(t), '    ')}).importFrom(${str(`${t.token.owner_id}/${t.token.id}`)});\n`);
   }
   const names = ['RoleBinding', 'ServiceAccount', ...(model.tokens.length > 0 ? ['Token'] : []), 'WardenProvider', ...(model.roles.length > 0 ? ['DataWardenRole'] : [])].sort();

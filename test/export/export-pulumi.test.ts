@@ -1,0 +1,76 @@
+// The exported Pulumi program under the real `pulumi` CLI (the toolchain's build), from the
+// package as `npm pack` builds it, against the real server. The Node language host is not
+// available (see README), so the exported program.ts, a module whose `program()` the exported
+// index.ts calls, is transpiled into the consumer project and run as the inline program: the same
+// declarations a user's `pulumi preview` runs.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { type TestServer, startServer } from '../support/server';
+import { type DriverResult, type EngineStack, PulumiProject } from '../pulumi/engine';
+import { type Estate, exportCli, makeEstate, snapshot } from './estate';
+
+jest.setTimeout(600_000);
+
+const WARDEN_TYPES = new Set(['ServiceAccount', 'RoleBinding', 'Token']);
+let server: TestServer;
+let estate: Estate;
+let project: PulumiProject;
+let stack: EngineStack;
+let before: unknown;
+let programText: string;
+const MODULE = 'exported-program.js';
+
+/** What the engine planned (pre) or did (done) to the Warden resources, unchanged ones left out. */
+const steps = (r: DriverResult, phase: 'pre' | 'done') => r.steps.filter((s) => s.phase === phase && WARDEN_TYPES.has(s.type) && s.op !== 'same').map((s) => `${s.op} ${s.type}`);
+const count = (list: string[]) => list.reduce<Record<string, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
+const module = (adoptTokens: boolean) => ({ path: join(project.dir, MODULE), options: { adoptTokens } });
+
+beforeAll(async () => {
+  [server, project] = await Promise.all([startServer(), PulumiProject.create('warden-export')]);
+  estate = await makeEstate(server);
+  before = await snapshot(server);
+  const out = mkdtempSync(join(tmpdir(), 'warden-export-pulumi-'));
+  try {
+    const cli = await exportCli(['--format', 'pulumi', '--out', out], { WARDEN_ENDPOINT: server.url, WARDEN_TOKEN: estate.readerToken });
+    if (cli.code !== 0) throw new Error(`export failed: ${cli.stderr}`);
+    programText = readFileSync(join(out, 'program.ts'), 'utf8');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+  const { outputText, diagnostics } = ts.transpileModule(programText, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+  if (diagnostics?.length) throw new Error(`the exported program does not parse: ${ts.flattenDiagnosticMessageText(diagnostics[0]!.messageText, '\n')}`);
+  writeFileSync(join(project.dir, MODULE), outputText);
+  stack = project.stack('adopt');
+  await stack.init([
+    { key: 'warden:endpoint', value: server.url },
+    { key: 'warden:token', value: server.adminToken, secret: true },
+  ]);
+});
+afterAll(async () => {
+  project?.remove();
+  await server?.stop();
+});
+
+test('the exported program declares every object with adopt: true and no secret', () => {
+  expect([...programText.matchAll(/adopt: true/g)]).toHaveLength(19);
+  for (const secret of estate.secrets) expect(programText).not.toContain(secret);
+});
+
+test('`pulumi preview` plans only adoptions (creates that adopt) and changes nothing on the server', async () => {
+  const preview = await stack.previewModule(module(false));
+  expect(count(steps(preview, 'pre'))).toEqual({ 'create ServiceAccount': 5, 'create RoleBinding': 8 });
+  const withTokens = await stack.previewModule(module(true));
+  expect(count(steps(withTokens, 'pre'))).toEqual({ 'create ServiceAccount': 5, 'create RoleBinding': 8, 'create Token': 6 });
+  expect(await snapshot(server)).toEqual(before);
+});
+
+test('`pulumi up` adopts the accounts and bindings, keeping their ids and changing nothing; a second preview is empty', async () => {
+  const up = await stack.upModule(module(false));
+  expect(count(steps(up, 'done'))).toEqual({ 'create ServiceAccount': 5, 'create RoleBinding': 8 });
+  expect(up.diagnostics.filter((d) => d.severity === 'warning' && d.message.includes('Adopted the existing'))).toHaveLength(13);
+  expect(await snapshot(server)).toEqual(before);
+  const again = await stack.previewModule(module(false), { expectNoChanges: true });
+  expect(steps(again, 'pre')).toEqual([]);
+});
