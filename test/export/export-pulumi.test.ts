@@ -25,7 +25,7 @@ const MODULE = 'exported-program.js';
 /** What the engine planned (pre) or did (done) to the Warden resources, unchanged ones left out. */
 const steps = (r: DriverResult, phase: 'pre' | 'done') => r.steps.filter((s) => s.phase === phase && WARDEN_TYPES.has(s.type) && s.op !== 'same').map((s) => `${s.op} ${s.type}`);
 const count = (list: string[]) => list.reduce<Record<string, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
-const module = (adoptTokens: boolean) => ({ path: join(project.dir, MODULE), options: { adoptTokens } });
+const exported = (adoptTokens: boolean) => ({ path: join(project.dir, MODULE), options: { adoptTokens } });
 
 beforeAll(async () => {
   [server, project] = await Promise.all([startServer(), PulumiProject.create('warden-export')]);
@@ -59,18 +59,18 @@ test('the exported program declares every object with adopt: true and no secret'
 });
 
 test('`pulumi preview` plans only adoptions (creates that adopt) and changes nothing on the server', async () => {
-  const preview = await stack.previewModule(module(false));
+  const preview = await stack.previewModule(exported(false));
   expect(count(steps(preview, 'pre'))).toEqual({ 'create ServiceAccount': 5, 'create RoleBinding': 8 });
-  const withTokens = await stack.previewModule(module(true));
+  const withTokens = await stack.previewModule(exported(true));
   expect(count(steps(withTokens, 'pre'))).toEqual({ 'create ServiceAccount': 5, 'create RoleBinding': 8, 'create Token': 6 });
   expect(await snapshot(server)).toEqual(before);
 });
 
 test('`pulumi up` adopts the accounts and bindings, keeping their ids and changing nothing; a second preview is empty', async () => {
-  const up = await stack.upModule(module(false));
+  const up = await stack.upModule(exported(false));
   expect(count(steps(up, 'done'))).toEqual({ 'create ServiceAccount': 5, 'create RoleBinding': 8 });
   expect(up.diagnostics.filter((d) => d.severity === 'warning' && d.message.includes('Adopted the existing'))).toHaveLength(13);
   expect(await snapshot(server)).toEqual(before);
-  const again = await stack.previewModule(module(false), { expectNoChanges: true });
+  const again = await stack.previewModule(exported(false), { expectNoChanges: true });
   expect(steps(again, 'pre')).toEqual([]);
 });
