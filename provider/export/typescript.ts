@@ -9,16 +9,23 @@ type Value = string | { ref: string } | string[] | boolean | number | undefined;
 const str = (s: string) => JSON.stringify(s);
 const prop = (k: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? k : str(k));
 
-function literal(v: Exclude<Value, undefined>): string {
-  if (typeof v === 'string') return str(v);
+/**
+ * CDKTF and cdktn pass strings to Terraform as templates, so a literal `${` or `%{` must be
+ * written `$${` / `%%{` there (as in HCL); Pulumi passes strings as they are.
+ */
+type Strings = 'plain' | 'terraform';
+const escape = (s: string, strings: Strings) => (strings === 'terraform' ? s.replace(/([$%])\{/g, (_, c: string) => `${c}${c}{`) : s);
+
+function literal(v: Exclude<Value, undefined>, strings: Strings): string {
+  if (typeof v === 'string') return str(escape(v, strings));
   if (typeof v === 'boolean' || typeof v === 'number') return String(v);
-  if (Array.isArray(v)) return `[${v.map(str).join(', ')}]`;
+  if (Array.isArray(v)) return `[${v.map((x) => str(escape(x, strings))).join(', ')}]`;
   return v.ref;
 }
 
-function object(entries: [string, Value][], indent: string): string {
+function object(entries: [string, Value][], indent: string, strings: Strings = 'plain'): string {
   const present = entries.filter((e): e is [string, Exclude<Value, undefined>] => e[1] !== undefined);
-  return `{\n${present.map(([k, v]) => `${indent}  ${prop(k)}: ${literal(v)},\n`).join('')}${indent}}`;
+  return `{\n${present.map(([k, v]) => `${indent}  ${prop(k)}: ${literal(v, strings)},\n`).join('')}${indent}}`;
 }
 
 const comment = (lines: string[], indent = '') => lines.map((l) => `${indent}// ${l}`.trimEnd()).join('\n') + '\n';
@@ -115,16 +122,16 @@ export function renderCdk(model: EstateModel, flavor: 'cdktf' | 'cdktn' = 'cdktf
     body.push('    };\n');
   }
   body.push('    const accounts = {\n');
-  for (const a of model.accounts) body.push(`      ${a.key}: new ServiceAccount(this, ${str(a.key)}, ${object(SHAPE.account(a, projectRef(a.projectKey)), '      ')}),\n`);
+  for (const a of model.accounts) body.push(`      ${a.key}: new ServiceAccount(this, ${str(a.key)}, ${object(SHAPE.account(a, projectRef(a.projectKey)), '      ', 'terraform')}),\n`);
   body.push('    };\n');
   for (const a of model.accounts) body.push(`    accounts.${a.key}.importFrom(${str(a.account.id)});\n`);
   for (const b of model.bindings) {
     const role: Value = b.roleKey ? { ref: `roles.${b.roleKey}.name` } : b.binding.role;
-    body.push(`    new RoleBinding(this, ${str(b.key)}, ${object(SHAPE.binding(b, projectRef(b.projectKey), role), '    ')}).importFrom(${str(b.binding.id)});\n`);
+    body.push(`    new RoleBinding(this, ${str(b.key)}, ${object(SHAPE.binding(b, projectRef(b.projectKey), role), '    ', 'terraform')}).importFrom(${str(b.binding.id)});\n`);
   }
   for (const t of model.tokens) {
     body.push(`    // Secret not exported (hint ${t.token.token_hint}); ${lifetimeOf(t.token)}. Import does not rotate it.\n`);
-    body.push(`    new Token(this, ${str(t.key)}, ${object(SHAPE.token(t), '    ')}).importFrom(${str(`${t.token.owner_id}/${t.token.id}`)});\n`);
+    body.push(`    new Token(this, ${str(t.key)}, ${object(SHAPE.token(t), '    ', 'terraform')}).importFrom(${str(`${t.token.owner_id}/${t.token.id}`)});\n`);
   }
   const names = ['RoleBinding', 'ServiceAccount', ...(model.tokens.length > 0 ? ['Token'] : []), 'WardenProvider', ...(model.roles.length > 0 ? ['DataWardenRole'] : [])].sort();
   return (
