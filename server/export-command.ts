@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { WardenClient } from '../api-client';
-import { type ExportFormat, type ExportScope, FORMATS, readEstate, renderFiles } from '../provider/export';
+import { type ExportFormat, type ExportScope, FORMATS, readEstate, renderFiles, renderText } from '../provider/export';
 import { clientReader } from '../provider/export/client-reader';
 
 export const EXPORT_USAGE = `Usage: warden-server export [--format hcl|pulumi|cdktf|cdktn] [--project <id or name>] [--name <pattern>] [--out <dir>]
@@ -63,8 +63,7 @@ export async function runExport(argv: string[], env: NodeJS.ProcessEnv = process
         io.stderr.write(`wrote ${target}\n`);
       }
     } else {
-      const entries = Object.entries(files);
-      for (const [path, text] of entries) io.stdout.write(entries.length > 1 ? `// ---- ${path}\n${text}` : text);
+      io.stdout.write(renderText(model, args.format));
     }
     io.stderr.write(`exported ${model.accounts.length} service account(s), ${model.bindings.length} role binding(s), ${model.tokens.length} token(s); ${model.unsupported.length} object(s) not exported\n`);
   } finally {

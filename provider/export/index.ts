@@ -23,3 +23,9 @@ export function renderFiles(model: EstateModel, format: ExportFormat): Record<st
       return { 'main.ts': renderCdk(model, format) };
   }
 }
+
+/** The rendering as one text: the file itself, or each file under a `// ---- <path>` line (the CLI's stdout and the console show this). */
+export function renderText(model: EstateModel, format: ExportFormat): string {
+  const entries = Object.entries(renderFiles(model, format));
+  return entries.length === 1 ? entries[0]![1] : entries.map(([path, text]) => `// ---- ${path}\n${text}`).join('');
+}
