@@ -16,11 +16,27 @@ export function headerLines(model: EstateModel, tool: string): string[] {
         : 'Rotation: importing does not rotate, and the first apply changes nothing; `token` stays null until a rotation. To rotate, add rotation_triggers (and overlap_seconds) and apply, then change a trigger.',
     );
   }
+  const wrapped = lines.flatMap((l) => wrap(l, ''));
   if (model.unsupported.length > 0) {
-    lines.push('Not exported (found, but cannot be declared so that the first plan changes nothing):');
-    for (const u of model.unsupported) lines.push(`  - ${u.kind} ${u.name} (${u.id}): ${u.reason}`);
+    wrapped.push('Not exported (found, but cannot be declared so that the first plan changes nothing):');
+    for (const u of model.unsupported) wrapped.push(...wrap(`- ${u.kind} ${u.name} (${u.id}): ${u.reason}`, '    ', '  '));
   }
-  return lines;
+  return wrapped;
+}
+
+/** Word-wraps at 96 columns, so the comments read in an editor and in the console alike. */
+function wrap(text: string, indent: string, first = ''): string[] {
+  const out: string[] = [];
+  let line = first;
+  for (const word of text.split(' ')) {
+    if (line.trim() && line.length + word.length + 1 > 96) {
+      out.push(line);
+      line = indent;
+    }
+    line += line.trim() ? ` ${word}` : word;
+  }
+  out.push(line);
+  return out;
 }
 
 const DAY_MS = 24 * 3600 * 1000;

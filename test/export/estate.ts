@@ -11,6 +11,8 @@ export interface Estate {
   projects: { payments: string; search: string };
   /** Every secret the estate was made with: none may appear in any export. */
   secrets: string[];
+  /** The secrets by "<account name>/<token name>" (the project accounts' names are unique). */
+  secretOf: Record<string, string>;
   /** The read-only exporter's token (built-in role "member"). */
   readerToken: string;
   /** Names of the accounts, tokens and bindings, as the server holds them. */
@@ -25,9 +27,11 @@ export async function makeEstate(server: TestServer): Promise<Estate> {
   const search = (await c.createProject({ name: 'search' })).id;
   await c.createRole({ name: 'deployer', description: 'Deploys services', permissions: ['service_accounts:read', 'tokens:read', 'projects:read'] });
   const secrets: string[] = [];
+  const secretOf: Record<string, string> = {};
   const token = async (sa: string, body: Parameters<typeof c.createServiceAccountToken>[1]): Promise<TokenWithSecret> => {
     const t = await c.createServiceAccountToken(sa, body);
     secrets.push(t.token);
+    secretOf[`${(await c.getServiceAccount(sa)).name}/${t.name}`] = t.token;
     return t;
   };
 
@@ -60,7 +64,7 @@ export async function makeEstate(server: TestServer): Promise<Estate> {
   await c.createRoleBinding({ service_account_id: reader.id, role: 'member' });
   const readerToken = (await token(reader.id, { name: 'export', expires_in_days: 1 })).token;
 
-  return { projects: { payments, search }, secrets, readerToken, accounts: ['ci-root', 'payments-deployer', 'search-indexer', 'ci-root', 'exporter'] };
+  return { projects: { payments, search }, secrets, secretOf, readerToken, accounts: ['ci-root', 'payments-deployer', 'search-indexer', 'ci-root', 'exporter'] };
 }
 
 /** What the server holds, to compare before and after: every field that a change would touch. */

@@ -74,3 +74,20 @@ test('`pulumi up` adopts the accounts and bindings, keeping their ids and changi
   const again = await stack.previewModule(exported(false), { expectNoChanges: true });
   expect(steps(again, 'pre')).toEqual([]);
 });
+
+test('with adoptTokens, `pulumi up` adopts the tokens too, regenerating their secrets with an overlap (the documented choice)', async () => {
+  const hints = async () => {
+    const out: string[] = [];
+    for await (const a of server.client.paginate('listServiceAccounts')) for (const t of (await server.client.listServiceAccountTokens(a.id, {})).items) out.push(`${a.name}/${t.name}/${t.token_hint}`);
+    return out.sort();
+  };
+  const earlier = await hints();
+  const up = await stack.upModule(exported(true));
+  expect(count(steps(up, 'done'))).toEqual({ 'create Token': 6 });
+  const now = await hints();
+  // The six live tokens have new secrets; the revoked and the disabled one are untouched.
+  expect(now.filter((h) => !earlier.includes(h))).toHaveLength(6);
+  // The hand-made secret keeps working for overlapSeconds (one hour by default).
+  await expect(server.clientFor(estate.secretOf['payments-deployer/ci']!).whoami()).resolves.toMatchObject({});
+  await stack.previewModule(exported(true), { expectNoChanges: true });
+});

@@ -14,12 +14,10 @@ let server: TestServer;
 let estate: Estate;
 let hcl: string;
 let stderr: string;
-let before: unknown;
 
 beforeAll(async () => {
   server = await startServer();
   estate = await makeEstate(server);
-  before = await snapshot(server);
   const out = await exportCli([], { WARDEN_ENDPOINT: server.url, WARDEN_TOKEN: estate.readerToken });
   if (out.code !== 0) throw new Error(`export failed: ${out.stderr}`);
   hcl = out.stdout;
@@ -34,8 +32,9 @@ const changes = (plan: TerraformPlan) => (plan.resource_changes ?? []).map((c) =
 
 test('the export lists what it could not declare, on stderr and in the file, and holds no secret', () => {
   for (const text of [stderr, hcl]) {
-    expect(text).toMatch(/token payments-deployer\/old \([^)]+\): revoked/);
-    expect(text).toMatch(/token search-indexer\/paused \([^)]+\): disabled/);
+    // The file's comments are wrapped: "#" and spaces may come between the parts.
+    expect(text).toMatch(/token payments-deployer\/old \([^)]+\):\s*(#\s*)?revoked/);
+    expect(text).toMatch(/token search-indexer\/paused \([^)]+\):\s*(#\s*)?disabled/);
   }
   for (const secret of [...estate.secrets, server.adminToken]) expect(hcl).not.toContain(secret);
   expect(hcl).not.toMatch(/wdn_[0-9A-Za-z]{36}/);
@@ -66,9 +65,12 @@ test('resource names are readable and distinct, references and data sources are 
 
 describe.each(ENGINES)('the exported HCL on %s', (engine) => {
   let ws: TerraformWorkspace;
-  beforeAll(() => {
+  let before: unknown;
+  beforeAll(async () => {
     ws = new TerraformWorkspace(engine, server.url, server.adminToken);
     writeFileSync(join(ws.dir, 'main.tf'), hcl);
+    // Taken here: the engine before this one rotated a token.
+    before = await snapshot(server);
   });
   afterAll(() => ws?.remove());
 
@@ -89,6 +91,25 @@ describe.each(ENGINES)('the exported HCL on %s', (engine) => {
     const applied = await ws.apply();
     expect(applied.stdout).toMatch(/Apply complete! Resources: 19 imported, 0 added, 0 changed, 0 destroyed/);
     expect(await snapshot(server)).toEqual(before);
+    await ws.plan(0);
+  });
+
+  test('a token rotates only when asked: adding rotation_triggers changes nothing on the server, changing one rotates with an overlap', async () => {
+    // Each engine rotates its own token: a second rotation would end the first one's overlap.
+    const name = ['ci', 'release'][ENGINES.indexOf(engine)]!;
+    const { payments } = estate.projects;
+    const ci = async () => (await server.client.listServiceAccountTokens((await server.client.listServiceAccounts({ name: 'payments-deployer', project_id: payments })).items[0]!.id, {})).items.find((t) => t.name === name)!;
+    const withTriggers = (generation: string) =>
+      hcl.replace(`resource "warden_token" "payments_payments_deployer_${name}" {\n`, `$&  rotation_triggers = { generation = "${generation}" }\n  overlap_seconds = 600\n`);
+    const hint = (await ci()).token_hint;
+    writeFileSync(join(ws.dir, 'main.tf'), withTriggers('1'));
+    expect((await ws.apply()).stdout).toContain('0 added, 1 changed, 0 destroyed');
+    expect((await ci()).token_hint).toBe(hint);
+    writeFileSync(join(ws.dir, 'main.tf'), withTriggers('2'));
+    await ws.apply();
+    expect((await ci()).token_hint).not.toBe(hint);
+    // The secret made by hand keeps working through the overlap.
+    await expect(server.clientFor(estate.secretOf[`payments-deployer/${name}`]!).whoami()).resolves.toMatchObject({});
     await ws.plan(0);
   });
 });
