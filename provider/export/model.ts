@@ -157,7 +157,7 @@ export async function readEstate(reader: EstateReader, scope: ExportScope = {}):
   };
 
   const model: EstateModel = {
-    scope: [project ? `project "${project.name}"` : 'the whole organization', scope.name !== undefined ? `accounts named "${scope.name}"` : '', scope.accountIds ? `account(s) ${accounts.map((a) => `"${a.name}"`).join(', ')}` : '']
+    scope: [project ? `project "${project.name}"` : scope.accountIds ? '' : 'the whole organization', scope.name !== undefined ? `accounts named "${scope.name}"` : '', scope.accountIds ? `account(s) ${accounts.map((a) => `"${a.name}"`).join(', ')}` : '']
       .filter(Boolean)
       .join(', '),
     projects,

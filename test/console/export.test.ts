@@ -100,7 +100,7 @@ test('from one account, the export holds that account with its bindings and toke
     'warden_token.payments_payments_deployer_ci',
     'warden_token.payments_payments_deployer_release',
   ]);
-  expect(hcl).toContain('account(s) "payments-deployer"');
+  expect(hcl).toContain('# Exported from Warden by `warden-server export`: account(s) "payments-deployer".\n');
   await page.screenshot({ path: join(ARTIFACTS, 'export-one-account.png'), fullPage: true });
   await page.getByRole('link', { name: '← Service account' }).click();
   await page.getByRole('heading', { name: 'Payments deployer' }).waitFor();
