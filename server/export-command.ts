@@ -26,10 +26,11 @@ export interface ExportArgs {
   out?: string;
 }
 
-export function parseExportArgs(args: string[]): ExportArgs {
+export function parseExportArgs(args: string[]): ExportArgs | 'help' {
   const parsed: ExportArgs = { format: 'hcl', scope: {} };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;
+    if (flag === '--help' || flag === '-h') return 'help';
     const [name, inline] = flag.startsWith('--') && flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
     if (!['--format', '--project', '--name', '--out'].includes(name)) throw new UsageError(`unknown option "${flag}"`);
     const value = inline ?? args[++i];
@@ -46,6 +47,10 @@ export function parseExportArgs(args: string[]): ExportArgs {
 
 export async function runExport(argv: string[], env: NodeJS.ProcessEnv = process.env, io = { stdout: process.stdout, stderr: process.stderr }): Promise<void> {
   const args = parseExportArgs(argv);
+  if (args === 'help') {
+    io.stdout.write(EXPORT_USAGE);
+    return;
+  }
   const endpoint = env.WARDEN_ENDPOINT;
   const token = env.WARDEN_TOKEN;
   if (!endpoint) throw new UsageError('WARDEN_ENDPOINT is not set: give the server\'s URL, e.g. http://127.0.0.1:8080');

@@ -33,6 +33,12 @@ test.each([
   expect(out.stderr).toMatch(message);
 });
 
+test('--help prints the usage and exits 0', async () => {
+  const out = await exportCli(['--help'], {});
+  expect({ code: out.code, stderr: out.stderr }).toEqual({ code: 0, stderr: '' });
+  expect(out.stdout).toContain('Usage: warden-server export');
+});
+
 test('without WARDEN_TOKEN it says which variable to set', async () => {
   const out = await exportCli([], { WARDEN_ENDPOINT: server.url });
   expect(out.code).toBe(2);
