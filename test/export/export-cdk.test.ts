@@ -68,6 +68,14 @@ afterAll(async () => {
 
 const changes = (plan: TerraformPlan) => (plan.resource_changes ?? []).map((c) => `${c.change.importing ? 'import ' : ''}${c.change.actions.join(',')} ${c.address}`);
 
+test.each(['cdktf', 'cdktn'] as const)('the exported %s stack type-checks under strict TypeScript', async (flavor) => {
+  const dir = join(artifacts, flavor);
+  const compilerOptions = { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, noUnusedLocals: true, skipLibCheck: true, noEmit: true, types: ['node'] };
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['main.ts'] }));
+  const tsc = await exec(dir, process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
+  expect(tsc).toEqual({ code: 0, output: '' });
+});
+
 describe.each(ENGINES)('on %s', (engine) => {
   test.each(['cdktf', 'cdktn'] as const)('the synthesized %s stack plans only imports that change nothing', async (flavor) => {
     const ws = new TerraformWorkspace(engine, server.url, server.adminToken);

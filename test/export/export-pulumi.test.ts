@@ -3,15 +3,19 @@
 // available (see README), so the exported program.ts, a module whose `program()` the exported
 // index.ts calls, is transpiled into the consumer project and run as the inline program: the same
 // declarations a user's `pulumi preview` runs.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import ts from 'typescript';
-import { type TestServer, startServer } from '../support/server';
+import { ROOT, type TestServer, startServer } from '../support/server';
 import { type DriverResult, type EngineStack, PulumiProject } from '../pulumi/engine';
 import { type Estate, exportCli, makeEstate, snapshot } from './estate';
 
 jest.setTimeout(600_000);
+
+const run = promisify(execFile);
 
 const WARDEN_TYPES = new Set(['ServiceAccount', 'RoleBinding', 'Token']);
 let server: TestServer;
@@ -20,6 +24,7 @@ let project: PulumiProject;
 let stack: EngineStack;
 let before: unknown;
 let programText: string;
+let indexText: string;
 const MODULE = 'exported-program.js';
 
 /** What the engine planned (pre) or did (done) to the Warden resources, unchanged ones left out. */
@@ -36,6 +41,7 @@ beforeAll(async () => {
     const cli = await exportCli(['--format', 'pulumi', '--out', out], { WARDEN_ENDPOINT: server.url, WARDEN_TOKEN: estate.readerToken });
     if (cli.code !== 0) throw new Error(`export failed: ${cli.stderr}`);
     programText = readFileSync(join(out, 'program.ts'), 'utf8');
+    indexText = readFileSync(join(out, 'index.ts'), 'utf8');
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -56,6 +62,20 @@ afterAll(async () => {
 test('the exported program declares every object with adopt: true and no secret', () => {
   expect([...programText.matchAll(/adopt: true/g)]).toHaveLength(19);
   for (const secret of estate.secrets) expect(programText).not.toContain(secret);
+});
+
+test('program.ts and index.ts type-check under strict TypeScript against the packed package', async () => {
+  const dir = join(project.dir, 'exported');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'program.ts'), programText);
+  writeFileSync(join(dir, 'index.ts'), indexText);
+  const compilerOptions = { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, noUnusedLocals: true, skipLibCheck: true, noEmit: true, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')] };
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['index.ts'] }));
+  const tsc = await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir]).then(
+    () => ({ code: 0, output: '' }),
+    (err: { code: number; stdout: string }) => ({ code: err.code, output: err.stdout }),
+  );
+  expect(tsc).toEqual({ code: 0, output: '' });
 });
 
 test('`pulumi preview` plans only adoptions (creates that adopt) and changes nothing on the server', async () => {
