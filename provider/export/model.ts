@@ -125,22 +125,25 @@ export async function readEstate(reader: EstateReader, scope: ExportScope = {}):
     const missing = scope.accountIds.filter((id) => !allAccounts.some((a) => a.id === id));
     if (missing.length > 0) throw new ExportScopeError('accountIds', `no service account has id ${missing.map((id) => `"${id}"`).join(', ')}`);
   }
-  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  // Code-point order, not the locale's: the same estate gives the same text on every machine.
+  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const by = <T>(key: (x: T) => string) => (a: T, b: T) => compare(key(a), key(b));
   const projectName = (id: string | null) => (id === null ? '' : (allProjects.find((p) => p.id === id)?.name ?? id));
   // Organization accounts first, then by project name, then by name: keys then do not depend on ids.
   const accounts = allAccounts
     .filter((a) => (project ? a.project_id === project.id : true) && accept(a.name) && (scope.accountIds ? scope.accountIds.includes(a.id) : true))
-    .sort((a, b) => byName({ name: `${a.project_id ? '1' : '0'}${projectName(a.project_id)}/${a.name}` }, { name: `${b.project_id ? '1' : '0'}${projectName(b.project_id)}/${b.name}` }));
+    .sort(by((a) => `${a.project_id ? '1' : '0'}${projectName(a.project_id)}/${a.name}`));
 
   const keys = new Keys();
   const projects: ExportedProject[] = [];
+  const projectKeys = new Keys();
   const projectKey = (id: string | null): string | null => {
     if (id === null) return null;
     const found = projects.find((p) => p.project.id === id);
     if (found) return found.key;
     const p = allProjects.find((x) => x.id === id);
     // A binding may name a project the caller cannot list; its id is then used as it is.
-    const key = identifier(p?.name ?? id);
+    const key = projectKeys.take(p?.name ?? id);
     projects.push({ key, project: p ?? ({ id, name: id } as Project) });
     return key;
   };
@@ -174,7 +177,7 @@ export async function readEstate(reader: EstateReader, scope: ExportScope = {}):
   }
   for (const { key: accountKey, account } of model.accounts) {
     const [bindings, tokens] = await Promise.all([reader.roleBindings(account.id), reader.tokens(account.id)]);
-    bindings.sort((a, b) => byName({ name: `${projectName(a.project_id)}/${a.role}` }, { name: `${projectName(b.project_id)}/${b.role}` }));
+    bindings.sort(by((b) => `${projectName(b.project_id)}/${b.role}`));
     for (const binding of bindings) {
       const pKey = projectKey(binding.project_id);
       const known = allRoles.some((r) => r.name === binding.role);
@@ -184,14 +187,14 @@ export async function readEstate(reader: EstateReader, scope: ExportScope = {}):
       }
       model.bindings.push({ key: keys.take(`${accountKey}_${binding.role}${pKey ? `_${pKey}` : ''}`), binding, accountKey, projectKey: pKey, roleKey: roleKey(binding.role) });
     }
-    tokens.sort((a, b) => byName(a, b) || byName({ name: a.created_at }, { name: b.created_at }));
+    tokens.sort(by((t) => `${t.name}/${t.created_at}`));
     for (const token of tokens) {
       const why = tokenUnsupported(token);
       if (why) model.unsupported.push({ kind: 'token', id: `${account.id}/${token.id}`, name: `${account.name}/${token.name}`, reason: why });
       else model.tokens.push({ key: keys.take(`${accountKey}_${token.name}`), token, accountKey });
     }
   }
-  projects.sort((a, b) => byName({ name: a.key }, { name: b.key }));
-  roles.sort((a, b) => byName({ name: a.key }, { name: b.key }));
+  projects.sort(by((p) => p.key));
+  roles.sort(by((r) => r.key));
   return model;
 }

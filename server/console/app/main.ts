@@ -773,7 +773,8 @@ async function exportPage(params: URLSearchParams): Promise<void> {
   const account = params.get('account');
   const project = params.get('project_id');
   const name = params.get('name');
-  const scope = account ? { accountIds: [account] } : { ...(project ? { project } : {}), ...(name ? { name } : {}) };
+  // As the list does: a name that is not a valid name is ignored rather than refused.
+  const scope = account ? { accountIds: [account] } : { ...(project ? { project } : {}), ...(name && NAME_RE.test(name) ? { name } : {}) };
   const back = account ? { href: `#/accounts/${account}`, label: 'Service account' } : { href: `#/accounts?${params}`, label: 'Service accounts' };
   await exportView(root(), sessionReader, scope, back);
 }
