@@ -100,7 +100,7 @@ export function renderPulumi(model: EstateModel): { 'program.ts': string; 'index
   body.push(`  return { accountIds: ${ids('accounts')}${model.tokens.length > 0 ? `, tokenIds: ${ids('tokens')}` : ''} };\n`);
   const program =
     comment(headerLines(model, 'pulumi')) +
-    `import { RoleBinding, ServiceAccount, Token } from 'warden-iac/pulumi';\n\n` +
+    `\nimport { RoleBinding, ServiceAccount, Token } from 'warden-iac/pulumi';\n\n` +
     `export interface ProgramOptions {\n  /** Take the tokens over too; this regenerates their secrets. */\n  adoptTokens?: boolean;\n  /** How long a regenerated token's previous secret keeps working; default one hour. */\n  overlapSeconds?: number;\n}\n\n` +
     projectsConst(model) +
     `export function program(options: ProgramOptions = {}) {\n${model.tokens.length === 0 ? '  void options;\n' : ''}${body.join('')}}\n`;
@@ -136,7 +136,7 @@ export function renderCdk(model: EstateModel, flavor: 'cdktf' | 'cdktn' = 'cdktf
   const names = ['RoleBinding', 'ServiceAccount', ...(model.tokens.length > 0 ? ['Token'] : []), 'WardenProvider', ...(model.roles.length > 0 ? ['DataWardenRole'] : [])].sort();
   return (
     comment(headerLines(model, flavor)) +
-    `import { App, TerraformStack } from '${lib}';\nimport type { Construct } from 'constructs';\nimport { ${names.join(', ')} } from 'warden-iac/${flavor === 'cdktf' ? 'constructs' : 'cdktn'}';\n\n` +
+    `\nimport { App, TerraformStack } from '${lib}';\nimport type { Construct } from 'constructs';\nimport { ${names.join(', ')} } from 'warden-iac/${flavor === 'cdktf' ? 'constructs' : 'cdktn'}';\n\n` +
     projectsConst(model) +
     `export class ExportedStack extends TerraformStack {\n  constructor(scope: Construct, id: string) {\n    super(scope, id);\n${body.join('')}  }\n}\n\n` +
     `const app = new App();\nnew ExportedStack(app, 'warden');\napp.synth();\n`

@@ -79,6 +79,21 @@ test('Copy puts the shown text on the clipboard', async () => {
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(text);
 });
 
+test('the tabs follow the arrow keys, and the page fits a 390 px screen without sideways scrolling', async () => {
+  await page.getByRole('tab', { name: 'HCL' }).click();
+  await page.getByRole('tab', { name: 'HCL' }).press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'Pulumi' }).getAttribute('aria-selected')).resolves.toBe('true');
+  await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Pulumi');
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    // The code scrolls inside its own box; the page itself must not.
+    await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(ARTIFACTS, 'export-390.png'), fullPage: true });
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+});
+
 test('the list filtered by project exports that project, as --project does', async () => {
   await page.goto(`${server.url}/#/accounts?project_id=${estate.projects.payments}`);
   await page.getByRole('heading', { name: 'Service accounts' }).waitFor();

@@ -6,7 +6,7 @@ import { announce, h } from './dom';
 
 const TABS: { format: ExportFormat; label: string; hint: string }[] = [
   { format: 'hcl', label: 'HCL', hint: 'Terraform 1.5+ / OpenTofu 1.6+: save as main.tf, then `terraform init && terraform plan` shows only imports.' },
-  { format: 'pulumi', label: 'Pulumi', hint: 'program.ts and index.ts of a Pulumi TypeScript project using warden-iac/pulumi; every object is adopted.' },
+  { format: 'pulumi', label: 'Pulumi', hint: 'program.ts and index.ts of a Pulumi TypeScript project using warden-iac/pulumi; every account and binding is adopted, the tokens too when adoptTokens is set (that regenerates their secrets).' },
   { format: 'cdktf', label: 'CDKTF', hint: 'main.ts of a CDKTF app using warden-iac/constructs; every object is imported (for CDK Terrain, `warden-server export --format cdktn`).' },
 ];
 
