@@ -79,9 +79,12 @@ const projectRef = (key: string | null): Value => (key === null ? undefined : { 
  */
 export function renderPulumi(model: EstateModel): { 'program.ts': string; 'index.ts': string } {
   const body: string[] = [];
-  body.push('  const accounts = {\n');
-  for (const a of model.accounts) body.push(`    ${a.key}: new ServiceAccount(${str(a.key)}, ${object([...SHAPE.account(a, projectRef(a.projectKey)), ['adopt', true]], '    ')}),\n`);
-  body.push('  };\n');
+  // Only what is used is declared or imported: the program compiles with noUnusedLocals, even empty.
+  if (model.accounts.length > 0) {
+    body.push('  const accounts = {\n');
+    for (const a of model.accounts) body.push(`    ${a.key}: new ServiceAccount(${str(a.key)}, ${object([...SHAPE.account(a, projectRef(a.projectKey)), ['adopt', true]], '    ')}),\n`);
+    body.push('  };\n');
+  }
   for (const b of model.bindings) {
     if (b.roleKey) body.push(`  // "${b.binding.role}" is a custom role, managed outside this program.\n`);
     body.push(`  new RoleBinding(${str(b.key)}, ${object([...SHAPE.binding(b, projectRef(b.projectKey), b.binding.role), ['adopt', true]], '  ')});\n`);
@@ -97,10 +100,11 @@ export function renderPulumi(model: EstateModel): { 'program.ts': string; 'index
     body.push('  }\n');
   }
   const ids = (map: string) => `Object.fromEntries(Object.entries(${map}).map(([key, r]) => [key, r.id]))`;
-  body.push(`  return { accountIds: ${ids('accounts')}${model.tokens.length > 0 ? `, tokenIds: ${ids('tokens')}` : ''} };\n`);
+  body.push(`  return { accountIds: ${model.accounts.length > 0 ? ids('accounts') : '{}'}${model.tokens.length > 0 ? `, tokenIds: ${ids('tokens')}` : ''} };\n`);
+  const names = [...(model.bindings.length > 0 ? ['RoleBinding'] : []), ...(model.accounts.length > 0 ? ['ServiceAccount'] : []), ...(model.tokens.length > 0 ? ['Token'] : [])];
   const program =
     comment(headerLines(model, 'pulumi')) +
-    `\nimport { RoleBinding, ServiceAccount, Token } from 'warden-iac/pulumi';\n\n` +
+    (names.length > 0 ? `\nimport { ${names.join(', ')} } from 'warden-iac/pulumi';\n\n` : '\n') +
     `export interface ProgramOptions {\n  /** Take the tokens over too; this regenerates their secrets. */\n  adoptTokens?: boolean;\n  /** How long a regenerated token's previous secret keeps working; default one hour. */\n  overlapSeconds?: number;\n}\n\n` +
     projectsConst(model) +
     `export function program(options: ProgramOptions = {}) {\n${model.tokens.length === 0 ? '  void options;\n' : ''}${body.join('')}}\n`;
@@ -121,9 +125,11 @@ export function renderCdk(model: EstateModel, flavor: 'cdktf' | 'cdktn' = 'cdktf
     for (const r of model.roles) body.push(`      ${r.key}: new DataWardenRole(this, ${str(`role_${r.key}`)}, { name: ${str(r.role.name)} }),\n`);
     body.push('    };\n');
   }
-  body.push('    const accounts = {\n');
-  for (const a of model.accounts) body.push(`      ${a.key}: new ServiceAccount(this, ${str(a.key)}, ${object(SHAPE.account(a, projectRef(a.projectKey)), '      ', 'terraform')}),\n`);
-  body.push('    };\n');
+  if (model.accounts.length > 0) {
+    body.push('    const accounts = {\n');
+    for (const a of model.accounts) body.push(`      ${a.key}: new ServiceAccount(this, ${str(a.key)}, ${object(SHAPE.account(a, projectRef(a.projectKey)), '      ', 'terraform')}),\n`);
+    body.push('    };\n');
+  }
   for (const a of model.accounts) body.push(`    accounts.${a.key}.importFrom(${str(a.account.id)});\n`);
   for (const b of model.bindings) {
     const role: Value = b.roleKey ? { ref: `roles.${b.roleKey}.name` } : b.binding.role;
@@ -133,7 +139,8 @@ export function renderCdk(model: EstateModel, flavor: 'cdktf' | 'cdktn' = 'cdktf
     body.push(`    // Secret not exported (hint ${t.token.token_hint}); ${lifetimeOf(t.token)}. Import does not rotate it.\n`);
     body.push(`    new Token(this, ${str(t.key)}, ${object(SHAPE.token(t), '    ', 'terraform')}).importFrom(${str(`${t.token.owner_id}/${t.token.id}`)});\n`);
   }
-  const names = ['RoleBinding', 'ServiceAccount', ...(model.tokens.length > 0 ? ['Token'] : []), 'WardenProvider', ...(model.roles.length > 0 ? ['DataWardenRole'] : [])].sort();
+  const used: [string, unknown[]][] = [['DataWardenRole', model.roles], ['RoleBinding', model.bindings], ['ServiceAccount', model.accounts], ['Token', model.tokens], ['WardenProvider', [true]]];
+  const names = used.filter(([, list]) => list.length > 0).map(([name]) => name);
   return (
     comment(headerLines(model, flavor)) +
     `\nimport { App, TerraformStack } from '${lib}';\nimport type { Construct } from 'constructs';\nimport { ${names.join(', ')} } from 'warden-iac/${flavor === 'cdktf' ? 'constructs' : 'cdktn'}';\n\n` +

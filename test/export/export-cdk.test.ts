@@ -42,6 +42,11 @@ beforeAll(async () => {
   before = await snapshot(server);
   mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
   artifacts = mkdtempSync(join(ROOT, 'test-artifacts', 'export-cdk-'));
+  // An export that matches nothing must still be a valid program.
+  for (const flavor of ['cdktf', 'cdktn'] as const) {
+    const out = await exportCli(['--format', flavor, '--name', 'nothing-matches', '--out', join(artifacts, `${flavor}-empty`)], { WARDEN_ENDPOINT: server.url, WARDEN_TOKEN: estate.readerToken });
+    if (out.code !== 0) throw new Error(`export failed: ${out.stderr}`);
+  }
   for (const flavor of ['cdktf', 'cdktn'] as const) {
     const dir = join(artifacts, flavor);
     const out = await exportCli(['--format', flavor, '--out', dir], { WARDEN_ENDPOINT: server.url, WARDEN_TOKEN: estate.readerToken });
@@ -68,7 +73,7 @@ afterAll(async () => {
 
 const changes = (plan: TerraformPlan) => (plan.resource_changes ?? []).map((c) => `${c.change.importing ? 'import ' : ''}${c.change.actions.join(',')} ${c.address}`);
 
-test.each(['cdktf', 'cdktn'] as const)('the exported %s stack type-checks under strict TypeScript', async (flavor) => {
+test.each(['cdktf', 'cdktn', 'cdktf-empty', 'cdktn-empty'])('the exported %s stack type-checks under strict TypeScript', async (flavor) => {
   const dir = join(artifacts, flavor);
   const compilerOptions = { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, noUnusedLocals: true, skipLibCheck: true, noEmit: true, types: ['node'] };
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['main.ts'] }));

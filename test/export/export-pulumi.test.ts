@@ -4,11 +4,12 @@
 // index.ts calls, is transpiled into the consumer project and run as the inline program: the same
 // declarations a user's `pulumi preview` runs.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
+import { renderPulumi } from '../../provider/export';
 import { ROOT, type TestServer, startServer } from '../support/server';
 import { type DriverResult, type EngineStack, PulumiProject } from '../pulumi/engine';
 import { type Estate, exportCli, makeEstate, snapshot } from './estate';
@@ -64,11 +65,12 @@ test('the exported program declares every object with adopt: true and no secret'
   for (const secret of estate.secrets) expect(programText).not.toContain(secret);
 });
 
-test('program.ts and index.ts type-check under strict TypeScript against the packed package', async () => {
-  const dir = join(project.dir, 'exported');
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'program.ts'), programText);
-  writeFileSync(join(dir, 'index.ts'), indexText);
+test.each([
+  ['the export', () => ({ 'program.ts': programText, 'index.ts': indexText })],
+  ['an export that matches nothing', () => renderPulumi({ scope: 'nothing', projects: [], roles: [], accounts: [], bindings: [], tokens: [], unsupported: [] })],
+])('program.ts and index.ts of %s type-check under strict TypeScript against the packed package', async (name, files) => {
+  const dir = mkdtempSync(join(project.dir, 'exported-'));
+  for (const [path, text] of Object.entries(files())) writeFileSync(join(dir, path), text);
   const compilerOptions = { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, noUnusedLocals: true, skipLibCheck: true, noEmit: true, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')] };
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['index.ts'] }));
   const tsc = await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir]).then(
