@@ -40,6 +40,9 @@ export async function makeEstate(server: TestServer): Promise<Estate> {
   await c.createRoleBinding({ service_account_id: root.id, role: 'deployer' });
   await token(root.id, { name: 'forever', expires_at: null });
   await token(root.id, { name: 'scim', scopes: ['scim'], expires_in_days: 365 });
+  // Extended tokens on an active account, never used yet: each engine's round trip uses one, which slides its expiry.
+  await token(root.id, { name: 'slide-a', extended: true, max_age_days: 60, expires_in_days: 14 });
+  await token(root.id, { name: 'slide-b', extended: true, max_age_days: 60, expires_in_days: 14 });
 
   const pay = await c.createServiceAccount({ name: 'payments-deployer', display_name: 'Payments deployer', project_id: payments, teams: ['payments'], expires_at: new Date(Date.now() + 400 * DAY).toISOString() });
   await c.createRoleBinding({ service_account_id: pay.id, role: 'editor', project_id: payments });

@@ -61,7 +61,7 @@ afterAll(async () => {
 });
 
 test('the exported program declares every object with adopt: true and no secret', () => {
-  expect([...programText.matchAll(/adopt: true/g)]).toHaveLength(19);
+  expect([...programText.matchAll(/adopt: true/g)]).toHaveLength(21);
   for (const secret of estate.secrets) expect(programText).not.toContain(secret);
 });
 
@@ -84,7 +84,7 @@ test('`pulumi preview` plans only adoptions (creates that adopt) and changes not
   const preview = await stack.previewModule(exported(false));
   expect(count(steps(preview, 'pre'))).toEqual({ 'create ServiceAccount': 5, 'create RoleBinding': 8 });
   const withTokens = await stack.previewModule(exported(true));
-  expect(count(steps(withTokens, 'pre'))).toEqual({ 'create ServiceAccount': 5, 'create RoleBinding': 8, 'create Token': 6 });
+  expect(count(steps(withTokens, 'pre'))).toEqual({ 'create ServiceAccount': 5, 'create RoleBinding': 8, 'create Token': 8 });
   expect(await snapshot(server)).toEqual(before);
 });
 
@@ -105,10 +105,10 @@ test('with adoptTokens, `pulumi up` adopts the tokens too, regenerating their se
   };
   const earlier = await hints();
   const up = await stack.upModule(exported(true));
-  expect(count(steps(up, 'done'))).toEqual({ 'create Token': 6 });
+  expect(count(steps(up, 'done'))).toEqual({ 'create Token': 8 });
   const now = await hints();
-  // The six live tokens have new secrets; the revoked and the disabled one are untouched.
-  expect(now.filter((h) => !earlier.includes(h))).toHaveLength(6);
+  // The eight live tokens have new secrets; the revoked and the disabled one are untouched.
+  expect(now.filter((h) => !earlier.includes(h))).toHaveLength(8);
   // The hand-made secret keeps working for overlapSeconds (one hour by default).
   await expect(server.clientFor(estate.secretOf['payments-deployer/ci']!).whoami()).resolves.toMatchObject({});
   await stack.previewModule(exported(true), { expectNoChanges: true });

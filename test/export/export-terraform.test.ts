@@ -54,9 +54,9 @@ test('resource names are readable and distinct, references and data sources are 
     ]),
   );
   expect(new Set(names).size).toBe(names.length);
-  // 5 accounts, 8 bindings, 6 live tokens (the revoked and the disabled one are listed, not declared).
-  expect(names.length).toBe(19);
-  expect([...hcl.matchAll(/^import \{/gm)].length).toBe(19);
+  // 5 accounts, 8 bindings, 8 live tokens (the revoked and the disabled one are listed, not declared).
+  expect(names.length).toBe(21);
+  expect([...hcl.matchAll(/^import \{/gm)].length).toBe(21);
   expect(hcl).toContain('service_account_id = warden_service_account.payments_payments_deployer.id');
   expect(hcl).toContain('role               = data.warden_role.deployer.name');
   expect(hcl).toContain('data "warden_role" "deployer" {');
@@ -66,10 +66,15 @@ test('resource names are readable and distinct, references and data sources are 
 describe.each(ENGINES)('the exported HCL on %s', (engine) => {
   let ws: TerraformWorkspace;
   let before: unknown;
+  let current: string;
   beforeAll(async () => {
     ws = new TerraformWorkspace(engine, server.url, server.adminToken);
-    writeFileSync(join(ws.dir, 'main.tf'), hcl);
-    // Taken here: the engine before this one rotated a token.
+    // Exported afresh, right before the import, as docs/export.md says: the engine before this one
+    // used an extended token (sliding its expiry) and rotated another.
+    const out = await exportCli([], { WARDEN_ENDPOINT: server.url, WARDEN_TOKEN: estate.readerToken });
+    if (out.code !== 0) throw new Error(`export failed: ${out.stderr}`);
+    current = out.stdout;
+    writeFileSync(join(ws.dir, 'main.tf'), current);
     before = await snapshot(server);
   });
   afterAll(() => ws?.remove());
@@ -83,15 +88,27 @@ describe.each(ENGINES)('the exported HCL on %s', (engine) => {
     await ws.init();
     const plan = await ws.planJson();
     const all = changes(plan);
-    expect(all).toHaveLength(19);
+    expect(all).toHaveLength(21);
     expect(all.filter((c) => !c.startsWith('import no-op '))).toEqual([]);
   });
 
   test('apply imports them all and changes nothing on the server; the second plan is empty', async () => {
     const applied = await ws.apply();
-    expect(applied.stdout).toMatch(/Apply complete! Resources: 19 imported, 0 added, 0 changed, 0 destroyed/);
+    expect(applied.stdout).toMatch(/Apply complete! Resources: 21 imported, 0 added, 0 changed, 0 destroyed/);
     expect(await snapshot(server)).toEqual(before);
     await ws.plan(0);
+  });
+
+  test('an imported extended token that is used (its expiry slides) is not drift: the plan stays empty', async () => {
+    const name = ['slide-a', 'slide-b'][ENGINES.indexOf(engine)]!;
+    const [root] = (await server.client.listServiceAccounts({ name: 'ci-root' })).items.filter((a) => a.project_id === null);
+    const read = async () => (await server.client.listServiceAccountTokens(root!.id, {})).items.find((t) => t.name === name)!;
+    const before = await read();
+    await server.clientFor(estate.secretOf[`ci-root/${name}`]!).whoami();
+    const after = await read();
+    expect(Date.parse(after.expires_at!)).toBeGreaterThan(Date.parse(before.expires_at!));
+    await ws.plan(0);
+    expect((await read()).token_hint).toBe(before.token_hint);
   });
 
   test('a token rotates only when asked: adding rotation_triggers changes nothing on the server, changing one rotates with an overlap', async () => {
@@ -100,7 +117,7 @@ describe.each(ENGINES)('the exported HCL on %s', (engine) => {
     const { payments } = estate.projects;
     const ci = async () => (await server.client.listServiceAccountTokens((await server.client.listServiceAccounts({ name: 'payments-deployer', project_id: payments })).items[0]!.id, {})).items.find((t) => t.name === name)!;
     const withTriggers = (generation: string) =>
-      hcl.replace(`resource "warden_token" "payments_payments_deployer_${name}" {\n`, `$&  rotation_triggers = { generation = "${generation}" }\n  overlap_seconds = 600\n`);
+      current.replace(`resource "warden_token" "payments_payments_deployer_${name}" {\n`, `$&  rotation_triggers = { generation = "${generation}" }\n  overlap_seconds = 600\n`);
     const hint = (await ci()).token_hint;
     writeFileSync(join(ws.dir, 'main.tf'), withTriggers('1'));
     expect((await ws.apply()).stdout).toContain('0 added, 1 changed, 0 destroyed');
