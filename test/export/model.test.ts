@@ -1,7 +1,7 @@
 // The export's model and renderers on a fixed estate (no server): the cases the live estate
 // cannot easily hold (an expired token, a role the reader cannot see, names that collide).
 import type { Project, Role, RoleBinding, ServiceAccount, Token } from '../../api-client';
-import { type EstateReader, ExportScopeError, identifier, readEstate, renderCdk, renderHcl, renderPulumi } from '../../provider/export';
+import { type EstateReader, ExportScopeError, hclString, identifier, readEstate, renderCdk, renderHcl, renderPulumi } from '../../provider/export';
 
 const T = '2026-01-01T00:00:00.000Z';
 const account = (id: string, name: string, project_id: string | null = null): ServiceAccount => ({
@@ -30,6 +30,10 @@ function reader(): EstateReader {
 
 test('identifiers are lower case with "_" for anything else, and never start with a digit', () => {
   expect([identifier('Payments-Deployer'), identifier('9lives'), identifier('a..b')]).toEqual(['payments_deployer', '_9lives', 'a_b']);
+});
+
+test('HCL strings escape quotes, backslashes, newlines and both template introducers', () => {
+  expect(hclString('a "b" \\ ${x} %{y}\n$')).toBe('"a \\"b\\" \\\\ $${x} %%{y}\\n$"');
 });
 
 test('names that collide get _2, in a stable order; projects whose names collide too', async () => {
