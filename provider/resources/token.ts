@@ -51,12 +51,25 @@ const attributes = {
 /** Attributes only the configuration knows: the server does not store them, so state keeps them. */
 const CONFIG_ONLY = ['expires_in_days', 'rotation_triggers', 'rotate_before_days', 'overlap_seconds', 'secret_wo_version'] as const;
 
+/**
+ * An extended token's declared expires_at is its first expiry: each use slides the server's value
+ * forward, which is the token working as designed, not drift to undo by rotating. So a later
+ * server value keeps the declared one (an exported and imported extended token stays quiet).
+ */
+function expiresAtOf(t: Token, declared: State): string | null {
+  const at = declared.expires_at;
+  // Only for a declared time: with expires_in_days, expires_at is the server's to report (rotate_before_days reads it).
+  const declaredTime = typeof at === 'string' && (declared.expires_in_days ?? null) === null;
+  if (t.extended && declaredTime && t.expires_at !== null && Date.parse(t.expires_at) >= Date.parse(at)) return at;
+  return sameInstantAs(at, t.expires_at);
+}
+
 function toState(t: Token | TokenWithSecret, declared: State, secret: State[string]): State {
   const state: State = {
     service_account_id: t.owner_id,
     name: t.name,
     scopes: t.scopes,
-    expires_at: sameInstantAs(declared.expires_at, t.expires_at),
+    expires_at: expiresAtOf(t, declared),
     extended: t.extended,
     max_age_days: t.max_age_days,
     allowed_cidrs: t.allowed_cidrs,

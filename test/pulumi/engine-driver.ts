@@ -37,6 +37,11 @@ export interface DriverRequest {
   /** For every CLI run: passphrase, offline settings. */
   env: Record<string, string>;
   program?: ProgramSpec;
+  /**
+   * Instead of `program`: a CommonJS module in workDir exporting `program(options)`, run as the
+   * inline program (how an exported program, which a user runs from its index.ts, is previewed here).
+   */
+  programModule?: { path: string; options: Record<string, unknown> };
   /** init: stack config; the secret values are set as Pulumi secrets. */
   config?: { key: string; value: string; secret: boolean }[];
   expectNoChanges?: boolean;
@@ -125,6 +130,12 @@ function inlineProgram(spec: ProgramSpec): automationTypes.PulumiFn {
   };
 }
 
+function moduleProgram({ path, options }: NonNullable<DriverRequest['programModule']>): automationTypes.PulumiFn {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module written into the consumer project
+  const { program } = require(path) as { program: (options: Record<string, unknown>) => Record<string, unknown> };
+  return async () => program(options);
+}
+
 /** What the run saw, kept outside main() so that a failed operation still reports it. */
 const seen: Omit<DriverResult, 'ok'> = { cliVersion: '', sdkVersion: '', stdout: '', stderr: '', steps: [], diagnostics: [], runs: [], events: [], debugEvents: 0 };
 
@@ -170,7 +181,7 @@ async function main(req: DriverRequest): Promise<void> {
   };
 
   const stack = await auto.LocalWorkspace.createOrSelectStack(
-    { projectName: req.project, stackName: req.stack, program: inlineProgram(req.program ?? { accounts: [], bindings: [], tokens: [] }) },
+    { projectName: req.project, stackName: req.stack, program: req.programModule ? moduleProgram(req.programModule) : inlineProgram(req.program ?? { accounts: [], bindings: [], tokens: [] }) },
     {
       workDir: req.workDir,
       pulumiHome: req.pulumiHome,

@@ -153,6 +153,15 @@ export class EngineStack {
     return result;
   }
 
+  /** Preview of a program module in the consumer project (see DriverRequest.programModule). */
+  previewModule(programModule: NonNullable<DriverRequest['programModule']>, options: { expectNoChanges?: boolean } = {}): Promise<DriverResult> {
+    return this.ok('preview', { programModule, ...options });
+  }
+
+  upModule(programModule: NonNullable<DriverRequest['programModule']>): Promise<DriverResult> {
+    return this.ok('up', { programModule });
+  }
+
   up(program: ProgramSpec): Promise<DriverResult> {
     return this.ok('up', { program });
   }

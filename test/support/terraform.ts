@@ -143,7 +143,7 @@ export interface TerraformState {
 export interface ResourceChange {
   address: string;
   type: string;
-  change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null; replace_paths?: string[][] };
+  change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null; replace_paths?: string[][]; importing?: { id: string } };
   action_reason?: string;
 }
 export interface TerraformPlan {

@@ -8,6 +8,8 @@ import type { Session, User } from '../../../api-client/contract/users';
 import type { AuditEvent } from '../../../api-client/contract/audit';
 import { ApiProblem, api, hasSession, onSessionExpired, setSession } from './api';
 import { announce, field, fmtTime, h, openDialog, showFieldErrors } from './dom';
+import { exportView } from './export-view';
+import type { EstateReader } from '../../../provider/export';
 
 const NAME_RE = /^[a-z][a-z0-9_-]{0,62}$/;
 const NAME_MSG = 'must be 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter';
@@ -187,7 +189,12 @@ async function accountsView(params: URLSearchParams): Promise<void> {
     location.hash = `#/accounts?${p}`;
   });
   root().replaceChildren(
-    h('div', { class: 'titlebar' }, h('h1', {}, 'Service accounts'), h('a', { href: '#/accounts/new', class: 'button primary' }, 'Add service account')),
+    h(
+      'div',
+      { class: 'titlebar' },
+      h('h1', {}, 'Service accounts'),
+      h('div', { class: 'actions' }, h('a', { href: `#/export?${q}`, class: 'button' }, 'Export as code'), h('a', { href: '#/accounts/new', class: 'button primary' }, 'Add service account')),
+    ),
     filter,
     rows.length ? table('Service accounts', ['Account', 'Scope', 'Roles', 'State', 'Lifetime', 'Tokens'], rows) : h('p', {}, 'No service accounts match.'),
   );
@@ -581,6 +588,7 @@ async function accountView(id: string): Promise<void> {
       'div',
       { class: 'actions' },
       h('button', { type: 'button', onclick: () => editDialog(account, bindings, roles) }, 'Edit'),
+      h('a', { href: `#/export?account=${encodeURIComponent(id)}`, class: 'button' }, 'Export as code'),
       h(
         'button',
         {
@@ -759,6 +767,26 @@ async function auditView(params: URLSearchParams): Promise<void> {
   );
 }
 
+/** What the export reads, over this session's API calls. */
+const sessionReader: EstateReader = {
+  projects: () => all<Project>('/v1/projects'),
+  roles: () => all<Role>('/v1/roles'),
+  serviceAccounts: () => all<ServiceAccount>('/v1/service-accounts'),
+  roleBindings: (id) => all<RoleBinding>(`/v1/role-bindings?service_account_id=${encodeURIComponent(id)}`),
+  tokens: (id) => all<Token>(`/v1/service-accounts/${encodeURIComponent(id)}/tokens`),
+};
+
+/** #/export?account=<id> (one account) or #/export?project_id=&name= (the list's filter). */
+async function exportPage(params: URLSearchParams): Promise<void> {
+  const account = params.get('account');
+  const project = params.get('project_id');
+  const name = params.get('name');
+  // As the list does: a name that is not a valid name is ignored rather than refused.
+  const scope = account ? { accountIds: [account] } : { ...(project ? { project } : {}), ...(name && NAME_RE.test(name) ? { name } : {}) };
+  const back = account ? { href: `#/accounts/${account}`, label: 'Service account' } : { href: `#/accounts?${params}`, label: 'Service accounts' };
+  await exportView(root(), sessionReader, scope, back);
+}
+
 async function route(): Promise<void> {
   forgetSecret();
   // A message is about the page it was shown on; the next page starts with an empty status line
@@ -777,6 +805,7 @@ async function route(): Promise<void> {
     else if (m?.[1]) await accountView(m[1]);
     else if (path === '/my-tokens') await myTokensView();
     else if (path === '/audit') await auditView(params);
+    else if (path === '/export') await exportPage(params);
     else await accountsView(params);
     // Views that focus their first field keep it; others move focus to the content for screen readers.
     if (!root().contains(document.activeElement)) root().focus({ preventScroll: true });

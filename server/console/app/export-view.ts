@@ -1,0 +1,60 @@
+// "Export as code": the same model and renderers as `warden-server export` (provider/export),
+// run in the page over the session's own API calls, shown in HCL / Pulumi / CDKTF tabs with a
+// copy button. Read-only: it only lists.
+import { type EstateModel, type EstateReader, type ExportFormat, type ExportScope, readEstate, renderText } from '../../../provider/export';
+import { announce, h } from './dom';
+
+const TABS: { format: ExportFormat; label: string; hint: string }[] = [
+  { format: 'hcl', label: 'HCL', hint: 'Terraform 1.5+ / OpenTofu 1.6+: save as main.tf, then `terraform init && terraform plan` shows only imports.' },
+  { format: 'pulumi', label: 'Pulumi', hint: 'program.ts and index.ts of a Pulumi TypeScript project using warden-iac/pulumi; every account and binding is adopted, the tokens too when adoptTokens is set (that regenerates their secrets).' },
+  { format: 'cdktf', label: 'CDKTF', hint: 'main.ts of a CDKTF app using warden-iac/constructs; every object is imported (for CDK Terrain, `warden-server export --format cdktn`).' },
+];
+
+export async function exportView(root: HTMLElement, reader: EstateReader, scope: ExportScope, back: { href: string; label: string }): Promise<void> {
+  const model: EstateModel = await readEstate(reader, scope);
+  const code = h('code', {});
+  const pre = h('pre', { class: 'code', tabindex: 0, 'aria-label': 'Exported code' }, code);
+  const hint = h('p', { class: 'muted' });
+  const tabs = TABS.map(({ format, label }) => h('button', { type: 'button', role: 'tab', id: `tab-${format}`, 'aria-controls': 'export-panel', 'aria-selected': 'false' }, label));
+  const select = (i: number) => {
+    const tab = TABS[i]!;
+    tabs.forEach((t, j) => {
+      t.setAttribute('aria-selected', String(i === j));
+      t.tabIndex = i === j ? 0 : -1;
+    });
+    code.textContent = renderText(model, tab.format);
+    hint.textContent = tab.hint;
+    panel.setAttribute('aria-labelledby', `tab-${tab.format}`);
+  };
+  tabs.forEach((t, i) => {
+    t.addEventListener('click', () => select(i));
+    // Arrow keys move between tabs, as the WAI-ARIA tabs pattern has it.
+    t.addEventListener('keydown', (ev) => {
+      const step = ev.key === 'ArrowRight' ? 1 : ev.key === 'ArrowLeft' ? -1 : 0;
+      if (!step) return;
+      const next = (i + step + tabs.length) % tabs.length;
+      select(next);
+      tabs[next]!.focus();
+    });
+  });
+  const copy = h('button', { type: 'button', class: 'primary' }, 'Copy');
+  copy.addEventListener('click', () => {
+    navigator.clipboard.writeText(code.textContent ?? '').then(
+      () => announce('Copied to the clipboard.'),
+      () => announce('The browser refused the clipboard: select the text and copy it by hand.', 'error'),
+    );
+  });
+  const panel = h('div', { id: 'export-panel', role: 'tabpanel' }, hint, pre);
+  const counts = `${model.accounts.length} service account(s), ${model.bindings.length} role binding(s), ${model.tokens.length} token(s).`;
+  root.replaceChildren(
+    h('p', {}, h('a', { href: back.href }, `← ${back.label}`)),
+    h('div', { class: 'titlebar' }, h('h1', {}, 'Export as code'), copy),
+    h('p', {}, `Scope: ${model.scope}. ${counts} Token secrets are never exported.`),
+    ...(model.unsupported.length
+      ? [h('div', { class: 'reveal', id: 'not-exported' }, h('p', { class: 'warning' }, 'Not exported:'), h('ul', {}, ...model.unsupported.map((u) => h('li', {}, `${u.kind} ${u.name}: ${u.reason}`))))]
+      : []),
+    h('div', { role: 'tablist', 'aria-label': 'Format', class: 'tabs' }, ...tabs),
+    panel,
+  );
+  select(0);
+}
