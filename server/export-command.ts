@@ -70,7 +70,7 @@ export async function runExport(argv: string[], env: NodeJS.ProcessEnv = process
     } else {
       io.stdout.write(renderText(model, args.format));
     }
-    io.stderr.write(`exported ${model.accounts.length} service account(s), ${model.bindings.length} role binding(s), ${model.tokens.length} token(s); ${model.unsupported.length} object(s) not exported\n`);
+    io.stderr.write(`exported ${model.accounts.length} service account(s), ${model.bindings.length} role binding(s), ${model.tokens.length} token(s), ${model.credentials.length} federated credential(s); ${model.unsupported.length} object(s) not exported\n`);
   } finally {
     await client.close();
   }

@@ -24,5 +24,6 @@ export function clientReader(client: WardenClient): EstateReader {
     serviceAccounts: () => all(client.paginate('listServiceAccounts')),
     roleBindings: (id) => all(client.paginate('listRoleBindings', { service_account_id: id })),
     tokens: (id) => pages((page_token) => client.listServiceAccountTokens(id, page_token ? { page_token } : {})),
+    federatedCredentials: (id) => pages((page_token) => client.listFederatedCredentials(id, page_token ? { page_token } : {})),
   };
 }

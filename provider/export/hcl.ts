@@ -3,7 +3,7 @@
 import type { EstateModel } from './model';
 import { headerLines, lifetimeOf } from './notes';
 
-type Value = string | { ref: string } | string[] | boolean | number;
+type Value = string | { ref: string } | { map: Record<string, string> } | string[] | boolean | number;
 
 /** An HCL string literal: JSON escapes, plus HCL's own `${` and `%{` template escapes. */
 export function hclString(s: string): string {
@@ -15,6 +15,7 @@ function value(v: Value): string {
   if (typeof v === 'string') return hclString(v);
   if (typeof v === 'boolean' || typeof v === 'number') return String(v);
   if (Array.isArray(v)) return `[${v.map(hclString).join(', ')}]`;
+  if ('map' in v) return `{ ${Object.entries(v.map).map(([k, x]) => `${hclString(k)} = ${hclString(x)}`).join(', ')} }`;
   return v.ref;
 }
 
@@ -49,6 +50,7 @@ export function renderHcl(model: EstateModel): string {
         ['disabled', a.disabled || undefined],
         ['expires_at', a.expires_at ?? undefined],
         ['teams', a.teams.some((t) => t !== 'public') ? a.teams.filter((t) => t !== 'public') : undefined],
+        ['allowed_cidrs', a.allowed_cidrs.length > 0 ? a.allowed_cidrs : undefined],
       ]),
       importBlock(`warden_service_account.${key}`, a.id),
     );
@@ -74,8 +76,24 @@ export function renderHcl(model: EstateModel): string {
             ['expires_at', tok.expires_at ?? undefined],
             ['extended', tok.extended || undefined],
             ['max_age_days', tok.max_age_days ?? undefined],
+            ['allowed_cidrs', tok.allowed_cidrs.length > 0 ? tok.allowed_cidrs : undefined],
+            ['max_unused_days', tok.max_unused_days ?? undefined],
           ]),
         importBlock(`warden_token.${t.key}`, `${tok.owner_id}/${tok.id}`),
+      );
+    }
+    for (const { key: cKey, credential: c } of model.credentials.filter((x) => x.accountKey === key)) {
+      out.push(
+        block(`resource "warden_federated_credential" "${cKey}"`, [
+          ['service_account_id', { ref: `warden_service_account.${key}.id` }],
+          ['name', c.name],
+          ['issuer', c.issuer],
+          ['audience', c.audience],
+          ['subject', c.subject],
+          ['claims', Object.keys(c.claims).length > 0 ? { map: c.claims } : undefined],
+          ['max_token_lifetime_seconds', c.max_token_lifetime_seconds],
+        ]),
+        importBlock(`warden_federated_credential.${cKey}`, `${c.service_account_id}/${c.id}`),
       );
     }
   }

@@ -1,7 +1,7 @@
 // The estate to export, read once through the API and shared by every renderer (HCL, Pulumi,
 // CDKTF/cdktn), in the CLI and in the console. Browser-safe: types only from the contract, and the
 // reading is behind EstateReader so each side brings its own transport.
-import type { Project, Role, RoleBinding, ServiceAccount, Token } from '../../api-client/contract';
+import type { FederatedCredential, Project, Role, RoleBinding, ServiceAccount, Token } from '../../api-client/contract';
 
 /** What the export reads. Every method returns every item (all pages). */
 export interface EstateReader {
@@ -10,6 +10,7 @@ export interface EstateReader {
   serviceAccounts(): Promise<ServiceAccount[]>;
   roleBindings(serviceAccountId: string): Promise<RoleBinding[]>;
   tokens(serviceAccountId: string): Promise<Token[]>;
+  federatedCredentials(serviceAccountId: string): Promise<FederatedCredential[]>;
 }
 
 export interface ExportScope {
@@ -41,6 +42,11 @@ export interface ExportedToken {
   token: Token;
   accountKey: string;
 }
+export interface ExportedCredential {
+  key: string;
+  credential: FederatedCredential;
+  accountKey: string;
+}
 export interface ExportedProject {
   key: string;
   project: Project;
@@ -65,6 +71,7 @@ export interface EstateModel {
   accounts: ExportedAccount[];
   bindings: ExportedBinding[];
   tokens: ExportedToken[];
+  credentials: ExportedCredential[];
   unsupported: Unsupported[];
 }
 
@@ -168,6 +175,7 @@ export async function readEstate(reader: EstateReader, scope: ExportScope = {}):
     accounts: [],
     bindings: [],
     tokens: [],
+    credentials: [],
     unsupported: [],
   };
   for (const account of accounts) {
@@ -176,7 +184,7 @@ export async function readEstate(reader: EstateReader, scope: ExportScope = {}):
     model.accounts.push({ key, account, projectKey: pKey });
   }
   for (const { key: accountKey, account } of model.accounts) {
-    const [bindings, tokens] = await Promise.all([reader.roleBindings(account.id), reader.tokens(account.id)]);
+    const [bindings, tokens, credentials] = await Promise.all([reader.roleBindings(account.id), reader.tokens(account.id), reader.federatedCredentials(account.id)]);
     bindings.sort(by((b) => `${projectName(b.project_id)}/${b.role}`));
     for (const binding of bindings) {
       const pKey = projectKey(binding.project_id);
@@ -193,6 +201,8 @@ export async function readEstate(reader: EstateReader, scope: ExportScope = {}):
       if (why) model.unsupported.push({ kind: 'token', id: `${account.id}/${token.id}`, name: `${account.name}/${token.name}`, reason: why });
       else model.tokens.push({ key: keys.take(`${accountKey}_${token.name}`), token, accountKey });
     }
+    credentials.sort(by((c) => c.name));
+    for (const credential of credentials) model.credentials.push({ key: keys.take(`${accountKey}_${credential.name}`), credential, accountKey });
   }
   projects.sort(by((p) => p.key));
   roles.sort(by((r) => r.key));

@@ -5,7 +5,7 @@ import type { EstateModel } from './model';
 export function headerLines(model: EstateModel, tool: string): string[] {
   const lines = [
     `Exported from Warden by \`warden-server export\`: ${model.scope}.`,
-    `${model.accounts.length} service account(s), ${model.bindings.length} role binding(s), ${model.tokens.length} token(s), ${model.roles.length} custom role(s) (read as data, not managed).`,
+    `${model.accounts.length} service account(s), ${model.bindings.length} role binding(s), ${model.tokens.length} token(s), ${model.credentials.length} federated credential(s), ${model.roles.length} custom role(s) (read as data, not managed).`,
   ];
   // Kinds the provider has no resource for: named, so that nothing is left out unsaid.
   lines.push('Not resources of the provider, so not declared: projects (their ids are named below), custom role definitions (referred to by name; data sources in HCL and CDKTF), people and their personal tokens.');

@@ -1,10 +1,10 @@
 // The TypeScript renderings: a Pulumi program (every object adopted) and a CDKTF / CDK Terrain
 // stack (every object imported with `importFrom`). Objects live in maps keyed by their resource
 // name, so that any name (even `delete`) is valid TypeScript.
-import type { EstateModel, ExportedToken } from './model';
+import type { EstateModel, ExportedCredential, ExportedToken } from './model';
 import { headerLines, lifetimeOf } from './notes';
 
-type Value = string | { ref: string } | string[] | boolean | number | undefined;
+type Value = string | { ref: string } | { map: Record<string, string> } | string[] | boolean | number | undefined;
 
 const str = (s: string) => JSON.stringify(s);
 const prop = (k: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? k : str(k));
@@ -20,6 +20,7 @@ function literal(v: Exclude<Value, undefined>, strings: Strings): string {
   if (typeof v === 'string') return str(escape(v, strings));
   if (typeof v === 'boolean' || typeof v === 'number') return String(v);
   if (Array.isArray(v)) return `[${v.map((x) => str(escape(x, strings))).join(', ')}]`;
+  if ('map' in v) return `{ ${Object.entries(v.map).map(([k, x]) => `${str(k)}: ${str(escape(x, strings))}`).join(', ')} }`;
   return v.ref;
 }
 
@@ -34,6 +35,7 @@ interface Shape {
   account: (m: EstateModel['accounts'][number], project: Value) => [string, Value][];
   binding: (m: EstateModel['bindings'][number], project: Value, role: Value) => [string, Value][];
   token: (t: ExportedToken) => [string, Value][];
+  credential: (c: ExportedCredential) => [string, Value][];
 }
 
 /** Attribute names are the resource definitions' own, camelCased (as both faces derive them). */
@@ -46,6 +48,7 @@ const SHAPE: Shape = {
     ['disabled', a.disabled || undefined],
     ['expiresAt', a.expires_at ?? undefined],
     ['teams', a.teams.some((t) => t !== 'public') ? a.teams.filter((t) => t !== 'public') : undefined],
+    ['allowedCidrs', a.allowed_cidrs.length > 0 ? a.allowed_cidrs : undefined],
   ],
   binding: (b, project, role) => [
     ['serviceAccountId', { ref: `accounts.${b.accountKey}.id` }],
@@ -59,6 +62,17 @@ const SHAPE: Shape = {
     ['expiresAt', t.expires_at ?? undefined],
     ['extended', t.extended || undefined],
     ['maxAgeDays', t.max_age_days ?? undefined],
+    ['allowedCidrs', t.allowed_cidrs.length > 0 ? t.allowed_cidrs : undefined],
+    ['maxUnusedDays', t.max_unused_days ?? undefined],
+  ],
+  credential: ({ credential: c, accountKey }) => [
+    ['serviceAccountId', { ref: `accounts.${accountKey}.id` }],
+    ['name', c.name],
+    ['issuer', c.issuer],
+    ['audience', c.audience],
+    ['subject', c.subject],
+    ['claims', Object.keys(c.claims).length > 0 ? { map: c.claims } : undefined],
+    ['maxTokenLifetimeSeconds', c.max_token_lifetime_seconds],
   ],
 };
 
@@ -89,6 +103,7 @@ export function renderPulumi(model: EstateModel): { 'program.ts': string; 'index
     if (b.roleKey) body.push(`  // "${b.binding.role}" is a custom role, managed outside this program.\n`);
     body.push(`  new RoleBinding(${str(b.key)}, ${object([...SHAPE.binding(b, projectRef(b.projectKey), b.binding.role), ['adopt', true]], '  ')});\n`);
   }
+  for (const c of model.credentials) body.push(`  new FederatedCredential(${str(c.key)}, ${object([...SHAPE.credential(c), ['adopt', true]], '  ')});\n`);
   if (model.tokens.length > 0) {
     body.push('  const tokens: Record<string, Token> = {};\n');
     body.push('  // Adopting a token regenerates its secret (its old secret keeps working for overlapSeconds), so it is done only when asked.\n');
@@ -101,7 +116,12 @@ export function renderPulumi(model: EstateModel): { 'program.ts': string; 'index
   }
   const ids = (map: string) => `Object.fromEntries(Object.entries(${map}).map(([key, r]) => [key, r.id]))`;
   body.push(`  return { accountIds: ${model.accounts.length > 0 ? ids('accounts') : '{}'}${model.tokens.length > 0 ? `, tokenIds: ${ids('tokens')}` : ''} };\n`);
-  const names = [...(model.bindings.length > 0 ? ['RoleBinding'] : []), ...(model.accounts.length > 0 ? ['ServiceAccount'] : []), ...(model.tokens.length > 0 ? ['Token'] : [])];
+  const names = [
+    ...(model.credentials.length > 0 ? ['FederatedCredential'] : []),
+    ...(model.bindings.length > 0 ? ['RoleBinding'] : []),
+    ...(model.accounts.length > 0 ? ['ServiceAccount'] : []),
+    ...(model.tokens.length > 0 ? ['Token'] : []),
+  ];
   const program =
     comment(headerLines(model, 'pulumi')) +
     (names.length > 0 ? `\nimport { ${names.join(', ')} } from 'warden-iac/pulumi';\n\n` : '\n') +
@@ -139,7 +159,17 @@ export function renderCdk(model: EstateModel, flavor: 'cdktf' | 'cdktn' = 'cdktf
     body.push(`    // Secret not exported (hint ${t.token.token_hint}); ${lifetimeOf(t.token)}. Import does not rotate it.\n`);
     body.push(`    new Token(this, ${str(t.key)}, ${object(SHAPE.token(t), '    ', 'terraform')}).importFrom(${str(`${t.token.owner_id}/${t.token.id}`)});\n`);
   }
-  const used: [string, unknown[]][] = [['DataWardenRole', model.roles], ['RoleBinding', model.bindings], ['ServiceAccount', model.accounts], ['Token', model.tokens], ['WardenProvider', [true]]];
+  for (const c of model.credentials) {
+    body.push(`    new FederatedCredential(this, ${str(c.key)}, ${object(SHAPE.credential(c), '    ', 'terraform')}).importFrom(${str(`${c.credential.service_account_id}/${c.credential.id}`)});\n`);
+  }
+  const used: [string, unknown[]][] = [
+    ['DataWardenRole', model.roles],
+    ['FederatedCredential', model.credentials],
+    ['RoleBinding', model.bindings],
+    ['ServiceAccount', model.accounts],
+    ['Token', model.tokens],
+    ['WardenProvider', [true]],
+  ];
   const names = used.filter(([, list]) => list.length > 0).map(([name]) => name);
   return (
     comment(headerLines(model, flavor)) +

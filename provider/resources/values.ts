@@ -7,10 +7,21 @@ export function isKnown(value: Value): boolean {
   return true;
 }
 
-/** Equality as the attribute's type sees it: sets ignore order. */
+/** Maps as text with their keys in order: neither cty nor Pulumi keeps the order keys came in. */
+function canonical(value: Value): string {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, Value>)[k]!)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Equality as the attribute's type sees it: sets ignore order, and maps the order of their keys. */
 export function sameValue(type: Attribute['type'], a: Value, b: Value): boolean {
   if (type === 'set(string)' && Array.isArray(a) && Array.isArray(b)) return JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
-  return JSON.stringify(a) === JSON.stringify(b) && a !== Unknown && b !== Unknown;
+  return canonical(a) === canonical(b) && a !== Unknown && b !== Unknown;
 }
 
 /** Typed reads of a state's attribute, for resource code; unknown and null read as undefined. */

@@ -44,10 +44,25 @@ export async function makeEstate(server: TestServer): Promise<Estate> {
   await token(root.id, { name: 'slide-a', extended: true, max_age_days: 60, expires_in_days: 14 });
   await token(root.id, { name: 'slide-b', extended: true, max_age_days: 60, expires_in_days: 14 });
 
-  const pay = await c.createServiceAccount({ name: 'payments-deployer', display_name: 'Payments deployer', project_id: payments, teams: ['payments'], expires_at: new Date(Date.now() + 400 * DAY).toISOString() });
+  const pay = await c.createServiceAccount({
+    name: 'payments-deployer',
+    display_name: 'Payments deployer',
+    project_id: payments,
+    teams: ['payments'],
+    expires_at: new Date(Date.now() + 400 * DAY).toISOString(),
+    allowed_cidrs: ['127.0.0.0/8', '::1/128'],
+  });
+  // Keyless CI for the payments repository's main branch (an issuer the server never fetches until an exchange).
+  await c.createFederatedCredential(pay.id, {
+    name: 'github-main',
+    issuer: 'https://token.actions.githubusercontent.com',
+    audience: 'warden',
+    subject: 'repo:acme/payments:ref:refs/heads/main',
+    claims: { repository: 'acme/payments', 'job_workflow_ref': 'acme/payments/.github/workflows/*' },
+  });
   await c.createRoleBinding({ service_account_id: pay.id, role: 'editor', project_id: payments });
   await c.createRoleBinding({ service_account_id: pay.id, role: 'deployer', project_id: payments });
-  await token(pay.id, { name: 'ci', expires_in_days: 30 });
+  await token(pay.id, { name: 'ci', expires_in_days: 30, max_unused_days: 14, allowed_cidrs: ['127.0.0.1/32'] });
   await token(pay.id, { name: 'release', expires_at: new Date(Date.now() + 45 * DAY).toISOString() });
   const revoked = await token(pay.id, { name: 'old', expires_in_days: 10 });
   await c.revokeServiceAccountToken(pay.id, revoked.id);
@@ -77,8 +92,9 @@ export async function snapshot(server: TestServer): Promise<unknown> {
   for await (const a of c.paginate('listServiceAccounts')) {
     const bindings: unknown[] = [];
     for await (const b of c.paginate('listRoleBindings', { service_account_id: a.id })) bindings.push(b);
-    const tokens = (await c.listServiceAccountTokens(a.id, {})).items.map((t) => ({ ...t, last_used_at: null }));
-    out.push({ ...a, bindings, tokens });
+    const tokens = (await c.listServiceAccountTokens(a.id, {})).items.map((t) => ({ ...t, last_used_at: null, unused_expires_at: null }));
+    const credentials = (await c.listFederatedCredentials(a.id, {})).items;
+    out.push({ ...a, bindings, tokens, credentials });
   }
   out.push((await c.listRoles({})).items, (await c.listProjects({})).items);
   return out;

@@ -88,7 +88,7 @@ describe.each(ENGINES)('on %s', (engine) => {
       copyFileSync(synthesized[flavor], join(ws.dir, 'main.tf.json'));
       await ws.init();
       const all = changes(await ws.planJson());
-      expect(all).toHaveLength(21);
+      expect(all).toHaveLength(22);
       expect(all.filter((c) => !c.startsWith('import no-op '))).toEqual([]);
       expect(all).toContain('import no-op warden_token.payments_payments_deployer_ci');
       expect(await snapshot(server)).toEqual(before);

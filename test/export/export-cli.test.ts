@@ -67,15 +67,15 @@ test('--out writes every format with the same objects, and no secret', async () 
     for (const format of ['hcl', 'pulumi', 'cdktf', 'cdktn']) {
       const out = await exportCli(['--format', format, '--out', join(dir, format)], env);
       expect(out.code).toBe(0);
-      expect(out.stderr).toContain('exported 5 service account(s), 8 role binding(s), 8 token(s); 2 object(s) not exported');
+      expect(out.stderr).toContain('exported 5 service account(s), 8 role binding(s), 8 token(s), 1 federated credential(s); 2 object(s) not exported');
     }
     const files = { hcl: 'hcl/main.tf', program: 'pulumi/program.ts', index: 'pulumi/index.ts', cdktf: 'cdktf/main.ts', cdktn: 'cdktn/main.ts' };
     const text = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, readFileSync(join(dir, f), 'utf8')]));
     for (const t of Object.values(text)) for (const secret of estate.secrets) expect(t).not.toContain(secret);
     const count = (t: string, re: RegExp) => [...t.matchAll(re)].length;
-    expect(count(text.hcl!, /^import \{/gm)).toBe(21);
-    expect(count(text.cdktf!, /importFrom\(/g)).toBe(21);
-    expect(count(text.program!, /adopt: true/g)).toBe(21);
+    expect(count(text.hcl!, /^import \{/gm)).toBe(22);
+    expect(count(text.cdktf!, /importFrom\(/g)).toBe(22);
+    expect(count(text.program!, /adopt: true/g)).toBe(22);
     expect(text.cdktn).toContain("from 'warden-iac/cdktn'");
     expect(text.cdktf).toContain("from 'warden-iac/constructs'");
     expect(text.index).toContain("from './program'");

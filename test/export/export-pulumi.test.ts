@@ -18,7 +18,7 @@ jest.setTimeout(600_000);
 
 const run = promisify(execFile);
 
-const WARDEN_TYPES = new Set(['ServiceAccount', 'RoleBinding', 'Token']);
+const WARDEN_TYPES = new Set(['ServiceAccount', 'RoleBinding', 'Token', 'FederatedCredential']);
 let server: TestServer;
 let estate: Estate;
 let project: PulumiProject;
@@ -61,13 +61,13 @@ afterAll(async () => {
 });
 
 test('the exported program declares every object with adopt: true and no secret', () => {
-  expect([...programText.matchAll(/adopt: true/g)]).toHaveLength(21);
+  expect([...programText.matchAll(/adopt: true/g)]).toHaveLength(22);
   for (const secret of estate.secrets) expect(programText).not.toContain(secret);
 });
 
 test.each([
   ['the export', () => ({ 'program.ts': programText, 'index.ts': indexText })],
-  ['an export that matches nothing', () => renderPulumi({ scope: 'nothing', projects: [], roles: [], accounts: [], bindings: [], tokens: [], unsupported: [] })],
+  ['an export that matches nothing', () => renderPulumi({ scope: 'nothing', projects: [], roles: [], accounts: [], bindings: [], tokens: [], credentials: [], unsupported: [] })],
 ])('program.ts and index.ts of %s type-check under strict TypeScript against the packed package', async (name, files) => {
   const dir = mkdtempSync(join(project.dir, 'exported-'));
   for (const [path, text] of Object.entries(files())) writeFileSync(join(dir, path), text);
@@ -82,16 +82,16 @@ test.each([
 
 test('`pulumi preview` plans only adoptions (creates that adopt) and changes nothing on the server', async () => {
   const preview = await stack.previewModule(exported(false));
-  expect(count(steps(preview, 'pre'))).toEqual({ 'create ServiceAccount': 5, 'create RoleBinding': 8 });
+  expect(count(steps(preview, 'pre'))).toEqual({ 'create ServiceAccount': 5, 'create RoleBinding': 8, 'create FederatedCredential': 1 });
   const withTokens = await stack.previewModule(exported(true));
-  expect(count(steps(withTokens, 'pre'))).toEqual({ 'create ServiceAccount': 5, 'create RoleBinding': 8, 'create Token': 8 });
+  expect(count(steps(withTokens, 'pre'))).toEqual({ 'create ServiceAccount': 5, 'create RoleBinding': 8, 'create FederatedCredential': 1, 'create Token': 8 });
   expect(await snapshot(server)).toEqual(before);
 });
 
 test('`pulumi up` adopts the accounts and bindings, keeping their ids and changing nothing; a second preview is empty', async () => {
   const up = await stack.upModule(exported(false));
-  expect(count(steps(up, 'done'))).toEqual({ 'create ServiceAccount': 5, 'create RoleBinding': 8 });
-  expect(up.diagnostics.filter((d) => d.severity === 'warning' && d.message.includes('Adopted the existing'))).toHaveLength(13);
+  expect(count(steps(up, 'done'))).toEqual({ 'create ServiceAccount': 5, 'create RoleBinding': 8, 'create FederatedCredential': 1 });
+  expect(up.diagnostics.filter((d) => d.severity === 'warning' && d.message.includes('Adopted the existing'))).toHaveLength(14);
   expect(await snapshot(server)).toEqual(before);
   const again = await stack.previewModule(exported(false), { expectNoChanges: true });
   expect(steps(again, 'pre')).toEqual([]);

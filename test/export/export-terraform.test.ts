@@ -55,8 +55,8 @@ test('resource names are readable and distinct, references and data sources are 
   );
   expect(new Set(names).size).toBe(names.length);
   // 5 accounts, 8 bindings, 8 live tokens (the revoked and the disabled one are listed, not declared).
-  expect(names.length).toBe(21);
-  expect([...hcl.matchAll(/^import \{/gm)].length).toBe(21);
+  expect(names.length).toBe(22);
+  expect([...hcl.matchAll(/^import \{/gm)].length).toBe(22);
   expect(hcl).toContain('service_account_id = warden_service_account.payments_payments_deployer.id');
   expect(hcl).toContain('role               = data.warden_role.deployer.name');
   expect(hcl).toContain('data "warden_role" "deployer" {');
@@ -88,13 +88,13 @@ describe.each(ENGINES)('the exported HCL on %s', (engine) => {
     await ws.init();
     const plan = await ws.planJson();
     const all = changes(plan);
-    expect(all).toHaveLength(21);
+    expect(all).toHaveLength(22);
     expect(all.filter((c) => !c.startsWith('import no-op '))).toEqual([]);
   });
 
   test('apply imports them all and changes nothing on the server; the second plan is empty', async () => {
     const applied = await ws.apply();
-    expect(applied.stdout).toMatch(/Apply complete! Resources: 21 imported, 0 added, 0 changed, 0 destroyed/);
+    expect(applied.stdout).toMatch(/Apply complete! Resources: 22 imported, 0 added, 0 changed, 0 destroyed/);
     expect(await snapshot(server)).toEqual(before);
     await ws.plan(0);
   });
@@ -141,8 +141,8 @@ describe.each(ENGINES)('an export of one project on %s', (engine) => {
       writeFileSync(join(ws.dir, 'main.tf'), out.stdout);
       await ws.init();
       const all = changes(await ws.planJson());
-      // The account, its two bindings, its two live tokens.
-      expect(all).toHaveLength(5);
+      // The account, its two bindings, its two live tokens, its federated credential.
+      expect(all).toHaveLength(6);
       expect(all.filter((c) => !c.startsWith('import no-op '))).toEqual([]);
     } finally {
       ws.remove();

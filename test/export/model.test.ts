@@ -1,15 +1,15 @@
 // The export's model and renderers on a fixed estate (no server): the cases the live estate
 // cannot easily hold (an expired token, a role the reader cannot see, names that collide).
-import type { Project, Role, RoleBinding, ServiceAccount, Token } from '../../api-client';
+import type { FederatedCredential, Project, Role, RoleBinding, ServiceAccount, Token } from '../../api-client';
 import { type EstateReader, ExportScopeError, hclString, identifier, readEstate, renderCdk, renderHcl, renderPulumi } from '../../provider/export';
 
 const T = '2026-01-01T00:00:00.000Z';
 const account = (id: string, name: string, project_id: string | null = null): ServiceAccount => ({
-  id, uid: `u-${id}`, name, display_name: name, description: '', user_name: `${name}@service`, user_type: 'service', project_id, disabled: false, expires_at: null, teams: ['public'], created_at: T, updated_at: T, etag: 'e',
+  id, uid: `u-${id}`, name, display_name: name, description: '', user_name: `${name}@service`, user_type: 'service', project_id, disabled: false, expires_at: null, teams: ['public'], allowed_cidrs: [], created_at: T, updated_at: T, etag: 'e',
 });
 const token = (id: string, owner_id: string, name: string, extra: Partial<Token> = {}): Token => ({
   id, name, owner_type: 'service_account', owner_id, token_hint: 'wdn_abcd', scopes: ['api'], expires_at: '2026-01-31T00:00:00.000Z', max_expires_at: null, extended: false, max_age_days: null,
-  disabled: false, state: 'active', revoked_at: null, previous_secret_expires_at: null, created_at: T, last_used_at: null, etag: 'e', ...extra,
+  allowed_cidrs: [], max_unused_days: null, unused_expires_at: null, disabled: false, state: 'active', revoked_at: null, previous_secret_expires_at: null, created_at: T, last_used_at: null, etag: 'e', ...extra,
 });
 const binding = (id: string, sa: string, role: string, project_id: string | null = null): RoleBinding => ({ id, service_account_id: sa, role, project_id, created_at: T });
 
@@ -18,13 +18,17 @@ function reader(): EstateReader {
   const roles = [{ name: 'editor', built_in: true }, { name: 'ops', built_in: false }] as Role[];
   const accounts = [account('s1', 'bot'), account('s2', 'bot', 'p1'), account('s3', 'bot', 'p2'), account('s4', 'delete')];
   const bindings = [binding('b1', 's1', 'ops'), binding('b2', 's1', 'secret-role'), binding('b3', 's2', 'editor', 'p1')];
-  const tokens = [token('t1', 's1', 'ci'), token('t2', 's1', 'old', { state: 'expired' }), token('t3', 's4', 'x', { expires_at: null })];
+  const credentials: FederatedCredential[] = [
+    { id: 'fc1', service_account_id: 's1', name: 'gh', issuer: 'https://token.actions.githubusercontent.com', audience: 'warden', subject: 'repo:acme/app:*', claims: { 'job_workflow_ref': 'acme/app/.github/workflows/${x}.yml' }, max_token_lifetime_seconds: 900, created_at: T },
+  ];
+  const tokens = [token('t1', 's1', 'ci', { allowed_cidrs: ['10.0.0.0/8'], max_unused_days: 30 }), token('t2', 's1', 'old', { state: 'expired' }), token('t3', 's4', 'x', { expires_at: null })];
   return {
     projects: async () => projects,
     roles: async () => roles,
     serviceAccounts: async () => accounts,
     roleBindings: async (id) => bindings.filter((b) => b.service_account_id === id),
     tokens: async (id) => tokens.filter((t) => t.owner_id === id),
+    federatedCredentials: async (id) => credentials.filter((c) => c.service_account_id === id),
   };
 }
 
@@ -55,6 +59,23 @@ test('a relative lifetime is named in the comment; a never-expiring token has no
   const hcl = renderHcl(await readEstate(reader()));
   expect(hcl).toContain('# Secret not exported (hint wdn_abcd); expires at 2026-01-31T00:00:00.000Z (30 days after creation).');
   expect(hcl).toMatch(/resource "warden_token" "delete_x" \{\n {2}service_account_id = warden_service_account\.delete\.id\n {2}name {15}= "x"\n {2}scopes {13}= \["api"\]\n\}/);
+});
+
+test('network bindings, inactivity expiry and federated credentials are declared, imported by their ids', async () => {
+  const model = await readEstate(reader());
+  const hcl = renderHcl(model);
+  expect(hcl).toContain('  allowed_cidrs      = ["10.0.0.0/8"]\n  max_unused_days    = 30\n');
+  expect(hcl).toContain(
+    'resource "warden_federated_credential" "bot_gh" {\n  service_account_id         = warden_service_account.bot.id\n  name                       = "gh"\n  issuer                     = "https://token.actions.githubusercontent.com"\n  audience                   = "warden"\n  subject                    = "repo:acme/app:*"\n  claims                     = { "job_workflow_ref" = "acme/app/.github/workflows/$${x}.yml" }\n  max_token_lifetime_seconds = 900\n}\n',
+  );
+  expect(hcl).toContain('import {\n  to = warden_federated_credential.bot_gh\n  id = "s1/fc1"\n}\n');
+  const program = renderPulumi(model)['program.ts'];
+  expect(program).toContain('new FederatedCredential("bot_gh", {');
+  expect(program).toContain('claims: { "job_workflow_ref": "acme/app/.github/workflows/${x}.yml" },');
+  expect(program).toMatch(/allowedCidrs: \["10\.0\.0\.0\/8"\],\n\s+maxUnusedDays: 30,/);
+  const cdk = renderCdk(model);
+  expect(cdk).toContain('claims: { "job_workflow_ref": "acme/app/.github/workflows/$${x}.yml" },');
+  expect(cdk).toContain('.importFrom("s1/fc1");');
 });
 
 test('a reserved word as an account name stays valid TypeScript: resources live in maps', async () => {

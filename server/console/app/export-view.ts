@@ -45,7 +45,7 @@ export async function exportView(root: HTMLElement, reader: EstateReader, scope:
     );
   });
   const panel = h('div', { id: 'export-panel', role: 'tabpanel' }, hint, pre);
-  const counts = `${model.accounts.length} service account(s), ${model.bindings.length} role binding(s), ${model.tokens.length} token(s).`;
+  const counts = `${model.accounts.length} service account(s), ${model.bindings.length} role binding(s), ${model.tokens.length} token(s), ${model.credentials.length} federated credential(s).`;
   root.replaceChildren(
     h('p', {}, h('a', { href: back.href }, `← ${back.label}`)),
     h('div', { class: 'titlebar' }, h('h1', {}, 'Export as code'), copy),

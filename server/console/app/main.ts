@@ -1,4 +1,5 @@
 import type { Page } from '../../../api-client/contract/common';
+import type { FederatedCredential } from '../../../api-client/contract/federation';
 import type { Project } from '../../../api-client/contract/projects';
 import type { RoleBinding } from '../../../api-client/contract/role-bindings';
 import type { Role } from '../../../api-client/contract/roles';
@@ -774,6 +775,7 @@ const sessionReader: EstateReader = {
   serviceAccounts: () => all<ServiceAccount>('/v1/service-accounts'),
   roleBindings: (id) => all<RoleBinding>(`/v1/role-bindings?service_account_id=${encodeURIComponent(id)}`),
   tokens: (id) => all<Token>(`/v1/service-accounts/${encodeURIComponent(id)}/tokens`),
+  federatedCredentials: (id) => all<FederatedCredential>(`/v1/service-accounts/${encodeURIComponent(id)}/federated-credentials`),
 };
 
 /** #/export?account=<id> (one account) or #/export?project_id=&name= (the list's filter). */
