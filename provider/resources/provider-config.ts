@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,7 +84,7 @@ export async function exchangeOidcToken(
   settings: { endpoint: string; oidcToken: string; serviceAccount: string | undefined; oidcSource: string },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ token: string } | { diagnostic: Diagnostic }> {
-  const cache = exchangeCache(env, `${settings.endpoint}\n${settings.serviceAccount ?? ''}\n${settings.oidcToken}`);
+  const cache = exchangeCache(env, settings.oidcToken, `${settings.endpoint}\n${settings.serviceAccount ?? ''}`);
   const cached = cache.read();
   if (cached) return { token: cached };
   try {
@@ -111,24 +111,37 @@ export async function exchangeOidcToken(
 
 const CACHE_MARGIN_MS = 60_000;
 
+/** Keys for one cache entry, derived from the OIDC token itself: without it an entry is noise. */
+function entryKeys(oidcToken: string, context: string): { name: string; key: Buffer } {
+  const derive = (info: string) => Buffer.from(hkdfSync('sha256', oidcToken, context, info, 32));
+  return { name: derive('warden-oidc-cache-name').toString('hex'), key: derive('warden-oidc-cache-key') };
+}
+
 /**
  * The server refuses a second exchange of one OIDC token (replay protection), yet one
  * `terraform apply` starts the provider more than once (plan, then apply). So the short-lived
- * token an exchange returns is kept for the provider processes that follow: in a directory only
- * this user can read (0700, files 0600; WARDEN_OIDC_CACHE_DIR, else under the temp directory),
- * under a digest of endpoint, account and OIDC token, until a minute before it expires.
+ * token an exchange returns is kept for the provider processes that follow, until a minute before
+ * it expires: in a directory only this user can read (0700, files 0600; WARDEN_OIDC_CACHE_DIR,
+ * else under the temp directory), encrypted (AES-256-GCM) under a key derived from the OIDC token
+ * and named by another, so that the disk holds nothing usable or guessable without that token,
+ * which the server will not exchange again.
  */
-function exchangeCache(env: NodeJS.ProcessEnv, key: string): { read(): string | undefined; write(token: string, expiresAt: number): void } {
+function exchangeCache(env: NodeJS.ProcessEnv, oidcToken: string, context: string): { read(): string | undefined; write(token: string, expiresAt: number): void } {
   const dir = env.WARDEN_OIDC_CACHE_DIR || join(tmpdir(), `warden-oidc-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`);
-  const file = join(dir, createHash('sha256').update(key).digest('hex'));
+  const { name, key } = entryKeys(oidcToken, context);
+  const file = join(dir, name);
   return {
     read() {
       try {
         if ((statSync(dir).mode & 0o077) !== 0) return undefined;
-        const entry = JSON.parse(readFileSync(file, 'utf8')) as { token?: unknown; expires_at?: unknown };
-        if (typeof entry.token === 'string' && typeof entry.expires_at === 'number' && entry.expires_at - CACHE_MARGIN_MS > Date.now()) return entry.token;
+        const entry = JSON.parse(readFileSync(file, 'utf8')) as { iv?: unknown; data?: unknown; tag?: unknown; expires_at?: unknown };
+        if (typeof entry.expires_at !== 'number' || entry.expires_at - CACHE_MARGIN_MS <= Date.now()) return undefined;
+        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(String(entry.iv), 'base64'));
+        decipher.setAAD(Buffer.from(String(entry.expires_at)));
+        decipher.setAuthTag(Buffer.from(String(entry.tag), 'base64'));
+        return Buffer.concat([decipher.update(Buffer.from(String(entry.data), 'base64')), decipher.final()]).toString('utf8');
       } catch {
-        // Nothing cached (or unreadable): exchange.
+        // Nothing cached, unreadable or tampered with: exchange.
       }
       return undefined;
     },
@@ -136,7 +149,12 @@ function exchangeCache(env: NodeJS.ProcessEnv, key: string): { read(): string | 
       try {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         chmodSync(dir, 0o700);
-        writeFileSync(file, JSON.stringify({ token, expires_at: expiresAt }), { mode: 0o600 });
+        const iv = randomBytes(12);
+        const cipher = createCipheriv('aes-256-gcm', key, iv);
+        cipher.setAAD(Buffer.from(String(expiresAt)));
+        const data = Buffer.concat([cipher.update(token, 'utf8'), cipher.final()]);
+        const entry = { iv: iv.toString('base64'), data: data.toString('base64'), tag: cipher.getAuthTag().toString('base64'), expires_at: expiresAt };
+        writeFileSync(file, JSON.stringify(entry), { mode: 0o600 });
         // Expired entries are removed as new ones arrive.
         for (const name of readdirSync(dir)) {
           const path = join(dir, name);

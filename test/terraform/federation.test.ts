@@ -1,4 +1,4 @@
-import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OidcIssuer } from '../support/oidc-issuer';
 import { type TestServer, startServer } from '../support/server';
@@ -114,6 +114,8 @@ resource "warden_service_account" "app" {
       expect((await server.client.listAuditEvents({ action: 'token.exchange', limit: 500 })).items.length).toBe(exchangesBefore + 1);
       expect(statSync(cacheDir).mode & 0o777).toBe(0o700);
       for (const file of readdirSync(cacheDir)) expect(statSync(join(cacheDir, file)).mode & 0o777).toBe(0o600);
+      // The cached token is ciphertext under a key only the OIDC token gives: no secret at rest.
+      for (const file of readdirSync(cacheDir)) expect(readFileSync(join(cacheDir, file), 'utf8')).not.toMatch(/wdn_[0-9A-Za-z]{36}/);
       rmSync(cacheDir, { recursive: true, force: true });
       const replay = await keyless.run(['plan', '-input=false', '-no-color']);
       expect(replay.code).toBe(1);
