@@ -114,6 +114,7 @@ test('from one account, the export holds that account with its bindings and toke
     'warden_role_binding.payments_payments_deployer_editor_payments',
     'warden_token.payments_payments_deployer_ci',
     'warden_token.payments_payments_deployer_release',
+    'warden_federated_credential.payments_payments_deployer_github_main',
   ]);
   expect(hcl).toContain('# Exported from Warden by `warden-server export`: account(s) "payments-deployer".\n');
   await page.screenshot({ path: join(ARTIFACTS, 'export-one-account.png'), fullPage: true });
