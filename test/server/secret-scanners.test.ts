@@ -20,7 +20,8 @@ function gitleaksFindings(dir: string): { file: string; secret: string }[] {
   }
 }
 
-const github = JSON.parse(readFileSync(join(ROOT, 'scanners', 'github-secret-scanning.json'), 'utf8')) as {
+// The GitHub document as the package ships it: the tracked pattern with test strings from the build.
+const github = JSON.parse(readFileSync(join(ROOT, 'dist', 'scanners', 'github-secret-scanning.json'), 'utf8')) as {
   secret_format: string;
   before_secret: string;
   after_secret: string;
@@ -104,7 +105,7 @@ describe('secret-scanner rules shipped in scanners/', () => {
       copyFileSync(path, join(copy, file));
       const content = readFileSync(path, 'utf8');
       const githubHits = matchesOf(githubPattern, content);
-      if (githubHits.length > 0 && file !== 'scanners/github-secret-scanning.json') found.push({ file, rule: 'github' });
+      if (githubHits.length > 0) found.push({ file, rule: 'github' });
     }
     try {
       for (const { file } of gitleaksFindings(copy)) found.push({ file, rule: 'gitleaks' });
