@@ -1,8 +1,6 @@
+// The SDK's own markers for unknown and secret values, as the dynamic-provider host passes them.
+import { isRpcSecret, unknownValue, unwrapRpcSecret } from '@pulumi/pulumi/runtime/rpc';
 import { type Attribute, type ResourceDefinition, type State, Unknown, type Value, camel, complete, resources } from '../resources';
-
-
-/** Pulumi's marker for a value not known until apply (`pulumi.runtime` `unknownValue`). */
-const UNKNOWN_SENTINEL = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
 
 /** Inputs Pulumi adds or the Pulumi face adds, which are not attributes of the definition. */
 const NOT_ATTRIBUTES = new Set(['__provider', 'adopt']);
@@ -17,16 +15,12 @@ export function propertyNames(def: ResourceDefinition): string[] {
     .map(([name]) => camel(name));
 }
 
-/** Pulumi's wrapping of a secret value (`{ [sig]: secretSig, value }`), as the host passes inputs marked secret. */
-const SIG_KEY = '4dabf18193072939515e22adb298388d';
-const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
-
 function fromPulumi(value: unknown): Value {
-  if (value === UNKNOWN_SENTINEL) return Unknown;
+  if (value === unknownValue) return Unknown;
   if (value === undefined || value === null) return null;
   if (Array.isArray(value)) return value.map(fromPulumi);
   // Secrecy is the engine's to keep (the outputs say which are secret); the definitions see plain values.
-  if (typeof value === 'object' && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG) return fromPulumi((value as { value?: unknown }).value);
+  if (isRpcSecret(value)) return fromPulumi(unwrapRpcSecret(value));
   if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromPulumi(v)]));
   return value as Value;
 }
