@@ -3,10 +3,10 @@
 // The same code importing warden-iac/constructs (built against cdktf) must not type-check: that is
 // the mismatch the cdktn build exists for.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { packedProject } from '../support/packed';
 
 jest.setTimeout(180_000);
 
@@ -47,20 +47,7 @@ const tsc = (project: string) => run(process.execPath, [join(ROOT, 'node_modules
 
 beforeAll(async () => {
   // dist as this checkout builds it; the provider bundle is not part of what is checked here.
-  await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT });
-  dir = mkdtempSync(join(tmpdir(), 'warden-cdktn-consumer-'));
-  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT });
-  const [{ filename }] = JSON.parse(stdout.slice(stdout.indexOf('['))) as [{ filename: string }];
-  const pkg = join(dir, 'node_modules', 'warden-iac');
-  mkdirSync(pkg, { recursive: true });
-  await run('tar', ['-xzf', join(dir, filename), '-C', pkg, '--strip-components=1']);
-  // Dependencies are links to this repository's node_modules: no registry, no `npm install`.
-  const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-  for (const dep of [...Object.keys(manifest.dependencies), 'cdktn', 'cdktf', 'constructs', '@types/node']) {
-    mkdirSync(dirname(join(dir, 'node_modules', dep)), { recursive: true });
-    symlinkSync(join(ROOT, 'node_modules', dep), join(dir, 'node_modules', dep));
-  }
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+  dir = await packedProject('warden-cdktn-consumer-', ['cdktn', 'cdktf', 'constructs', '@types/node']);
   writeFileSync(join(dir, 'main.ts'), program('warden-iac/cdktn'));
   writeFileSync(join(dir, 'cdktf-build.ts'), program('warden-iac/constructs'));
   writeFileSync(join(dir, 'tsconfig.json'), tsconfig(['main.ts'], 'dist'));

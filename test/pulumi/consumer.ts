@@ -1,8 +1,8 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { packedProject } from '../support/packed';
 import { ROOT } from '../support/server';
 
 const run = promisify(execFile);
@@ -27,24 +27,7 @@ export function pulumiSdk(): string {
 }
 
 export async function packedConsumer(): Promise<Consumer> {
-  await run(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: ROOT });
-  const dir = mkdtempSync(join(tmpdir(), 'warden-pulumi-'));
-  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT });
-  const [{ filename }] = JSON.parse(stdout.slice(stdout.indexOf('['))) as [{ filename: string }];
-  const pkg = join(dir, 'node_modules', 'warden-iac');
-  mkdirSync(pkg, { recursive: true });
-  await run('tar', ['-xzf', join(dir, filename), '-C', pkg, '--strip-components=1']);
-  const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-  const scopes = new Set<string>();
-  for (const dep of [...Object.keys(manifest.dependencies), '@pulumi/pulumi']) {
-    const scope = dep.startsWith('@') ? dep.split('/')[0]! : undefined;
-    if (scope && !scopes.has(scope)) {
-      mkdirSync(join(dir, 'node_modules', scope), { recursive: true });
-      scopes.add(scope);
-    }
-    symlinkSync(dep === '@pulumi/pulumi' ? pulumiSdk() : join(ROOT, 'node_modules', dep), join(dir, 'node_modules', dep));
-  }
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+  const dir = await packedProject('warden-pulumi-', ['@pulumi/pulumi'], { '@pulumi/pulumi': pulumiSdk() });
   writeFileSync(
     join(dir, 'serialize.js'),
     `const pulumi = require('@pulumi/pulumi');
