@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { type ConsoleAssets, buildConsoleAssets } from './build';
+import { type ConsoleAssets, buildConsoleAssets } from '../../console/build';
 import { serverRoutes } from '../../api-client/contract';
 
 /** Strict: only our own script and stylesheet, API calls to this origin, nothing inline. */

@@ -3,7 +3,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { AuthError } from '../../api-client';
-import { writeConsoleAssets } from '../../server/console/build';
+import { writeConsoleAssets } from '../../console/build';
+import { type PageGlobals, clipboardText, focusedText, pageWidths, webStorageText } from '../support/page-globals';
 import { ROOT, TestClock, startServer } from '../support/server';
 
 const ARTIFACTS = resolve(ROOT, 'test-artifacts', 'console');
@@ -140,7 +141,7 @@ describe('the web console', () => {
     await expect(page.getByText('It will not be shown again').count()).resolves.toBe(1);
     await page.getByRole('button', { name: 'Copy' }).click();
     await page.getByRole('status').filter({ hasText: 'copied' }).waitFor();
-    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(secret);
+    await expect(clipboardText(page)).resolves.toBe(secret);
     await shot('secret-revealed-and-copied');
 
     const account = await server.client.getServiceAccount(await accountIdByName('deploy-bot'));
@@ -155,7 +156,7 @@ describe('the web console', () => {
     await page.getByRole('row').filter({ hasText: 'deploy-bot@service' }).waitFor();
     await shot('after-navigation');
     expect(await page.content()).not.toContain(secret);
-    const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    const storage = await webStorageText(page);
     expect(storage).not.toContain(secret);
     const carrying = network.filter((n) => n.response.includes(secret) || n.request.includes(secret) || n.url.includes(secret));
     expect(carrying.map((n) => new URL(n.url).pathname)).toEqual([expect.stringMatching(/^\/v1\/service-accounts\/[^/]+\/tokens$/)]);
@@ -230,7 +231,7 @@ describe('the web console', () => {
     await page.keyboard.type('kb-token');
     await page.keyboard.press('Enter');
     const shown = (await page.getByTestId('secret').textContent()) ?? '';
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Copy');
+    expect(await focusedText(page)).toBe('Copy');
     await shot('keyboard-only-created');
     await expect(server.clientFor(shown).whoami()).resolves.toMatchObject({ user_type: 'service', name: 'keyboard-bot' });
   });
@@ -264,6 +265,7 @@ describe('the web console', () => {
     await page.getByRole('button', { name: 'Filter' }).click();
     // The unfiltered table is on screen until the filtered one replaces it.
     await page.waitForFunction((target) => {
+      const { document, location } = globalThis as unknown as PageGlobals;
       const cells = Array.from(document.querySelectorAll('tbody tr td:nth-child(4)'));
       return location.hash.includes(target) && cells.length > 0 && cells.every((c) => c.textContent?.includes(target));
     }, id);
@@ -317,7 +319,7 @@ describe('the web console', () => {
       const p = await phone.newPage();
       const overflow = async (name: string) => {
         await p.screenshot({ path: join(ARTIFACTS, `${width}px-${name}.png`), fullPage: true });
-        return { name, ...(await p.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }))) };
+        return { name, ...(await pageWidths(p)) };
       };
       const fits = (r: { name: string; scrollWidth: number; innerWidth: number }) => expect({ fits: r.scrollWidth <= r.innerWidth, ...r }).toMatchObject({ name: r.name, fits: true });
       try {

@@ -1,8 +1,8 @@
 // "Export as code": the same model and renderers as `warden-server export` (provider/export),
 // run in the page over the session's own API calls, shown in HCL / Pulumi / CDKTF tabs with a
 // copy button. Read-only: it only lists.
-import { type EstateModel, type EstateReader, type ExportFormat, type ExportScope, readEstate, renderText } from '../../../provider/export';
-import { announce, h } from './dom';
+import { type EstateModel, type EstateReader, type ExportFormat, type ExportScope, readEstate, renderText } from '../../provider/export';
+import { announce, h } from '../dom';
 
 const TABS: { format: ExportFormat; label: string; hint: string }[] = [
   { format: 'hcl', label: 'HCL', hint: 'Terraform 1.5+ / OpenTofu 1.6+: save as main.tf, then `terraform init && terraform plan` shows only imports.' },

@@ -1,16 +1,16 @@
-import type { Page } from '../../../api-client/contract/common';
-import type { FederatedCredential } from '../../../api-client/contract/federation';
-import type { Project } from '../../../api-client/contract/projects';
-import type { RoleBinding } from '../../../api-client/contract/role-bindings';
-import type { Role } from '../../../api-client/contract/roles';
-import type { ServiceAccount } from '../../../api-client/contract/service-accounts';
-import type { Token, TokenWithSecret } from '../../../api-client/contract/tokens';
-import type { Session, User } from '../../../api-client/contract/users';
-import type { AuditEvent } from '../../../api-client/contract/audit';
+import type { Page } from '../api-client/contract/common';
+import type { FederatedCredential } from '../api-client/contract/federation';
+import type { Project } from '../api-client/contract/projects';
+import type { RoleBinding } from '../api-client/contract/role-bindings';
+import type { Role } from '../api-client/contract/roles';
+import type { ServiceAccount } from '../api-client/contract/service-accounts';
+import type { Token, TokenWithSecret } from '../api-client/contract/tokens';
+import type { Session, User } from '../api-client/contract/users';
+import type { AuditEvent } from '../api-client/contract/audit';
 import { ApiProblem, api, hasSession, onSessionExpired, setSession } from './api';
 import { announce, field, fmtTime, h, openDialog, showFieldErrors } from './dom';
-import { exportView } from './export-view';
-import type { EstateReader } from '../../../provider/export';
+import { exportView } from './views/export';
+import type { EstateReader } from '../provider/export';
 
 const NAME_RE = /^[a-z][a-z0-9_-]{0,62}$/;
 const NAME_MSG = 'must be 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter';

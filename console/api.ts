@@ -1,4 +1,4 @@
-import type { Problem } from '../../../api-client/contract/common';
+import type { Problem } from '../api-client/contract/common';
 
 /** A failed API call, with the server's problem details when it sent them. */
 export class ApiProblem extends Error {
