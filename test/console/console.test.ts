@@ -80,9 +80,16 @@ describe('the web console', () => {
     const js = await fetch(`${server.url}/console/app.js`);
     expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(js.headers.get('cache-control')).toContain('max-age');
-    expect((await fetch(`${server.url}/console/nope.js`)).status).toBe(404);
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-    expect((await fetch(`${server.url}/v1/whoami`)).status).toBe(401);
+    // Every body is read: one left unread holds its connection, and the server's close waits for it.
+    await js.arrayBuffer();
+    const status = async (path: string) => {
+      const res = await fetch(`${server.url}${path}`);
+      await res.arrayBuffer();
+      return res.status;
+    };
+    expect(await status('/console/nope.js')).toBe(404);
+    expect(await status('/healthz')).toBe(200);
+    expect(await status('/v1/whoami')).toBe(401);
   });
 
   test('refuses a service account sign-in with a clear message', async () => {
