@@ -21,7 +21,7 @@ export const WRITE_ONLY_NOTE = "In Pulumi, which has no write-only inputs, it is
 /** Appended to the docs of any other sensitive attribute. */
 export const SECRET_NOTE = 'A Pulumi secret: encrypted in state, masked in output.';
 
-export interface PulumiNames {
+interface PulumiNames {
   /** The type token's module: `warden` in `pulumi-nodejs:dynamic/warden:Token`. */
   module: string;
   /** The class and the type token's type: `Token`. */
@@ -35,7 +35,7 @@ export interface PulumiNames {
 }
 
 /** `warden_service_account`: module `warden`, class `ServiceAccount`; the type tokens of existing stacks depend on it. */
-export function pulumiNames(typeName: string): PulumiNames {
+function pulumiNames(typeName: string): PulumiNames {
   const [module, ...words] = typeName.split('_');
   if (!module || words.length === 0) throw new Error(`${typeName}: a type name is <module>_<words>`);
   const className = words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
@@ -60,27 +60,27 @@ const INPUT_TYPE: Record<AttributeType, string> = {
 type Entry = [name: string, attribute: Attribute];
 /** `id` is the resource's own id, which Pulumi reserves. */
 const attributesOf = (def: ResourceDefinition): Entry[] => Object.entries(def.attributes).filter(([name]) => name !== 'id');
-export const isInput = (a: Attribute) => a.mode !== 'computed';
-export const isOutput = (a: Attribute) => !a.writeOnly;
+const isInput = (a: Attribute) => a.mode !== 'computed';
+const isOutput = (a: Attribute) => !a.writeOnly;
 /** Unset optional attributes are null; computed ones only when the definition says so. */
-export const mayBeNull = (a: Attribute) => a.mode === 'optional' || a.nullable === true;
+const mayBeNull = (a: Attribute) => a.mode === 'optional' || a.nullable === true;
 
 /** The outputs the engine is asked to keep secret: the sensitive attributes that are outputs. */
-export function secretOutputs(def: ResourceDefinition): string[] {
+function secretOutputs(def: ResourceDefinition): string[] {
   return attributesOf(def)
     .filter(([, a]) => a.sensitive && isOutput(a))
     .map(([name]) => camel(name));
 }
 
 /** An attribute's docs in Pulumi: its description in camelCase terms, and what Pulumi does with a secret. */
-export function attributeDoc(def: ResourceDefinition, name: string): string {
+function attributeDoc(def: ResourceDefinition, name: string): string {
   const a = def.attributes[name]!;
   const text = docInPulumiTerms(a.description, def.attributes);
   if (a.writeOnly) return `${text} ${WRITE_ONLY_NOTE}`;
   return a.sensitive ? `${text} ${SECRET_NOTE}` : text;
 }
 
-export function adoptDoc(def: ResourceDefinition): string {
+function adoptDoc(def: ResourceDefinition): string {
   const { noun } = pulumiNames(def.typeName);
   // adoptExisting rotates what cannot be read back.
   const unreadable = attributesOf(def).filter(([, a]) => a.sensitive && a.mode === 'computed');
@@ -88,12 +88,12 @@ export function adoptDoc(def: ResourceDefinition): string {
   return `Take over the live ${noun} with the declared identity instead of failing on the conflict: the migration path into a stack (docs/pulumi.md, "Adopting existing objects").${regenerated}`;
 }
 
-export function getDoc(def: ResourceDefinition): string {
+function getDoc(def: ResourceDefinition): string {
   const { noun } = pulumiNames(def.typeName);
   return `An existing ${noun}: from this stack's state, or, without state, read from the server with \`id\` ${docInPulumiTerms(def.importId, def.attributes)}.`;
 }
 
-export function classDoc(def: ResourceDefinition): string {
+function classDoc(def: ResourceDefinition): string {
   return docInPulumiTerms(def.description, def.attributes);
 }
 
@@ -101,7 +101,7 @@ const WIDTH = 100;
 
 /** A JSDoc comment: on one line when it fits, else wrapped at word boundaries. */
 function jsdoc(text: string, indent: string): string[] {
-  const safe = text.replace(/\*\//g, '*\\/');
+  const safe = text.replace(/\s+/g, ' ').trim().replace(/\*\//g, '*\\/');
   if (indent.length + safe.length + 7 <= WIDTH) return [`${indent}/** ${safe} */`];
   const lines: string[] = [];
   let line = '';
@@ -162,9 +162,9 @@ function renderIndex(defs: readonly ResourceDefinition[]): string {
 }
 
 /** The generated files, by path relative to generated/. */
-export function renderPulumi(defs: readonly ResourceDefinition[] = resources): Record<string, string> {
-  const files: Record<string, string> = { 'index.ts': renderIndex(defs) };
-  for (const def of defs) files[`${pulumiNames(def.typeName).file}.ts`] = renderResource(def);
+function renderPulumi(): Record<string, string> {
+  const files: Record<string, string> = { 'index.ts': renderIndex(resources) };
+  for (const def of resources) files[`${pulumiNames(def.typeName).file}.ts`] = renderResource(def);
   return files;
 }
 

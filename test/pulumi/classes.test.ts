@@ -144,8 +144,8 @@ const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => outpu
 
 /** One instance of each class with its required args, and the options the engine was asked for. */
 function instances(prefix: string) {
-  const seen: Record<string, pulumi.ResourceOptions> = {};
-  const opts = (typeName: string): pulumi.CustomResourceOptions => ({ transformations: [(args: pulumi.ResourceTransformationArgs) => void (seen[typeName] = args.opts)] });
+  const seen: Record<string, pulumi.CustomResourceOptions> = {};
+  const opts = (typeName: string): pulumi.CustomResourceOptions => ({ transformations: [(args: pulumi.ResourceTransformationArgs) => void (seen[typeName] = args.opts as pulumi.CustomResourceOptions)] });
   const made: Record<string, pulumi.CustomResource> = {
     warden_service_account: new ServiceAccount(`${prefix}-sa`, { name: 'all' }, opts('warden_service_account')),
     warden_role_binding: new RoleBinding(`${prefix}-rb`, { serviceAccountId: 'sa_1', role: 'member' }, opts('warden_role_binding')),
@@ -219,7 +219,7 @@ describe('the classes under mocks', () => {
     const props = propsOf('warden_token', { serviceAccountId: 'sa_1', name: 'ci', secretWo, secretWoVersion: 1 });
     const sent = props.secretWo as pulumi.Output<string>;
     expect(pulumi.Output.isInstance(sent)).toBe(true);
-    expect(await sent.isSecret).toBe(true);
+    expect(await pulumi.isSecret(sent)).toBe(true);
     expect(await value(sent)).toBe(secretWo);
     expect(props.secretWoVersion).toBe(1);
     expect(propsOf('warden_token', { serviceAccountId: 'sa_1', name: 'ci' })).not.toHaveProperty('secretWo');
