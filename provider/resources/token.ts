@@ -17,7 +17,7 @@ const attributes = {
     validate: z.array(TokenScope).min(1).max(2),
   }),
   expires_in_days: optional.number('Lifetime in days from creation (and from each rotation). Conflicts with expires_at.', { validate: z.number().int().min(1).max(3650) }),
-  expires_at: optionalComputed.string('Expiry time (RFC 3339, UTC). Set it for a fixed expiry, or read it when expires_in_days is used.', { validate: Timestamp }),
+  expires_at: optionalComputed.string('Expiry time (RFC 3339, UTC). Set it for a fixed expiry, or read it when expires_in_days is used.', { validate: Timestamp, nullable: true }),
   extended: optional.bool('Sliding expiry: each use pushes the expiry forward, up to max_age_days after creation.', { default: false, replace: true }),
   max_age_days: optional.number('Hard cap of an extended token, in days after creation. Required when extended is true.', { replace: true, validate: z.number().int().min(1).max(3650) }),
   allowed_cidrs: optional.stringSet('Networks (CIDR blocks) the token may be used from, within its service account\'s allowed_cidrs; empty means wherever the account allows. Changes in place.', {
@@ -27,7 +27,7 @@ const attributes = {
   max_unused_days: optional.number('The token stops working after this many days without use (from its last use, or creation); it then reads as expired and is replaced. Changes in place.', {
     validate: MaxUnusedDays,
   }),
-  unused_expires_at: computed.string('With max_unused_days: when the token stops working unless used before, as last read.', { dependsOn: ['max_unused_days'] }),
+  unused_expires_at: computed.string('With max_unused_days: when the token stops working unless used before, as last read.', { dependsOn: ['max_unused_days'], nullable: true }),
   rotation_triggers: optional.stringMap('Arbitrary values; changing any of them rotates the secret in place (regenerate), keeping the token and its name.'),
   rotate_before_days: optional.number('Rotate the secret when the plan runs within this many days of expiry. Needs expires_in_days.', { validate: z.number().int().min(1).max(3650) }),
   overlap_seconds: optional.number('On rotation, the previous secret keeps working this many seconds (at most 7 days), so consumers switch without downtime.', {
@@ -41,10 +41,10 @@ const attributes = {
   secret_wo_version: optional.number('Required with secret_wo, and stored in state: changing it rotates the token to the secret_wo of that run, the previous secret valid for overlap_seconds.', {
     validate: z.number().int().min(0),
   }),
-  token: computed.string('The secret. Known only to the run that created or rotated it; not recoverable by import. Null when secret_wo supplies the secret.', { sensitive: true }),
+  token: computed.string('The secret. Known only to the run that created or rotated it; not recoverable by import. Null when secret_wo supplies the secret.', { sensitive: true, nullable: true }),
   token_hint: computed.string('First characters of the secret, safe to show.'),
   status: computed.string('active, disabled, expired, revoked or owner_inactive (the owner is deactivated, disabled or expired), as last read from the server.'),
-  last_used_at: computed.string('Last time the token authenticated a request.'),
+  last_used_at: computed.string('Last time the token authenticated a request.', { nullable: true }),
   id: computed.string('Server-assigned id.'),
 };
 
