@@ -3,7 +3,7 @@ import type { SecretResponse } from '../../api-client/contract';
 import { ApiError } from '../errors';
 import type { Ctx } from '../domain/context';
 import { findKey, forgetKeysBefore, recordKey, repointKey } from '../domain/idempotency-keys';
-import { reissueSecret, revokeById } from '../domain/tokens';
+import { reissueSecret, revokeById } from '../domain/token-secrets';
 import { UniqueViolation } from '../store';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
