@@ -9,7 +9,7 @@ import { type OwnerType, type TokenRow, inOverlap, presentToken } from './token-
 
 /**
  * Token secrets, the only module that writes them: a token's digest, the previous digest a
- * rotation keeps until previous_expires_at, and the history of every digest ever issued. Secrets
+ * rotation keeps until overlap_ends_at, and the history of every digest ever issued. Secrets
  * themselves are returned to the caller once and never stored.
  */
 
@@ -80,12 +80,12 @@ export async function issueToken(ctx: Issuer, t: NewToken): Promise<{ id: string
 
 /**
  * A new secret for the token. With `overlapSeconds` the current one keeps working that long (until
- * previous_expires_at), so consumers switch without downtime; with 0 it stops at once.
+ * overlap_ends_at), so consumers switch without downtime; with 0 it stops at once.
  */
 export async function rotateSecret(ctx: Ctx, row: TokenRow, overlapSeconds: number, supplied: string | undefined): Promise<string> {
   const { secret, digest } = await newSecret(ctx, supplied);
   const overlapEndsAt = overlapSeconds > 0 ? new Date(ctx.clock.now().getTime() + overlapSeconds * 1000).toISOString() : null;
-  await ctx.db.run('UPDATE tokens SET digest = ?, hint = ?, previous_digest = ?, previous_expires_at = ?, version = version + 1 WHERE id = ?', [
+  await ctx.db.run('UPDATE tokens SET digest = ?, hint = ?, previous_digest = ?, overlap_ends_at = ?, version = version + 1 WHERE id = ?', [
     digest,
     secretHint(secret),
     overlapEndsAt === null ? null : row.digest,
@@ -120,7 +120,7 @@ export async function reissueSecret(ctx: Ctx, tokenId: string, supplied?: string
  * it revoked something, so repeating it leaves no second event.
  */
 export async function revokeById(ctx: Ctx, tokenId: string, action = 'token.revoke'): Promise<void> {
-  const changed = await ctx.db.run('UPDATE tokens SET revoked_at = ?, previous_digest = NULL, previous_expires_at = NULL, version = version + 1 WHERE id = ? AND revoked_at IS NULL', [
+  const changed = await ctx.db.run('UPDATE tokens SET revoked_at = ?, previous_digest = NULL, overlap_ends_at = NULL, version = version + 1 WHERE id = ? AND revoked_at IS NULL', [
     ctx.clock.now().toISOString(),
     tokenId,
   ]);
@@ -133,7 +133,7 @@ export async function revokeById(ctx: Ctx, tokenId: string, action = 'token.revo
  */
 export async function revokeAllOf(ctx: Ctx, ownerType: OwnerType, ownerId: string, only?: 'session'): Promise<void> {
   await ctx.db.run(
-    `UPDATE tokens SET revoked_at = ?, previous_digest = NULL, previous_expires_at = NULL, version = version + 1 WHERE owner_type = ? AND owner_id = ? AND revoked_at IS NULL${only ? ' AND kind = ?' : ''}`,
+    `UPDATE tokens SET revoked_at = ?, previous_digest = NULL, overlap_ends_at = NULL, version = version + 1 WHERE owner_type = ? AND owner_id = ? AND revoked_at IS NULL${only ? ' AND kind = ?' : ''}`,
     [ctx.clock.now().toISOString(), ownerType, ownerId, ...(only ? [only] : [])],
   );
 }

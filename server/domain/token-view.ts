@@ -22,9 +22,9 @@ export interface TokenRow {
   max_age_days: number | null;
   disabled: number;
   revoked_at: string | null;
-  /** The secret a regenerate replaced, working until previous_expires_at. */
+  /** The secret a regenerate replaced, working until overlap_ends_at. */
   previous_digest: string | null;
-  previous_expires_at: string | null;
+  overlap_ends_at: string | null;
   created_at: string;
   last_used_at: string | null;
   allowed_cidrs: string;
@@ -39,8 +39,8 @@ export function unusedExpiresAt(r: Pick<TokenRow, 'max_unused_days' | 'last_used
 }
 
 /** Whether a regenerate's previous secret still works at `now`. */
-export function inOverlap(r: Pick<TokenRow, 'previous_expires_at'>, now: Date): boolean {
-  return r.previous_expires_at !== null && Date.parse(r.previous_expires_at) > now.getTime();
+export function inOverlap(r: Pick<TokenRow, 'overlap_ends_at'>, now: Date): boolean {
+  return r.overlap_ends_at !== null && Date.parse(r.overlap_ends_at) > now.getTime();
 }
 
 /** What authentication does with the token now: the first reason it would refuse, else `active`. */
@@ -82,7 +82,7 @@ export function tokenOf(r: TokenRow, now: Date, ownerIsActive: boolean): Token {
     disabled: bool(r.disabled),
     state: tokenState(r, now, ownerIsActive),
     revoked_at: r.revoked_at,
-    previous_secret_expires_at: inOverlap(r, now) ? r.previous_expires_at : null,
+    overlap_ends_at: inOverlap(r, now) ? r.overlap_ends_at : null,
     allowed_cidrs: json<string[]>(r.allowed_cidrs),
     max_unused_days: r.max_unused_days,
     unused_expires_at: unusedExpiresAt(r),

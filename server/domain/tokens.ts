@@ -115,7 +115,7 @@ function refuseRevoked(row: TokenRow): void {
 }
 
 /**
- * A new secret for the same token. The previous one stops at once, or after the grace period, so
+ * A new secret for the same token. The previous one stops at once, or after overlap_seconds, so
  * consumers can switch without downtime.
  */
 export async function regenerateToken(ctx: Ctx, ownerType: OwnerType, ownerId: string, tokenId: string, input: TokenRegenerate): Promise<TokenWithSecret> {
@@ -126,7 +126,7 @@ export async function regenerateToken(ctx: Ctx, ownerType: OwnerType, ownerId: s
   const { expiresAt, lifetimeSeconds } = expiryOf(ctx, input, row.lifetime_seconds);
   const extended = bool(row.extended);
   if (extended && expiresAt === null) throw errors.field('expires_at', 'an extended token needs an expiry to extend');
-  const secret = await rotateSecret(ctx, row, input.grace_period_seconds ?? 0, input.secret);
+  const secret = await rotateSecret(ctx, row, input.overlap_seconds ?? 0, input.secret);
   await ctx.db.run('UPDATE tokens SET expires_at = ?, lifetime_seconds = ?, max_expires_at = ? WHERE id = ?', [expiresAt, lifetimeSeconds, extended ? hardCapOf(ctx) : null, tokenId]);
   await audit(ctx, 'token.regenerate', 'token', tokenId);
   return { ...(await presentToken(ctx, await findToken(ctx, ownerType, ownerId, tokenId))), token: secret };
