@@ -1,3 +1,6 @@
+// Token secrets, the only module that writes them: a token's digest, the previous digest a
+// rotation keeps until overlap_ends_at, and the history of every digest ever issued. Secrets
+// themselves are returned to the caller once and never stored.
 import type { TokenScope, TokenWithSecret } from '../../api-client/contract';
 import { errors } from '../errors';
 import type { Queryable } from '../store';
@@ -6,12 +9,6 @@ import type { Ctx } from './context';
 import { newId } from './ids';
 import { generateSecret, isWellFormedSecret, secretHint } from './secrets';
 import { type OwnerType, type TokenRow, inOverlap, presentToken } from './token-view';
-
-/**
- * Token secrets, the only module that writes them: a token's digest, the previous digest a
- * rotation keeps until overlap_ends_at, and the history of every digest ever issued. Secrets
- * themselves are returned to the caller once and never stored.
- */
 
 /** What issuing needs; start-up bootstrap has no request, so no principal. */
 export type Issuer = Pick<Ctx, 'db' | 'digest' | 'clock'>;
