@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AllowedCidrs, Id, MaxUnusedDays, ResourceName, SuppliedSecret, Timestamp, TokenScope, type Token, type TokenPatch, type TokenWithSecret } from '../../api-client/contract';
+import { AllowedCidrs, Id, MAX_OVERLAP_SECONDS, MaxUnusedDays, OverlapSeconds, ResourceName, SuppliedSecret, Timestamp, TokenScope, type Token, type TokenPatch, type TokenWithSecret } from '../../api-client/contract';
 import { ConflictError } from '../../api-client/errors';
 import { createOrAdopt } from './adopt';
 import { deleteIfPresent, readOrGone } from './gone';
@@ -30,9 +30,9 @@ const attributes = {
   unused_expires_at: computed.string('With max_unused_days: when the token stops working unless used before, as last read.', { dependsOn: ['max_unused_days'], nullable: true }),
   rotation_triggers: optional.stringMap('Arbitrary values; changing any of them rotates the secret in place (regenerate), keeping the token and its name.'),
   rotate_before_days: optional.number('Rotate the secret when the plan runs within this many days of expiry. Needs expires_in_days.', { validate: z.number().int().min(1).max(3650) }),
-  overlap_seconds: optional.number('On rotation, the previous secret keeps working this many seconds (at most 7 days), so consumers switch without downtime.', {
+  overlap_seconds: optional.number(`On rotation, the previous secret keeps working this many seconds (at most ${MAX_OVERLAP_SECONDS / 86400} days), so consumers switch without downtime.`, {
     default: 0,
-    validate: z.number().int().min(0).max(7 * 24 * 3600),
+    validate: OverlapSeconds,
   }),
   secret_wo: optional.string(
     'Write-only (Terraform 1.11+, OpenTofu 1.11+): the secret to issue, generated on the client (ephemeral warden_secret), in the token format. Never stored in state or plan; `token` stays null. Used at creation and whenever secret_wo_version changes.',
@@ -241,7 +241,7 @@ export const token: ResourceDefinition = {
     // A rotation: planned by `plan` (token_hint unknown), or forced by an adoption (token unknown).
     if (planned.token === Unknown || planned.token_hint === Unknown) {
       const secret = suppliedSecret(planned);
-      const rotated = await refusingReuse(() => ctx.client.regenerateServiceAccountToken(saId, id, { ...expiryOf(planned), grace_period_seconds: num(planned, 'overlap_seconds') ?? 0, ...secret }));
+      const rotated = await refusingReuse(() => ctx.client.regenerateServiceAccountToken(saId, id, { ...expiryOf(planned), overlap_seconds: num(planned, 'overlap_seconds') ?? 0, ...secret }));
       return toState(rotated, planned, secret.secret === undefined ? rotated.token : null);
     }
     return toState(await ctx.client.getServiceAccountToken(saId, id), planned, prior.token ?? null);

@@ -1,5 +1,6 @@
 import type { Page } from '../../../api-client/contract/common';
 import type { FederatedCredential } from '../../../api-client/contract/federation';
+import { MAX_OVERLAP_SECONDS } from '../../../api-client/contract/overlap';
 import type { Project } from '../../../api-client/contract/projects';
 import type { RoleBinding } from '../../../api-client/contract/role-bindings';
 import type { Role } from '../../../api-client/contract/roles';
@@ -444,8 +445,8 @@ function tokenTable(tokens: Token[], base: string, refresh: () => void, containe
             'td',
             { class: 'state' },
             badge(t.state, t.state === 'active' ? 'on' : 'off'),
-            t.previous_secret_expires_at && Date.parse(t.previous_secret_expires_at) > Date.now()
-              ? h('div', { class: 'muted' }, `Old secret works until ${fmtTime(t.previous_secret_expires_at)}`)
+            t.overlap_ends_at && Date.parse(t.overlap_ends_at) > Date.now()
+              ? h('div', { class: 'muted' }, `Old secret works until ${fmtTime(t.overlap_ends_at)}`)
               : null,
           ),
           h(
@@ -493,9 +494,16 @@ function confirmDialog(title: string, text: string, action: string, run: () => P
   ]);
 }
 
+const MAX_OVERLAP_HOURS = MAX_OVERLAP_SECONDS / 3600;
+
 function regenerateDialog(t: Token, base: string, refresh: () => void, container: HTMLElement): void {
-  const grace = h('input', { type: 'number', min: '0', max: '168', value: '0' });
-  const form = h('div', {}, h('p', {}, 'A new secret is issued. The old one stops working at once, or after the grace period.'), field('grace_hours', 'Grace period in hours (0-168)', grace));
+  const overlap = h('input', { type: 'number', min: '0', max: String(MAX_OVERLAP_HOURS), value: '0' });
+  const form = h(
+    'div',
+    {},
+    h('p', {}, 'A new secret is issued. The old one stops working at once, or after the overlap.'),
+    field('overlap_hours', `Overlap in hours (0-${MAX_OVERLAP_HOURS})`, overlap),
+  );
   openDialog(`Regenerate token "${t.name}"`, form, (close) => [
     h('button', { type: 'button', onclick: () => close() }, 'Cancel'),
     h(
@@ -504,19 +512,21 @@ function regenerateDialog(t: Token, base: string, refresh: () => void, container
         type: 'button',
         class: 'primary',
         onclick: () => {
-          const hours = Number(grace.value);
-          if (!/^\d+$/.test(grace.value) || hours > 168) return showFieldErrors(form, new Map([['grace_hours', 'must be a whole number of hours from 0 to 168']]));
-          void api<TokenWithSecret>('POST', `${base}/${t.id}/regenerate`, { grace_period_seconds: hours * 3600 })
+          const hours = Number(overlap.value);
+          if (!/^\d+$/.test(overlap.value) || hours > MAX_OVERLAP_HOURS) {
+            return showFieldErrors(form, new Map([['overlap_hours', `must be a whole number of hours from 0 to ${MAX_OVERLAP_HOURS}`]]));
+          }
+          void api<TokenWithSecret>('POST', `${base}/${t.id}/regenerate`, { overlap_seconds: hours * 3600 })
             .then((token) => {
               close();
               refresh();
-              const note = token.previous_secret_expires_at
-                ? `The old secret keeps working until ${fmtTime(token.previous_secret_expires_at)}.`
+              const note = token.overlap_ends_at
+                ? `The old secret keeps working until ${fmtTime(token.overlap_ends_at)}.`
                 : 'The old secret has stopped working.';
               reveal(container, token, note);
               announce('Token regenerated.');
             })
-            .catch((e: ApiProblem) => showFieldErrors(form, new Map([['grace_hours', e.message]])));
+            .catch((e: ApiProblem) => showFieldErrors(form, new Map([['overlap_hours', e.message]])));
         },
       },
       'Regenerate',
