@@ -5,6 +5,7 @@ export * from './projects';
 export * from './roles';
 export * from './service-accounts';
 export * from './role-bindings';
+export * from './overlap';
 export * from './tokens';
 export * from './users';
 export * from './whoami';

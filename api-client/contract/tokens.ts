@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isWellFormedSecret } from '../token-format';
 import { Id, ResourceName, Timestamp } from './common';
 import { AllowedCidrs, MaxUnusedDays } from './network';
+import { MAX_OVERLAP_SECONDS } from './overlap';
 
 export const TokenScope = z.enum(['api', 'scim']);
 export type TokenScope = z.infer<typeof TokenScope>;
@@ -14,6 +15,13 @@ export const SuppliedSecret = z
   .string()
   .refine(isWellFormedSecret, 'must be a secret in the Warden token format ("wdn_" + 36 base62 characters ending in a valid checksum); generate it with `warden-server new-token` or the ephemeral warden_secret')
   .describe('a secret you generated in the token format (wdn_ + base62 + CRC32 checksum); the server stores only its digest and refuses one it has seen before (409 WARDEN_ERR_SECRET_REUSED). The response echoes it as `token`.');
+
+export const OverlapSeconds = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_OVERLAP_SECONDS)
+  .describe(`on rotation the previous secret keeps working this long, until overlap_ends_at (at most ${MAX_OVERLAP_SECONDS / 86400} days)`);
 
 /** Expiry is given as a relative number of days or an absolute time (null: never), not both. */
 const expiry = {
@@ -52,11 +60,11 @@ export const TokenRegenerate = z
   .strictObject({
     expires_in_days: expiry.expires_in_days.describe('neither this nor expires_at: the token keeps its lifetime rule (the lifetime it was created or last regenerated with, from now; never-expiring stays so)'),
     expires_at: expiry.expires_at,
-    grace_period_seconds: z.number().int().min(0).max(7 * 24 * 3600).default(0).describe('the old secret keeps working this long (at most 7 days)'),
+    overlap_seconds: OverlapSeconds.default(0),
     secret: SuppliedSecret.optional(),
   })
   .superRefine(oneExpiry)
-  .describe('A body of {} issues a new secret at once (no grace period) and keeps the lifetime rule: the lifetime the token was created or last regenerated with, counted from now; a never-expiring token stays so.');
+  .describe('A body of {} issues a new secret at once (no overlap) and keeps the lifetime rule: the lifetime the token was created or last regenerated with, counted from now; a never-expiring token stays so.');
 
 export const TokenPatch = z
   .strictObject({
@@ -88,7 +96,7 @@ export const Token = z.object({
   disabled: z.boolean(),
   state: TokenState,
   revoked_at: Timestamp.nullable(),
-  previous_secret_expires_at: Timestamp.nullable().describe('after a regenerate with a grace period: when the old secret stops working'),
+  overlap_ends_at: Timestamp.nullable().describe('after a regenerate with overlap_seconds: when the previous secret stops working'),
   allowed_cidrs: z.array(z.string()),
   max_unused_days: z.number().int().nullable(),
   unused_expires_at: Timestamp.nullable().describe('with max_unused_days: when the token stops working unless used before'),

@@ -1,5 +1,6 @@
 // The token widgets the service-account pages and "My API tokens" share: the form fields, the
 // table with its actions, and the add and regenerate dialogs.
+import { MAX_OVERLAP_SECONDS } from '../../api-client/contract/overlap';
 import type { Token, TokenWithSecret } from '../../api-client/contract/tokens';
 import { ApiProblem, api } from '../api';
 import { announce, badge, confirmDialog, field, fmtTime, h, openDialog, showFieldErrors, table } from '../dom';
@@ -75,8 +76,8 @@ export function tokenTable(tokens: Token[], base: string, refresh: () => void, c
             'td',
             { class: 'state' },
             badge(t.state, t.state === 'active' ? 'on' : 'off'),
-            t.previous_secret_expires_at && Date.parse(t.previous_secret_expires_at) > Date.now()
-              ? h('div', { class: 'muted' }, `Old secret works until ${fmtTime(t.previous_secret_expires_at)}`)
+            t.overlap_ends_at && Date.parse(t.overlap_ends_at) > Date.now()
+              ? h('div', { class: 'muted' }, `Old secret works until ${fmtTime(t.overlap_ends_at)}`)
               : null,
           ),
           h(
@@ -105,9 +106,16 @@ export function tokenTable(tokens: Token[], base: string, refresh: () => void, c
   );
 }
 
+const MAX_OVERLAP_HOURS = MAX_OVERLAP_SECONDS / 3600;
+
 function regenerateDialog(t: Token, base: string, refresh: () => void, container: HTMLElement): void {
-  const grace = h('input', { type: 'number', min: '0', max: '168', value: '0' });
-  const form = h('div', {}, h('p', {}, 'A new secret is issued. The old one stops working at once, or after the grace period.'), field('grace_hours', 'Grace period in hours (0-168)', grace));
+  const overlap = h('input', { type: 'number', min: '0', max: String(MAX_OVERLAP_HOURS), value: '0' });
+  const form = h(
+    'div',
+    {},
+    h('p', {}, 'A new secret is issued. The old one stops working at once, or after the overlap.'),
+    field('overlap_hours', `Overlap in hours (0-${MAX_OVERLAP_HOURS})`, overlap),
+  );
   openDialog(`Regenerate token "${t.name}"`, form, (close) => [
     h('button', { type: 'button', onclick: () => close() }, 'Cancel'),
     h(
@@ -116,19 +124,21 @@ function regenerateDialog(t: Token, base: string, refresh: () => void, container
         type: 'button',
         class: 'primary',
         onclick: () => {
-          const hours = Number(grace.value);
-          if (!/^\d+$/.test(grace.value) || hours > 168) return showFieldErrors(form, new Map([['grace_hours', 'must be a whole number of hours from 0 to 168']]));
-          void api<TokenWithSecret>('POST', `${base}/${t.id}/regenerate`, { grace_period_seconds: hours * 3600 })
+          const hours = Number(overlap.value);
+          if (!/^\d+$/.test(overlap.value) || hours > MAX_OVERLAP_HOURS) {
+            return showFieldErrors(form, new Map([['overlap_hours', `must be a whole number of hours from 0 to ${MAX_OVERLAP_HOURS}`]]));
+          }
+          void api<TokenWithSecret>('POST', `${base}/${t.id}/regenerate`, { overlap_seconds: hours * 3600 })
             .then((token) => {
               close();
               refresh();
-              const note = token.previous_secret_expires_at
-                ? `The old secret keeps working until ${fmtTime(token.previous_secret_expires_at)}.`
+              const note = token.overlap_ends_at
+                ? `The old secret keeps working until ${fmtTime(token.overlap_ends_at)}.`
                 : 'The old secret has stopped working.';
               reveal(container, token, note);
               announce('Token regenerated.');
             })
-            .catch((e: ApiProblem) => showFieldErrors(form, new Map([['grace_hours', e.message]])));
+            .catch((e: ApiProblem) => showFieldErrors(form, new Map([['overlap_hours', e.message]])));
         },
       },
       'Regenerate',

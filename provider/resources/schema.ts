@@ -35,6 +35,11 @@ export interface Attribute {
    * the configuration of a plan and an apply, and is null in plan and state files). Optional, never computed.
    */
   writeOnly?: boolean;
+  /**
+   * May be null in state although computed (no expiry, never used). Optional attributes without a
+   * default may always be null. Typed faces (Pulumi's outputs) say so; Terraform needs no flag.
+   */
+  nullable?: boolean;
 }
 
 export interface Diagnostic {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AllowedCidrs, Id, MaxUnusedDays, ResourceName, SuppliedSecret, Timestamp, TokenScope, type Token, type TokenPatch, type TokenWithSecret } from '../../api-client/contract';
+import { AllowedCidrs, Id, MAX_OVERLAP_SECONDS, MaxUnusedDays, OverlapSeconds, ResourceName, SuppliedSecret, Timestamp, TokenScope, type Token, type TokenPatch, type TokenWithSecret } from '../../api-client/contract';
 import { ConflictError } from '../../api-client/errors';
 import { createOrAdopt } from './adopt';
 import { deleteIfPresent, readOrGone } from './gone';
@@ -17,7 +17,7 @@ const attributes = {
     validate: z.array(TokenScope).min(1).max(2),
   }),
   expires_in_days: optional.number('Lifetime in days from creation (and from each rotation). Conflicts with expires_at.', { validate: z.number().int().min(1).max(3650) }),
-  expires_at: optionalComputed.string('Expiry time (RFC 3339, UTC). Set it for a fixed expiry, or read it when expires_in_days is used.', { validate: Timestamp }),
+  expires_at: optionalComputed.string('Expiry time (RFC 3339, UTC). Set it for a fixed expiry, or read it when expires_in_days is used.', { validate: Timestamp, nullable: true }),
   extended: optional.bool('Sliding expiry: each use pushes the expiry forward, up to max_age_days after creation.', { default: false, replace: true }),
   max_age_days: optional.number('Hard cap of an extended token, in days after creation. Required when extended is true.', { replace: true, validate: z.number().int().min(1).max(3650) }),
   allowed_cidrs: optional.stringSet('Networks (CIDR blocks) the token may be used from, within its service account\'s allowed_cidrs; empty means wherever the account allows. Changes in place.', {
@@ -27,12 +27,12 @@ const attributes = {
   max_unused_days: optional.number('The token stops working after this many days without use (from its last use, or creation); it then reads as expired and is replaced. Changes in place.', {
     validate: MaxUnusedDays,
   }),
-  unused_expires_at: computed.string('With max_unused_days: when the token stops working unless used before, as last read.', { dependsOn: ['max_unused_days'] }),
+  unused_expires_at: computed.string('With max_unused_days: when the token stops working unless used before, as last read.', { dependsOn: ['max_unused_days'], nullable: true }),
   rotation_triggers: optional.stringMap('Arbitrary values; changing any of them rotates the secret in place (regenerate), keeping the token and its name.'),
   rotate_before_days: optional.number('Rotate the secret when the plan runs within this many days of expiry. Needs expires_in_days.', { validate: z.number().int().min(1).max(3650) }),
-  overlap_seconds: optional.number('On rotation, the previous secret keeps working this many seconds (at most 7 days), so consumers switch without downtime.', {
+  overlap_seconds: optional.number(`On rotation, the previous secret keeps working this many seconds (at most ${MAX_OVERLAP_SECONDS / 86400} days), so consumers switch without downtime.`, {
     default: 0,
-    validate: z.number().int().min(0).max(7 * 24 * 3600),
+    validate: OverlapSeconds,
   }),
   secret_wo: optional.string(
     'Write-only (Terraform 1.11+, OpenTofu 1.11+): the secret to issue, generated on the client (ephemeral warden_secret), in the token format. Never stored in state or plan; `token` stays null. Used at creation and whenever secret_wo_version changes.',
@@ -41,10 +41,10 @@ const attributes = {
   secret_wo_version: optional.number('Required with secret_wo, and stored in state: changing it rotates the token to the secret_wo of that run, the previous secret valid for overlap_seconds.', {
     validate: z.number().int().min(0),
   }),
-  token: computed.string('The secret. Known only to the run that created or rotated it; not recoverable by import. Null when secret_wo supplies the secret.', { sensitive: true }),
+  token: computed.string('The secret. Known only to the run that created or rotated it; not recoverable by import. Null when secret_wo supplies the secret.', { sensitive: true, nullable: true }),
   token_hint: computed.string('First characters of the secret, safe to show.'),
   status: computed.string('active, disabled, expired, revoked or owner_inactive (the owner is deactivated, disabled or expired), as last read from the server.'),
-  last_used_at: computed.string('Last time the token authenticated a request.'),
+  last_used_at: computed.string('Last time the token authenticated a request.', { nullable: true }),
   id: computed.string('Server-assigned id.'),
 };
 
@@ -241,7 +241,7 @@ export const token: ResourceDefinition = {
     // A rotation: planned by `plan` (token_hint unknown), or forced by an adoption (token unknown).
     if (planned.token === Unknown || planned.token_hint === Unknown) {
       const secret = suppliedSecret(planned);
-      const rotated = await refusingReuse(() => ctx.client.regenerateServiceAccountToken(saId, id, { ...expiryOf(planned), grace_period_seconds: num(planned, 'overlap_seconds') ?? 0, ...secret }));
+      const rotated = await refusingReuse(() => ctx.client.regenerateServiceAccountToken(saId, id, { ...expiryOf(planned), overlap_seconds: num(planned, 'overlap_seconds') ?? 0, ...secret }));
       return toState(rotated, planned, secret.secret === undefined ? rotated.token : null);
     }
     return toState(await ctx.client.getServiceAccountToken(saId, id), planned, prior.token ?? null);

@@ -17,7 +17,7 @@ import { bool } from './context';
 import { type FederatedCredentialRow, fetchableUrl } from './federated-credentials';
 import { holds } from './rbac';
 import { bindingsOf } from './role-bindings';
-import { insertApiToken } from './tokens';
+import { issueToken } from './token-secrets';
 
 /** An RFC 6749 section 5.2 refusal. The description never carries the subject token. */
 export class OAuthRefusal extends Error {
@@ -234,7 +234,8 @@ export async function exchangeToken(
       if (err instanceof UniqueViolation) throw new OAuthRefusal('invalid_grant', 'the subject token was already exchanged (jti seen before); request a fresh one');
       throw err;
     }
-    const { id, secret } = await insertApiToken(ctx, {
+    const { id, secret } = await issueToken(ctx, {
+      kind: 'api',
       ownerType: 'service_account',
       ownerId: credential.service_account_id,
       name: `fed-${randomBytes(5).toString('hex')}-${credential.name}`.slice(0, 63),

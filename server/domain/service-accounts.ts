@@ -9,6 +9,7 @@ import { type PageRequest, pageOf, visibleIn } from './paging';
 import { refuseRemovingLastAdmin } from './last-admin';
 import { requireProjectField } from './projects';
 import { requirePermission } from './rbac';
+import { revokeAllOf } from './token-secrets';
 
 export interface ServiceAccountRow {
   id: string;
@@ -152,11 +153,7 @@ export async function deleteServiceAccount(ctx: Ctx, id: string): Promise<void> 
   const row = await readableServiceAccount(ctx, id);
   requirePermission(ctx.principal, 'service_accounts:write', row.project_id);
   await refuseRemovingLastAdmin(ctx, { type: 'service_account', id });
-  const now = ctx.clock.now().toISOString();
-  await ctx.db.run(
-    "UPDATE tokens SET revoked_at = ?, previous_digest = NULL, previous_expires_at = NULL, version = version + 1 WHERE owner_type = 'service_account' AND owner_id = ? AND revoked_at IS NULL",
-    [now, id],
-  );
+  await revokeAllOf(ctx, 'service_account', id);
   await ctx.db.run("DELETE FROM role_bindings WHERE principal_type = 'service_account' AND principal_id = ?", [id]);
   await ctx.db.run('DELETE FROM federated_credentials WHERE service_account_id = ?', [id]);
   await ctx.db.run('DELETE FROM service_accounts WHERE id = ?', [id]);

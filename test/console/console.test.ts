@@ -171,19 +171,19 @@ describe('the web console', () => {
     await expect(row.textContent()).resolves.toMatch(/editor.*Enabled.*No expiry.*1$/);
   });
 
-  test('regenerates with a grace period: old and new secrets both work until it ends', async () => {
+  test('regenerates with an overlap: old and new secrets both work until it ends', async () => {
     const id = await accountIdByName('deploy-bot');
     await page.goto(`${server.url}/#/accounts/${id}`);
     const row = page.locator('tr[data-token="ci"]');
     await row.getByRole('button', { name: 'Regenerate' }).click();
-    await page.getByRole('dialog').getByLabel('Grace period in hours (0-168)').fill('2');
+    await page.getByRole('dialog').getByLabel('Overlap in hours (0-168)').fill('2');
     await shot('regenerate-dialog');
     await page.getByRole('dialog').getByRole('button', { name: 'Regenerate' }).click();
     const fresh = (await page.getByTestId('secret').textContent()) ?? '';
     expect(fresh).not.toBe(secret);
     await expect(page.getByText('The old secret keeps working until').count()).resolves.toBe(1);
     await row.getByText('Old secret works until').waitFor();
-    await shot('regenerated-with-grace');
+    await shot('regenerated-with-overlap');
     await expect(server.clientFor(secret).whoami()).resolves.toMatchObject({ id });
     await expect(server.clientFor(fresh).whoami()).resolves.toMatchObject({ id });
     clock.advance(2 * 3600_000 + 1000);
@@ -194,7 +194,7 @@ describe('the web console', () => {
     await page.goto(`${server.url}/#/accounts/${id}`);
     await page.locator('tr[data-token="ci"]').waitFor();
     await expect(page.locator('tr[data-token="ci"]').textContent()).resolves.not.toContain('Old secret works until');
-    await shot('grace-period-over');
+    await shot('overlap-over');
     secret = fresh;
   });
 

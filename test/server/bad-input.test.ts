@@ -56,7 +56,7 @@ const cases: Case[] = [
   { name: 'both expiry forms', path: `${SA}/{id}/tokens`, body: '{"name": "t", "expires_in_days": 5, "expires_at": null}', status: 400, field: 'expires_at' },
   { name: 'an unknown scope', path: `${SA}/{id}/tokens`, body: '{"name": "t", "scopes": ["root"]}', status: 400, field: 'scopes.0' },
   { name: 'a number too large for days', path: `${SA}/{id}/tokens`, body: '{"name": "t", "expires_in_days": 1e309}', status: 400, field: 'expires_in_days' },
-  { name: 'a grace period over 7 days', path: `${SA}/{id}/tokens/tok_missing/regenerate`, body: '{"grace_period_seconds": 604801}', status: 400, field: 'grace_period_seconds' },
+  { name: 'an overlap over 7 days', path: `${SA}/{id}/tokens/tok_missing/regenerate`, body: '{"overlap_seconds": 604801}', status: 400, field: 'overlap_seconds' },
   { name: 'an unknown route', method: 'GET', path: '/v1/nothing-here', status: 404 },
 ];
 
