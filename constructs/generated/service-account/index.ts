@@ -11,19 +11,19 @@ import * as cdktf from 'cdktf';
 
 export interface ServiceAccountConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Unique name of the service account: 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter.
+  * Unique name of the service account in its scope (the organization, or its project): 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/service_account#name ServiceAccount#name}
   */
   readonly name: string;
   /**
-  * Name shown in the console; the server uses `name` when unset.
+  * Name shown in the console; the server uses `name` when it is not given.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/service_account#display_name ServiceAccount#display_name}
   */
   readonly displayName?: string;
   /**
-  * What the account is for.
+  * What the account is for (at most 1024 characters).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/service_account#description ServiceAccount#description}
   */
@@ -47,13 +47,13 @@ export interface ServiceAccountConfig extends cdktf.TerraformMetaArguments {
   */
   readonly expiresAt?: string;
   /**
-  * Teams the account belongs to. The server always adds "public"; it appears here only if listed.
+  * Teams the account belongs to (at most 100). The server always adds "public". It appears here only if listed.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/service_account#teams ServiceAccount#teams}
   */
   readonly teams?: string[];
   /**
-  * Networks (CIDR blocks) the account's tokens may be used from; empty means anywhere. Requests from elsewhere are refused (401) and audited.
+  * Networks (CIDR blocks, at most 32) the account's tokens may be used from; empty means anywhere. A token's own allowed_cidrs narrow this further. Requests from elsewhere are refused (401) and audited as "auth.refused_network".
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/service_account#allowed_cidrs ServiceAccount#allowed_cidrs}
   */
