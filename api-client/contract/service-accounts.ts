@@ -8,6 +8,9 @@ export const ServiceAccountName = ResourceName.describe(`Unique name of the serv
 export const DisplayName = z.string().min(DISPLAY_NAME.minLength).max(DISPLAY_NAME.maxLength).describe('Name shown in the console; the server uses `name` when it is not given.');
 export const ServiceAccountDescription = Description.describe(`What the account is for (at most ${DESCRIPTION.maxLength} characters).`);
 export const Teams = z.array(TeamName).max(TEAMS.maxItems).describe(`Teams the account belongs to (at most ${TEAMS.maxItems}). The server always adds "${TEAMS.always}".`);
+export const ServiceAccountProjectId = Id.describe('Project the account belongs to; absent or null means organization scope. Fixed after creation.');
+export const ServiceAccountDisabled = z.boolean().describe('A disabled account cannot authenticate; its tokens are kept.');
+export const ServiceAccountExpiresAt = Timestamp.describe('RFC 3339 time (UTC) after which the account cannot authenticate; absent or null means never.');
 export const ServiceAccountAllowedCidrs = AllowedCidrs.describe(
   `Networks (CIDR blocks, at most ${ALLOWED_CIDRS.maxItems}) the account's tokens may be used from; empty means anywhere. A token's own allowed_cidrs narrow this further. ${REFUSED_ELSEWHERE}`,
 );
@@ -16,9 +19,9 @@ export const ServiceAccountCreate = z.strictObject({
   name: ServiceAccountName,
   display_name: DisplayName.optional(),
   description: ServiceAccountDescription.default(''),
-  project_id: Id.nullable().default(null).describe('absent or null: organization scope; fixed after creation'),
-  disabled: z.boolean().default(false),
-  expires_at: Timestamp.nullable().default(null).describe('lifetime of the account; null: none'),
+  project_id: ServiceAccountProjectId.nullable().default(null),
+  disabled: ServiceAccountDisabled.default(false),
+  expires_at: ServiceAccountExpiresAt.nullable().default(null),
   teams: Teams.default([]),
   allowed_cidrs: ServiceAccountAllowedCidrs.default([]),
 });
@@ -26,8 +29,8 @@ export const ServiceAccountPatch = z.strictObject({
   name: ServiceAccountName.optional(),
   display_name: DisplayName.optional(),
   description: ServiceAccountDescription.optional(),
-  disabled: z.boolean().optional(),
-  expires_at: Timestamp.nullable().optional(),
+  disabled: ServiceAccountDisabled.optional(),
+  expires_at: ServiceAccountExpiresAt.nullable().optional(),
   teams: Teams.optional(),
   allowed_cidrs: ServiceAccountAllowedCidrs.optional(),
 });

@@ -30,6 +30,7 @@ export const ExpiresInDays = z
   .min(EXPIRES_IN_DAYS.min)
   .max(EXPIRES_IN_DAYS.max)
   .describe(`Lifetime in days (${EXPIRES_IN_DAYS.min}-${EXPIRES_IN_DAYS.max}), counted from creation and from each regenerate (rotation). Give this or expires_at, not both.`);
+export const TokenExpiresAt = Timestamp.describe('Expiry time (RFC 3339, UTC). Give this or expires_in_days, not both.');
 export const Extended = z
   .boolean()
   .describe('Sliding expiry: each use moves expires_at forward (see max_age_days), never past the hard cap the server sets (max_expires_at).');
@@ -58,7 +59,7 @@ export const TokenCreate = z
   .strictObject({
     name: TokenName,
     expires_in_days: ExpiresInDays.optional().describe(`${ExpiresInDays.description} Neither this nor expires_at: the server's default lifetime.`),
-    expires_at: Timestamp.nullable().optional().describe('Expiry time; null: never expires.'),
+    expires_at: TokenExpiresAt.nullable().optional().describe(`${TokenExpiresAt.description} Null: never expires.`),
     extended: Extended.default(false),
     max_age_days: MaxAgeDays.optional(),
     scopes: TokenScopes.default([...TOKEN_SCOPES.default]),
@@ -73,7 +74,7 @@ export const TokenRegenerate = z
     expires_in_days: ExpiresInDays.optional().describe(
       `${ExpiresInDays.description} Neither this nor expires_at: the token keeps its lifetime rule (the lifetime it was created or last regenerated with, from now; never-expiring stays so).`,
     ),
-    expires_at: Timestamp.nullable().optional(),
+    expires_at: TokenExpiresAt.nullable().optional().describe(`${TokenExpiresAt.description} Null: never expires.`),
     grace_period_seconds: z.number().int().min(0).max(7 * 24 * 3600).default(0).describe('the old secret keeps working this long (at most 7 days)'),
     secret: SuppliedSecret.optional(),
   })

@@ -29,7 +29,7 @@ export interface ServiceAccountConfig extends cdktf.TerraformMetaArguments {
   */
   readonly description?: string;
   /**
-  * Project the account belongs to; unset means organization scope. Changing it replaces the account.
+  * Project the account belongs to; absent or null means organization scope. Fixed after creation. Changing it replaces the account.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/service_account#project_id ServiceAccount#project_id}
   */
@@ -41,7 +41,7 @@ export interface ServiceAccountConfig extends cdktf.TerraformMetaArguments {
   */
   readonly disabled?: boolean | cdktf.IResolvable;
   /**
-  * RFC 3339 time (UTC) after which the account cannot authenticate; unset means never.
+  * RFC 3339 time (UTC) after which the account cannot authenticate; absent or null means never.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/service_account#expires_at ServiceAccount#expires_at}
   */

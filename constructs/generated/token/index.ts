@@ -35,7 +35,7 @@ export interface TokenConfig extends cdktf.TerraformMetaArguments {
   */
   readonly expiresInDays?: number;
   /**
-  * Expiry time (RFC 3339, UTC). Set it for a fixed expiry, or read it when expires_in_days is used.
+  * Expiry time (RFC 3339, UTC). Give this or expires_in_days, not both. Set it for a fixed expiry, or read it when expires_in_days is used.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#expires_at Token#expires_at}
   */
