@@ -1,6 +1,6 @@
 import type { Page } from '../../../api-client/contract/common';
 import type { FederatedCredential } from '../../../api-client/contract/federation';
-import { MAX_OVERLAP_SECONDS } from '../../../api-client/contract/overlap';
+import { MAX_OVERLAP_SECONDS } from '../../../api-client/contract/limits';
 import type { Project } from '../../../api-client/contract/projects';
 import type { RoleBinding } from '../../../api-client/contract/role-bindings';
 import type { Role } from '../../../api-client/contract/roles';
