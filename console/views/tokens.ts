@@ -1,6 +1,6 @@
 // The token widgets the service-account pages and "My API tokens" share: the form fields, the
 // table with its actions, and the add and regenerate dialogs.
-import { MAX_OVERLAP_SECONDS } from '../../api-client/contract/overlap';
+import { MAX_OVERLAP_SECONDS } from '../../api-client/contract/limits';
 import type { Token, TokenWithSecret } from '../../api-client/contract/tokens';
 import { ApiProblem, api } from '../api';
 import { announce, badge, confirmDialog, field, fmtTime, h, openDialog, showFieldErrors, table } from '../dom';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Page, ServiceAccount, ServiceAccountCreate, ServiceAccountPatch } from '../../api-client/contract';
+import { type Page, type ServiceAccount, type ServiceAccountCreate, type ServiceAccountPatch, TEAMS } from '../../api-client/contract';
 import { errors } from '../errors';
 import { type Param, UniqueViolation } from '../store';
 import { audit } from './audit';
@@ -46,7 +46,7 @@ export const serviceAccountOf = (r: ServiceAccountRow): ServiceAccount => ({
 });
 
 /** Every account belongs to the `public` team, listed first. */
-const withPublic = (teams: string[]): string[] => ['public', ...new Set(teams.filter((t) => t.toLowerCase() !== 'public'))];
+const withPublic = (teams: string[]): string[] => [TEAMS.always, ...new Set(teams.filter((t) => t.toLowerCase() !== TEAMS.always))];
 const scopeKey = (projectId: string | null) => projectId ?? '';
 const nameTaken = (name: string, projectId: string | null) =>
   errors.conflict(

@@ -1,8 +1,9 @@
+import type { z } from 'zod';
 import type { Page, Token, TokenCreate, TokenPatch, TokenRegenerate, TokenScope, TokenWithSecret } from '../../api-client/contract';
 import { errors } from '../errors';
 import { UniqueViolation } from '../store';
 import { audit } from './audit';
-import { addDays } from './clock';
+import { DAY_MS, addDays } from './clock';
 import { type Ctx, bool, etagOf, requireIfMatch } from './context';
 import { type PageRequest, pageOf } from './paging';
 import { requirePermission } from './rbac';
@@ -28,8 +29,6 @@ export async function findToken(ctx: Pick<Ctx, 'db'>, ownerType: OwnerType, owne
   return row;
 }
 
-const DEFAULT_LIFETIME_SECONDS = 90 * 24 * 3600;
-
 /**
  * Resolves `expires_in_days` / `expires_at` (null: never) against the lifetime policy. Neither
  * given: `lifetimeSeconds` from now (null: never), the token's rule kept by a regenerate.
@@ -38,7 +37,7 @@ const DEFAULT_LIFETIME_SECONDS = 90 * 24 * 3600;
 function expiryOf(
   ctx: Ctx,
   input: { expires_in_days?: number | undefined; expires_at?: string | null | undefined },
-  lifetimeSeconds: number | null = DEFAULT_LIFETIME_SECONDS,
+  lifetimeSeconds: number | null = (ctx.policy.tokenDefaultLifetimeDays * DAY_MS) / 1000,
 ): { expiresAt: string | null; lifetimeSeconds: number | null } {
   const now = ctx.clock.now();
   let expires: Date | null;
@@ -78,12 +77,12 @@ export async function getToken(ctx: Ctx, ownerType: OwnerType, ownerId: string, 
   return presentToken(ctx, await findToken(ctx, ownerType, ownerId, tokenId));
 }
 
-export async function createToken(ctx: Ctx, ownerType: OwnerType, ownerId: string, input: TokenCreate): Promise<TokenWithSecret> {
+export async function createToken(ctx: Ctx, ownerType: OwnerType, ownerId: string, input: z.output<typeof TokenCreate>): Promise<TokenWithSecret> {
   await authorizeOwner(ctx, ownerType, ownerId, true);
   const { expiresAt, lifetimeSeconds } = expiryOf(ctx, input);
   let maxExpiresAt: string | null = null;
-  if (input.extended) {
-    if (expiresAt === null) throw errors.field('expires_at', 'an extended token needs an expiry to extend; give expires_in_days or expires_at');
+  // The contract refuses an extended token that never expires, so expiresAt is set here.
+  if (input.extended && expiresAt !== null) {
     maxExpiresAt = hardCapOf(ctx);
     if (expiresAt > maxExpiresAt) throw errors.field('expires_in_days', `an extended token's first expiry cannot pass its hard cap (${maxExpiresAt})`);
   }
@@ -93,7 +92,7 @@ export async function createToken(ctx: Ctx, ownerType: OwnerType, ownerId: strin
       ownerType,
       ownerId,
       name: input.name,
-      scopes: [...new Set<TokenScope>(input.scopes ?? ['api'])],
+      scopes: [...new Set<TokenScope>(input.scopes)],
       expiresAt,
       lifetimeSeconds,
       maxExpiresAt,

@@ -171,7 +171,8 @@ describe.each(ENGINES)('terraform-provider-warden with the real %s', (engine) =>
     tf.write(config({ description: 'x' }).replace('expires_in_days    = 30', 'expires_in_days = 30\n  expires_at = "2030-01-01T00:00:00Z"'));
     const conflicting = await tf.run(['plan', '-no-color', '-input=false']);
     expect(conflicting.code).toBe(1);
-    expect(conflicting.stderr).toContain('Set either "expires_in_days" or "expires_at", not both.');
+    expect(conflicting.stderr).toContain('Invalid value for "expires_at"');
+    expect(conflicting.stderr).toContain('"expires_at" cannot be given with "expires_in_days"');
   });
 
   test('destroy leaves nothing on the server', async () => {

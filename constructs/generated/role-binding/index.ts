@@ -23,7 +23,7 @@ export interface RoleBindingConfig extends cdktf.TerraformMetaArguments {
   */
   readonly role: string;
   /**
-  * Project the role applies to; unset means the whole organization.
+  * Project the role applies to; absent or null means the whole organization.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/role_binding#project_id RoleBinding#project_id}
   */

@@ -11,25 +11,25 @@ import * as cdktf from 'cdktf';
 
 export interface ServiceAccountConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Unique name of the service account: 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter.
+  * Unique name of the service account in its scope (the organization, or its project): 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/service_account#name ServiceAccount#name}
   */
   readonly name: string;
   /**
-  * Name shown in the console; the server uses `name` when unset.
+  * Name shown in the console; the server uses `name` when it is not given.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/service_account#display_name ServiceAccount#display_name}
   */
   readonly displayName?: string;
   /**
-  * What the account is for.
+  * What the account is for (at most 1024 characters).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/service_account#description ServiceAccount#description}
   */
   readonly description?: string;
   /**
-  * Project the account belongs to; unset means organization scope. Changing it replaces the account.
+  * Project the account belongs to; absent or null means organization scope. Fixed after creation. Changing it replaces the account.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/service_account#project_id ServiceAccount#project_id}
   */
@@ -41,19 +41,19 @@ export interface ServiceAccountConfig extends cdktf.TerraformMetaArguments {
   */
   readonly disabled?: boolean | cdktf.IResolvable;
   /**
-  * RFC 3339 time (UTC) after which the account cannot authenticate; unset means never.
+  * RFC 3339 time (UTC) after which the account cannot authenticate; absent or null means never.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/service_account#expires_at ServiceAccount#expires_at}
   */
   readonly expiresAt?: string;
   /**
-  * Teams the account belongs to. The server always adds "public"; it appears here only if listed.
+  * Teams the account belongs to (at most 100). The server always adds "public". It appears here only if listed.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/service_account#teams ServiceAccount#teams}
   */
   readonly teams?: string[];
   /**
-  * Networks (CIDR blocks) the account's tokens may be used from; empty means anywhere. Requests from elsewhere are refused (401) and audited.
+  * Networks (CIDR blocks, at most 32) the account's tokens may be used from; empty means anywhere. A token's own allowed_cidrs narrow this further. Requests from elsewhere are refused (401) and audited as "auth.refused_network".
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/service_account#allowed_cidrs ServiceAccount#allowed_cidrs}
   */

@@ -17,7 +17,7 @@ export interface TokenConfig extends cdktf.TerraformMetaArguments {
   */
   readonly serviceAccountId: string;
   /**
-  * Name of the token, unique among the live tokens of its service account.
+  * Name of the token, unique among the live tokens of its owner: 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#name Token#name}
   */
@@ -29,37 +29,37 @@ export interface TokenConfig extends cdktf.TerraformMetaArguments {
   */
   readonly scopes?: string[];
   /**
-  * Lifetime in days from creation (and from each rotation). Conflicts with expires_at.
+  * Lifetime in days (1-3650), counted from creation and from each regenerate (rotation). Give this or expires_at, not both.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#expires_in_days Token#expires_in_days}
   */
   readonly expiresInDays?: number;
   /**
-  * Expiry time (RFC 3339, UTC). Set it for a fixed expiry, or read it when expires_in_days is used.
+  * Expiry time (RFC 3339, UTC). Give this or expires_in_days, not both. Set it for a fixed expiry, or read it when expires_in_days is used.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#expires_at Token#expires_at}
   */
   readonly expiresAt?: string;
   /**
-  * Sliding expiry: each use pushes the expiry forward, up to max_age_days after creation.
+  * Sliding expiry: each use moves expires_at forward (see max_age_days), never past the hard cap the server sets (max_expires_at).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#extended Token#extended}
   */
   readonly extended?: boolean | cdktf.IResolvable;
   /**
-  * Hard cap of an extended token, in days after creation. Required when extended is true.
+  * Extended tokens only, and required for them: the sliding window in days (1-3650), not a cap. Each authenticated use (applied at most once a minute) moves expires_at to this many days after the use when that is later, but never past max_expires_at, the hard cap the server sets at creation and at each regenerate from its policy (WARDEN_EXTENDED_MAX_LIFETIME_DAYS, or WARDEN_TOKEN_MAX_LIFETIME_DAYS when shorter).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#max_age_days Token#max_age_days}
   */
   readonly maxAgeDays?: number;
   /**
-  * Networks (CIDR blocks) the token may be used from, within its service account's allowed_cidrs; empty means wherever the account allows. Changes in place.
+  * Networks (CIDR blocks, at most 32) the token may be used from, within its owner's allowed_cidrs; empty means wherever the owner allows. Requests from elsewhere are refused (401) and audited as "auth.refused_network". Changes in place.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#allowed_cidrs Token#allowed_cidrs}
   */
   readonly allowedCidrs?: string[];
   /**
-  * The token stops working after this many days without use (from its last use, or creation); it then reads as expired and is replaced. Changes in place.
+  * The token stops working after this many days without use (1-3650, counted from its last use, or from creation); it then reads as expired. Absent or null: no limit. An expired token is replaced. Changes in place.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/warden/warden/0.1.0/docs/resources/token#max_unused_days Token#max_unused_days}
   */

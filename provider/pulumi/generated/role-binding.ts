@@ -9,7 +9,7 @@ export interface RoleBindingArgs {
   serviceAccountId: pulumi.Input<string>;
   /** Name of a built-in role (admin, manager, editor, member) or of a custom role. */
   role: pulumi.Input<string>;
-  /** Project the role applies to; unset means the whole organization. */
+  /** Project the role applies to; absent or null means the whole organization. */
   projectId?: pulumi.Input<string>;
   /**
    * Take over the live role binding with the declared identity instead of failing on the conflict:
@@ -24,7 +24,7 @@ export interface RoleBindingState {
   serviceAccountId?: pulumi.Input<string>;
   /** Name of a built-in role (admin, manager, editor, member) or of a custom role. */
   role?: pulumi.Input<string>;
-  /** Project the role applies to; unset means the whole organization. */
+  /** Project the role applies to; absent or null means the whole organization. */
   projectId?: pulumi.Input<string>;
   /** Creation time (RFC 3339). */
   createdAt?: pulumi.Input<string>;
@@ -39,7 +39,7 @@ export class RoleBinding extends pulumi.dynamic.Resource {
   declare readonly serviceAccountId: pulumi.Output<string>;
   /** Name of a built-in role (admin, manager, editor, member) or of a custom role. */
   declare readonly role: pulumi.Output<string>;
-  /** Project the role applies to; unset means the whole organization. */
+  /** Project the role applies to; absent or null means the whole organization. */
   declare readonly projectId: pulumi.Output<string | null>;
   /** Creation time (RFC 3339). */
   declare readonly createdAt: pulumi.Output<string>;

@@ -6,30 +6,34 @@ import { serviceAccountProvider } from '../providers';
 
 export interface ServiceAccountArgs {
   /**
-   * Unique name of the service account: 1-63 characters of a-z, 0-9, "-" or "_", starting with a
-   * letter.
+   * Unique name of the service account in its scope (the organization, or its project): 1-63
+   * characters of a-z, 0-9, "-" or "_", starting with a letter.
    */
   name: pulumi.Input<string>;
-  /** Name shown in the console; the server uses `name` when unset. */
+  /** Name shown in the console; the server uses `name` when it is not given. */
   displayName?: pulumi.Input<string>;
-  /** What the account is for. */
+  /** What the account is for (at most 1024 characters). */
   description?: pulumi.Input<string>;
   /**
-   * Project the account belongs to; unset means organization scope. Changing it replaces the
-   * account.
+   * Project the account belongs to; absent or null means organization scope. Fixed after creation.
+   * Changing it replaces the account.
    */
   projectId?: pulumi.Input<string>;
   /** A disabled account cannot authenticate; its tokens are kept. */
   disabled?: pulumi.Input<boolean>;
-  /** RFC 3339 time (UTC) after which the account cannot authenticate; unset means never. */
+  /**
+   * RFC 3339 time (UTC) after which the account cannot authenticate; absent or null means never.
+   */
   expiresAt?: pulumi.Input<string>;
   /**
-   * Teams the account belongs to. The server always adds "public"; it appears here only if listed.
+   * Teams the account belongs to (at most 100). The server always adds "public". It appears here
+   * only if listed.
    */
   teams?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * Networks (CIDR blocks) the account's tokens may be used from; empty means anywhere. Requests
-   * from elsewhere are refused (401) and audited.
+   * Networks (CIDR blocks, at most 32) the account's tokens may be used from; empty means anywhere.
+   * A token's own allowedCidrs narrow this further. Requests from elsewhere are refused (401) and
+   * audited as "auth.refused_network".
    */
   allowedCidrs?: pulumi.Input<pulumi.Input<string>[]>;
   /**
@@ -45,30 +49,34 @@ export interface ServiceAccountArgs {
  */
 export interface ServiceAccountState {
   /**
-   * Unique name of the service account: 1-63 characters of a-z, 0-9, "-" or "_", starting with a
-   * letter.
+   * Unique name of the service account in its scope (the organization, or its project): 1-63
+   * characters of a-z, 0-9, "-" or "_", starting with a letter.
    */
   name?: pulumi.Input<string>;
-  /** Name shown in the console; the server uses `name` when unset. */
+  /** Name shown in the console; the server uses `name` when it is not given. */
   displayName?: pulumi.Input<string>;
-  /** What the account is for. */
+  /** What the account is for (at most 1024 characters). */
   description?: pulumi.Input<string>;
   /**
-   * Project the account belongs to; unset means organization scope. Changing it replaces the
-   * account.
+   * Project the account belongs to; absent or null means organization scope. Fixed after creation.
+   * Changing it replaces the account.
    */
   projectId?: pulumi.Input<string>;
   /** A disabled account cannot authenticate; its tokens are kept. */
   disabled?: pulumi.Input<boolean>;
-  /** RFC 3339 time (UTC) after which the account cannot authenticate; unset means never. */
+  /**
+   * RFC 3339 time (UTC) after which the account cannot authenticate; absent or null means never.
+   */
   expiresAt?: pulumi.Input<string>;
   /**
-   * Teams the account belongs to. The server always adds "public"; it appears here only if listed.
+   * Teams the account belongs to (at most 100). The server always adds "public". It appears here
+   * only if listed.
    */
   teams?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * Networks (CIDR blocks) the account's tokens may be used from; empty means anywhere. Requests
-   * from elsewhere are refused (401) and audited.
+   * Networks (CIDR blocks, at most 32) the account's tokens may be used from; empty means anywhere.
+   * A token's own allowedCidrs narrow this further. Requests from elsewhere are refused (401) and
+   * audited as "auth.refused_network".
    */
   allowedCidrs?: pulumi.Input<pulumi.Input<string>[]>;
   /** Stable unique id, safe to use in other systems. */
@@ -85,30 +93,34 @@ export interface ServiceAccountState {
  */
 export class ServiceAccount extends pulumi.dynamic.Resource {
   /**
-   * Unique name of the service account: 1-63 characters of a-z, 0-9, "-" or "_", starting with a
-   * letter.
+   * Unique name of the service account in its scope (the organization, or its project): 1-63
+   * characters of a-z, 0-9, "-" or "_", starting with a letter.
    */
   declare readonly name: pulumi.Output<string>;
-  /** Name shown in the console; the server uses `name` when unset. */
+  /** Name shown in the console; the server uses `name` when it is not given. */
   declare readonly displayName: pulumi.Output<string>;
-  /** What the account is for. */
+  /** What the account is for (at most 1024 characters). */
   declare readonly description: pulumi.Output<string>;
   /**
-   * Project the account belongs to; unset means organization scope. Changing it replaces the
-   * account.
+   * Project the account belongs to; absent or null means organization scope. Fixed after creation.
+   * Changing it replaces the account.
    */
   declare readonly projectId: pulumi.Output<string | null>;
   /** A disabled account cannot authenticate; its tokens are kept. */
   declare readonly disabled: pulumi.Output<boolean>;
-  /** RFC 3339 time (UTC) after which the account cannot authenticate; unset means never. */
+  /**
+   * RFC 3339 time (UTC) after which the account cannot authenticate; absent or null means never.
+   */
   declare readonly expiresAt: pulumi.Output<string | null>;
   /**
-   * Teams the account belongs to. The server always adds "public"; it appears here only if listed.
+   * Teams the account belongs to (at most 100). The server always adds "public". It appears here
+   * only if listed.
    */
   declare readonly teams: pulumi.Output<string[]>;
   /**
-   * Networks (CIDR blocks) the account's tokens may be used from; empty means anywhere. Requests
-   * from elsewhere are refused (401) and audited.
+   * Networks (CIDR blocks, at most 32) the account's tokens may be used from; empty means anywhere.
+   * A token's own allowedCidrs narrow this further. Requests from elsewhere are refused (401) and
+   * audited as "auth.refused_network".
    */
   declare readonly allowedCidrs: pulumi.Output<string[]>;
   /** Stable unique id, safe to use in other systems. */

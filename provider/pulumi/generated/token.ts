@@ -7,30 +7,48 @@ import { tokenProvider } from '../providers';
 export interface TokenArgs {
   /** Id of the service account the token belongs to. */
   serviceAccountId: pulumi.Input<string>;
-  /** Name of the token, unique among the live tokens of its service account. */
+  /**
+   * Name of the token, unique among the live tokens of its owner: 1-63 characters of a-z, 0-9, "-"
+   * or "_", starting with a letter.
+   */
   name: pulumi.Input<string>;
   /**
    * What the token may be used for: "api" (the REST API) and/or "scim" (user provisioning only).
    */
   scopes?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Lifetime in days from creation (and from each rotation). Conflicts with expiresAt. */
+  /**
+   * Lifetime in days (1-3650), counted from creation and from each regenerate (rotation). Give this
+   * or expiresAt, not both.
+   */
   expiresInDays?: pulumi.Input<number>;
   /**
-   * Expiry time (RFC 3339, UTC). Set it for a fixed expiry, or read it when expiresInDays is used.
+   * Expiry time (RFC 3339, UTC). Give this or expiresInDays, not both. Set it for a fixed expiry,
+   * or read it when expiresInDays is used.
    */
   expiresAt?: pulumi.Input<string>;
-  /** Sliding expiry: each use pushes the expiry forward, up to maxAgeDays after creation. */
+  /**
+   * Sliding expiry: each use moves expiresAt forward (see maxAgeDays), never past the hard cap the
+   * server sets (max_expires_at).
+   */
   extended?: pulumi.Input<boolean>;
-  /** Hard cap of an extended token, in days after creation. Required when extended is true. */
+  /**
+   * Extended tokens only, and required for them: the sliding window in days (1-3650), not a cap.
+   * Each authenticated use (applied at most once a minute) moves expiresAt to this many days after
+   * the use when that is later, but never past max_expires_at, the hard cap the server sets at
+   * creation and at each regenerate from its policy (WARDEN_EXTENDED_MAX_LIFETIME_DAYS, or
+   * WARDEN_TOKEN_MAX_LIFETIME_DAYS when shorter).
+   */
   maxAgeDays?: pulumi.Input<number>;
   /**
-   * Networks (CIDR blocks) the token may be used from, within its service account's allowedCidrs;
-   * empty means wherever the account allows. Changes in place.
+   * Networks (CIDR blocks, at most 32) the token may be used from, within its owner's allowedCidrs;
+   * empty means wherever the owner allows. Requests from elsewhere are refused (401) and audited as
+   * "auth.refused_network". Changes in place.
    */
   allowedCidrs?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * The token stops working after this many days without use (from its last use, or creation); it
-   * then reads as expired and is replaced. Changes in place.
+   * The token stops working after this many days without use (1-3650, counted from its last use, or
+   * from creation); it then reads as expired. Absent or null: no limit. An expired token is
+   * replaced. Changes in place.
    */
   maxUnusedDays?: pulumi.Input<number>;
   /**
@@ -69,30 +87,48 @@ export interface TokenArgs {
 export interface TokenState {
   /** Id of the service account the token belongs to. */
   serviceAccountId?: pulumi.Input<string>;
-  /** Name of the token, unique among the live tokens of its service account. */
+  /**
+   * Name of the token, unique among the live tokens of its owner: 1-63 characters of a-z, 0-9, "-"
+   * or "_", starting with a letter.
+   */
   name?: pulumi.Input<string>;
   /**
    * What the token may be used for: "api" (the REST API) and/or "scim" (user provisioning only).
    */
   scopes?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Lifetime in days from creation (and from each rotation). Conflicts with expiresAt. */
+  /**
+   * Lifetime in days (1-3650), counted from creation and from each regenerate (rotation). Give this
+   * or expiresAt, not both.
+   */
   expiresInDays?: pulumi.Input<number>;
   /**
-   * Expiry time (RFC 3339, UTC). Set it for a fixed expiry, or read it when expiresInDays is used.
+   * Expiry time (RFC 3339, UTC). Give this or expiresInDays, not both. Set it for a fixed expiry,
+   * or read it when expiresInDays is used.
    */
   expiresAt?: pulumi.Input<string>;
-  /** Sliding expiry: each use pushes the expiry forward, up to maxAgeDays after creation. */
+  /**
+   * Sliding expiry: each use moves expiresAt forward (see maxAgeDays), never past the hard cap the
+   * server sets (max_expires_at).
+   */
   extended?: pulumi.Input<boolean>;
-  /** Hard cap of an extended token, in days after creation. Required when extended is true. */
+  /**
+   * Extended tokens only, and required for them: the sliding window in days (1-3650), not a cap.
+   * Each authenticated use (applied at most once a minute) moves expiresAt to this many days after
+   * the use when that is later, but never past max_expires_at, the hard cap the server sets at
+   * creation and at each regenerate from its policy (WARDEN_EXTENDED_MAX_LIFETIME_DAYS, or
+   * WARDEN_TOKEN_MAX_LIFETIME_DAYS when shorter).
+   */
   maxAgeDays?: pulumi.Input<number>;
   /**
-   * Networks (CIDR blocks) the token may be used from, within its service account's allowedCidrs;
-   * empty means wherever the account allows. Changes in place.
+   * Networks (CIDR blocks, at most 32) the token may be used from, within its owner's allowedCidrs;
+   * empty means wherever the owner allows. Requests from elsewhere are refused (401) and audited as
+   * "auth.refused_network". Changes in place.
    */
   allowedCidrs?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * The token stops working after this many days without use (from its last use, or creation); it
-   * then reads as expired and is replaced. Changes in place.
+   * The token stops working after this many days without use (1-3650, counted from its last use, or
+   * from creation); it then reads as expired. Absent or null: no limit. An expired token is
+   * replaced. Changes in place.
    */
   maxUnusedDays?: pulumi.Input<number>;
   /** With maxUnusedDays: when the token stops working unless used before, as last read. */
@@ -144,30 +180,48 @@ export interface TokenState {
 export class Token extends pulumi.dynamic.Resource {
   /** Id of the service account the token belongs to. */
   declare readonly serviceAccountId: pulumi.Output<string>;
-  /** Name of the token, unique among the live tokens of its service account. */
+  /**
+   * Name of the token, unique among the live tokens of its owner: 1-63 characters of a-z, 0-9, "-"
+   * or "_", starting with a letter.
+   */
   declare readonly name: pulumi.Output<string>;
   /**
    * What the token may be used for: "api" (the REST API) and/or "scim" (user provisioning only).
    */
   declare readonly scopes: pulumi.Output<string[]>;
-  /** Lifetime in days from creation (and from each rotation). Conflicts with expiresAt. */
+  /**
+   * Lifetime in days (1-3650), counted from creation and from each regenerate (rotation). Give this
+   * or expiresAt, not both.
+   */
   declare readonly expiresInDays: pulumi.Output<number | null>;
   /**
-   * Expiry time (RFC 3339, UTC). Set it for a fixed expiry, or read it when expiresInDays is used.
+   * Expiry time (RFC 3339, UTC). Give this or expiresInDays, not both. Set it for a fixed expiry,
+   * or read it when expiresInDays is used.
    */
   declare readonly expiresAt: pulumi.Output<string | null>;
-  /** Sliding expiry: each use pushes the expiry forward, up to maxAgeDays after creation. */
+  /**
+   * Sliding expiry: each use moves expiresAt forward (see maxAgeDays), never past the hard cap the
+   * server sets (max_expires_at).
+   */
   declare readonly extended: pulumi.Output<boolean>;
-  /** Hard cap of an extended token, in days after creation. Required when extended is true. */
+  /**
+   * Extended tokens only, and required for them: the sliding window in days (1-3650), not a cap.
+   * Each authenticated use (applied at most once a minute) moves expiresAt to this many days after
+   * the use when that is later, but never past max_expires_at, the hard cap the server sets at
+   * creation and at each regenerate from its policy (WARDEN_EXTENDED_MAX_LIFETIME_DAYS, or
+   * WARDEN_TOKEN_MAX_LIFETIME_DAYS when shorter).
+   */
   declare readonly maxAgeDays: pulumi.Output<number | null>;
   /**
-   * Networks (CIDR blocks) the token may be used from, within its service account's allowedCidrs;
-   * empty means wherever the account allows. Changes in place.
+   * Networks (CIDR blocks, at most 32) the token may be used from, within its owner's allowedCidrs;
+   * empty means wherever the owner allows. Requests from elsewhere are refused (401) and audited as
+   * "auth.refused_network". Changes in place.
    */
   declare readonly allowedCidrs: pulumi.Output<string[]>;
   /**
-   * The token stops working after this many days without use (from its last use, or creation); it
-   * then reads as expired and is replaced. Changes in place.
+   * The token stops working after this many days without use (1-3650, counted from its last use, or
+   * from creation); it then reads as expired. Absent or null: no limit. An expired token is
+   * replaced. Changes in place.
    */
   declare readonly maxUnusedDays: pulumi.Output<number | null>;
   /** With maxUnusedDays: when the token stops working unless used before, as last read. */
