@@ -5,10 +5,10 @@ import type { Token } from '../../api-client/contract/tokens';
 import { all } from '../api';
 import { badge, field, fmtTime, h, table } from '../dom';
 import { NAME_RE } from '../forms';
-import { root } from '../shell';
+
 
 /** #/accounts?project_id=&name=: the list, filtered, with each account's roles and live tokens. */
-export async function accountsView(params: URLSearchParams): Promise<void> {
+export async function accountsView(page: HTMLElement, params: URLSearchParams): Promise<void> {
   const projects = await all<Project>('/v1/projects');
   const projectName = (id: string | null) => (id ? (projects.find((p) => p.id === id)?.name ?? id) : 'Organization');
   const q = new URLSearchParams();
@@ -45,7 +45,7 @@ export async function accountsView(params: URLSearchParams): Promise<void> {
     if (nameIn.value.trim()) p.set('name', nameIn.value.trim());
     location.hash = `#/accounts?${p}`;
   });
-  root().replaceChildren(
+  page.replaceChildren(
     h(
       'div',
       { class: 'titlebar' },
