@@ -10,7 +10,7 @@ import type { Token } from '../../api-client/contract/tokens';
 import { type EstateModel, type EstateReader, type ExportFormat, type ExportScope, readEstate, renderText } from '../../provider/export';
 import { all } from '../api';
 import { announce, h } from '../dom';
-import { NAME_RE } from '../forms';
+import { isName } from '../forms';
 
 
 const TABS: { format: ExportFormat; label: string; hint: string }[] = [
@@ -84,7 +84,7 @@ export async function exportPage(page: HTMLElement, params: URLSearchParams): Pr
   const project = params.get('project_id');
   const name = params.get('name');
   // As the list does: a name that is not a valid name is ignored rather than refused.
-  const scope = account ? { accountIds: [account] } : { ...(project ? { project } : {}), ...(name && NAME_RE.test(name) ? { name } : {}) };
+  const scope = account ? { accountIds: [account] } : { ...(project ? { project } : {}), ...(name && isName(name) ? { name } : {}) };
   const back = account ? { href: `#/accounts/${account}`, label: 'Service account' } : { href: `#/accounts?${params}`, label: 'Service accounts' };
   await exportView(page, sessionReader, scope, back);
 }

@@ -5,7 +5,7 @@ import type { ServiceAccount } from '../../api-client/contract/service-accounts'
 import type { TokenWithSecret } from '../../api-client/contract/tokens';
 import { api, all } from '../api';
 import { announce, badge, field, h, showFieldErrors } from '../dom';
-import { NAME_MSG, NAME_RE, dateToIso, localErrors, reportError, teamsOf } from '../forms';
+import { NAME_MSG, isName, dateToIso, localErrors, reportError, teamsOf } from '../forms';
 import { reveal } from '../secret-reveal';
 
 import { tokenFields } from './tokens';
@@ -39,7 +39,7 @@ export async function newAccountView(page: HTMLElement): Promise<void> {
     ev.preventDefault();
     formError.textContent = '';
     const errs = localErrors({ name: name.value, expires_at: lifetime.value }, {
-      name: (v) => (NAME_RE.test(v) ? null : NAME_MSG),
+      name: (v) => (isName(v) ? null : NAME_MSG),
       expires_at: (v) => (v && Date.parse(v) <= Date.now() ? 'must be in the future' : null),
     });
     showFieldErrors(step1, errs);

@@ -6,7 +6,7 @@ import type { ServiceAccount } from '../../api-client/contract/service-accounts'
 import type { Token } from '../../api-client/contract/tokens';
 import { api, all } from '../api';
 import { announce, badge, confirmDialog, field, fmtTime, h, openDialog, showFieldErrors } from '../dom';
-import { NAME_MSG, NAME_RE, dateToIso, localErrors, reportError, teamsOf } from '../forms';
+import { NAME_MSG, isName, dateToIso, localErrors, reportError, teamsOf } from '../forms';
 import { navigate, rerender } from '../navigation';
 
 import { addTokenDialog, tokenTable } from './tokens';
@@ -111,7 +111,7 @@ function editDialog(account: ServiceAccount, bindings: RoleBinding[], roles: Rol
         class: 'primary',
         onclick: () => {
           const errs = localErrors({ name: name.value, display_name: display.value }, {
-            name: (v) => (NAME_RE.test(v) ? null : NAME_MSG),
+            name: (v) => (isName(v) ? null : NAME_MSG),
             display_name: (v) => (v.trim() ? null : 'is required'),
           });
           showFieldErrors(form, errs);

@@ -4,7 +4,7 @@ import type { ServiceAccount } from '../../api-client/contract/service-accounts'
 import type { Token } from '../../api-client/contract/tokens';
 import { all } from '../api';
 import { badge, field, fmtTime, h, table } from '../dom';
-import { NAME_RE } from '../forms';
+import { isName } from '../forms';
 
 
 /** #/accounts?project_id=&name=: the list, filtered, with each account's roles and live tokens. */
@@ -15,7 +15,7 @@ export async function accountsView(page: HTMLElement, params: URLSearchParams): 
   const pid = params.get('project_id');
   const name = params.get('name');
   if (pid) q.set('project_id', pid);
-  if (name && NAME_RE.test(name)) q.set('name', name);
+  if (name && isName(name)) q.set('name', name);
   const accounts = await all<ServiceAccount>(`/v1/service-accounts?${q}`);
   const rows = await Promise.all(
     accounts.map(async (a) => {
