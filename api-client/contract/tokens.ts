@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isWellFormedSecret } from '../token-format';
 import { Id, ResourceName, Timestamp } from './common';
+import { ERRORS } from './errors';
 import { ALLOWED_CIDRS, EXPIRES_IN_DAYS, MAX_AGE_DAYS, MAX_OVERLAP_SECONDS, NAME, TOKEN_SCOPES } from './limits';
 import { AllowedCidrs, MaxUnusedDays, REFUSED_ELSEWHERE } from './network';
 import { type FieldProblem, expiryProblems, extendedTokenProblems } from './token-rules';
@@ -15,7 +16,7 @@ export type TokenScope = z.infer<typeof TokenScope>;
 export const SuppliedSecret = z
   .string()
   .refine(isWellFormedSecret, 'must be a secret in the Warden token format ("wdn_" + 36 base62 characters ending in a valid checksum); generate it with `warden-server new-token` or the ephemeral warden_secret')
-  .describe('a secret you generated in the token format (wdn_ + base62 + CRC32 checksum); the server stores only its digest and refuses one it has seen before (409 WARDEN_ERR_SECRET_REUSED). The response echoes it as `token`.');
+  .describe(`a secret you generated in the token format (wdn_ + base62 + CRC32 checksum); the server stores only its digest and refuses one it has seen before (409 ${ERRORS.SECRET_REUSED.code}). The response echoes it as \`token\`.`);
 
 export const OverlapSeconds = z
   .number()
