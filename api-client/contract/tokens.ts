@@ -4,7 +4,7 @@ import { Id, ResourceName, Timestamp } from './common';
 import { ERRORS } from './errors';
 import { ALLOWED_CIDRS, EXPIRES_IN_DAYS, MAX_AGE_DAYS, MAX_OVERLAP_SECONDS, NAME, TOKEN_SCOPES } from './limits';
 import { AllowedCidrs, MaxUnusedDays, REFUSED_ELSEWHERE } from './network';
-import { type FieldProblem, expiryProblems, extendedTokenProblems } from './token-rules';
+import { type FieldProblem, expiryProblems, extendedTokenProblems, quotedField } from './token-rules';
 
 export const TokenScope = z.enum(TOKEN_SCOPES.values);
 export type TokenScope = z.infer<typeof TokenScope>;
@@ -59,7 +59,7 @@ export const TokenAllowedCidrs = AllowedCidrs.describe(
 /** Refines a body with the rules of ./token-rules, each problem on its field. */
 function refineWith(rules: ((body: Record<string, unknown>) => FieldProblem[])[]) {
   return (body: Record<string, unknown>, ctx: z.RefinementCtx) => {
-    for (const problem of rules.flatMap((rule) => rule(body))) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+    for (const problem of rules.flatMap((rule) => rule(body))) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message(quotedField) });
   };
 }
 

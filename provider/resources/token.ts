@@ -138,7 +138,7 @@ function check(config: State): Diagnostic[] {
   // The API's own rules, on the configuration as a request body (unset attributes are absent fields).
   const body = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== null));
   for (const refused of [...expiryProblems(body), ...extendedTokenProblems(body)]) {
-    problem(refused.path, (n) => `Invalid value for ${n(refused.path)}`, (n) => `${n(refused.path)} ${refused.message}.`);
+    problem(refused.path, (n) => `Invalid value for ${n(refused.path)}`, (n) => `${n(refused.path)} ${refused.message(n)}.`);
   }
   // Stricter than the API, which would apply the server's default lifetime: the configuration says what an extended token slides from.
   if (config.extended === true && !set('expires_in_days') && !set('expires_at')) problem('expires_in_days', 'Missing expiry', (n) => `An extended token needs ${n('expires_in_days')} or ${n('expires_at')} to extend.`);
