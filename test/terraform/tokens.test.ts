@@ -54,7 +54,7 @@ describe.each(ENGINES)('warden_token over time on %s', (engine) => {
     const oldSecret = await secret();
     tf.write(config('2'));
     const { stdout, stderr } = await tf.apply();
-    expect(stdout + stderr).toContain('the secret is rotated because rotation_triggers changed');
+    expect(stdout + stderr).toContain('the secret is rotated because "rotation_triggers" changed');
     expect(stdout).toContain('Resources: 0 added, 1 changed, 0 destroyed.');
 
     const after = await token();
@@ -74,7 +74,7 @@ describe.each(ENGINES)('warden_token over time on %s', (engine) => {
     const before = await token();
     clock.advance(8 * DAY);
     const planned = await tf.ok(['plan', '-no-color', '-input=false', '-out=rotate.plan']);
-    expect(planned.stdout + planned.stderr).toMatch(/the secret is rotated because it expires at \S+, within rotate_before_days \(3\)/);
+    expect(planned.stdout + planned.stderr).toMatch(/the secret is rotated because it expires at \S+, within "rotate_before_days" \(3\)/);
     const shown = await tf.ok(['show', '-no-color', 'rotate.plan']);
     expect(shown.stdout).toContain('# warden_token.ci will be updated in-place');
     const { stdout } = await tf.ok(['apply', '-no-color', '-input=false', 'rotate.plan']);
