@@ -1,3 +1,4 @@
+import { ERRORS } from '../../api-client/contract/errors';
 import type { Session } from '../../api-client/contract/users';
 import { ApiProblem, api, hasSession, setSession } from '../api';
 import { setCurrentUser } from '../current-user';
@@ -38,7 +39,7 @@ export function signInView(page: HTMLElement, message?: string): void {
         location.hash = '#/accounts';
       } catch (err) {
         formError.textContent =
-          err instanceof ApiProblem && err.problem.code === 'WARDEN_ERR_SERVICE_ACCOUNT_LOGIN'
+          err instanceof ApiProblem && err.problem.code === ERRORS.SERVICE_ACCOUNT_LOGIN.code
             ? 'Service accounts cannot sign in. Use one of their API tokens with the API instead.'
             : err instanceof ApiProblem && err.status === 401
               ? 'Email or password is wrong.'
