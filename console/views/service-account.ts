@@ -3,13 +3,12 @@ import type { Project } from '../../api-client/contract/projects';
 import type { RoleBinding } from '../../api-client/contract/role-bindings';
 import type { Role } from '../../api-client/contract/roles';
 import type { ServiceAccount } from '../../api-client/contract/service-accounts';
-import type { Token } from '../../api-client/contract/tokens';
 import { api, all } from '../api';
 import { announce, badge, confirmDialog, field, fmtTime, h, openDialog, showFieldErrors } from '../dom';
 import { NAME_MSG, isName, dateToIso, localErrors, reportError, teamsOf } from '../forms';
 import { navigate, rerender } from '../navigation';
 
-import { addTokenDialog, tokenTable } from './tokens';
+import { tokenSection } from './tokens';
 
 export async function accountView(page: HTMLElement, id: string): Promise<void> {
   const [account, bindings, projects, roles] = await Promise.all([
@@ -19,13 +18,6 @@ export async function accountView(page: HTMLElement, id: string): Promise<void> 
     all<Role>('/v1/roles'),
   ]);
   const base = `/v1/service-accounts/${id}/tokens`;
-  const revealBox = h('div', { id: 'reveal-box' });
-  const tokensBox = h('div');
-  const refresh = () =>
-    void all<Token>(base)
-      .then((tokens) => tokensBox.replaceChildren(tokenTable(tokens, base, refresh, revealBox)))
-      .catch((e: Error) => announce(e.message, 'error'));
-  refresh();
   const scope = account.project_id ? `Project: ${projects.find((p) => p.id === account.project_id)?.name ?? account.project_id}` : 'Organization';
   page.replaceChildren(
     h('p', {}, h('a', { href: '#/accounts' }, '← Service accounts')),
@@ -76,9 +68,7 @@ export async function accountView(page: HTMLElement, id: string): Promise<void> 
         'Delete account',
       ),
     ),
-    h('div', { class: 'titlebar' }, h('h2', {}, 'Tokens'), h('button', { type: 'button', class: 'primary', onclick: () => addTokenDialog(base, refresh, revealBox) }, 'Add token')),
-    revealBox,
-    tokensBox,
+    ...tokenSection(base, h('h2', {}, 'Tokens')),
   );
 }
 

@@ -2,7 +2,7 @@
 // table with its actions, and the add and regenerate dialogs.
 import { MAX_AGE_DAYS, MAX_OVERLAP_SECONDS } from '../../api-client/contract/limits';
 import type { Token, TokenWithSecret } from '../../api-client/contract/tokens';
-import { ApiProblem, api } from '../api';
+import { ApiProblem, all, api } from '../api';
 import { announce, badge, confirmDialog, field, fmtTime, h, openDialog, showFieldErrors, table } from '../dom';
 import { NAME_MSG, isName, dateToIso, localErrors } from '../forms';
 import { reveal, syncReveal } from '../secret-reveal';
@@ -51,7 +51,7 @@ function limitsOf(t: Token): string {
   return parts.filter(Boolean).join('; ') || '—';
 }
 
-export function tokenTable(tokens: Token[], base: string, refresh: () => void, container: HTMLElement): HTMLElement {
+function tokenTable(tokens: Token[], base: string, refresh: () => void, container: HTMLElement): HTMLElement {
   syncReveal(tokens);
   if (!tokens.length) return h('p', {}, 'No tokens.');
   const act = (label: string, fn: () => Promise<void>) =>
@@ -146,7 +146,7 @@ function regenerateDialog(t: Token, base: string, refresh: () => void, container
   ]);
 }
 
-export function addTokenDialog(base: string, refresh: () => void, container: HTMLElement): void {
+function addTokenDialog(base: string, refresh: () => void, container: HTMLElement): void {
   const { nodes, read } = tokenFields();
   const form = h('div', {}, ...nodes);
   openDialog('Add token', form, (close) => [
@@ -173,4 +173,16 @@ export function addTokenDialog(base: string, refresh: () => void, container: HTM
       'Create token',
     ),
   ]);
+}
+
+/** A page's tokens: a title bar with "Add token", the box that shows a new secret once, and the table, kept fresh. */
+export function tokenSection(base: string, heading: HTMLElement): HTMLElement[] {
+  const revealBox = h('div', { id: 'reveal-box' });
+  const tokensBox = h('div');
+  const refresh = () =>
+    void all<Token>(base)
+      .then((tokens) => tokensBox.replaceChildren(tokenTable(tokens, base, refresh, revealBox)))
+      .catch((e: Error) => announce(e.message, 'error'));
+  refresh();
+  return [h('div', { class: 'titlebar' }, heading, h('button', { type: 'button', class: 'primary', onclick: () => addTokenDialog(base, refresh, revealBox) }, 'Add token')), revealBox, tokensBox];
 }
