@@ -110,7 +110,9 @@ for (const engine of ENGINES) {
       },
       {
         title: 'a second plan shows no changes',
-        check: ({ tf }) => tf.plan(0).then(() => undefined),
+        async check({ tf }) {
+          await tf.plan(0);
+        },
       },
       (() => {
         let before: unknown;
@@ -178,7 +180,9 @@ for (const engine of ENGINES) {
         config: config({ description: 'x' }).replace('name               = "deploy"', 'name               = "Deploy Token"'),
         expectError: ['Invalid value for "name"', 'must be 1-63 characters', /on main\.tf line \d+, in resource "warden_token" "ci":/],
         // Nothing changed: the last applied configuration still plans empty.
-        check: ({ tf }) => tf.plan(0).then(() => undefined),
+        async check({ tf }) {
+          await tf.plan(0);
+        },
       },
       {
         title: 'conflicting arguments are refused before anything changes',
