@@ -17,9 +17,10 @@ let before: unknown;
 const synthesized: Record<'cdktf' | 'cdktn', string> = { cdktf: '', cdktn: '' };
 let artifacts: string;
 
-function exec(cwd: string, command: string, args: string[]): Promise<{ code: number | null; output: string }> {
+async function exec(cwd: string, command: string, args: string[]): Promise<{ code: number; output: string }> {
   const env = { PATH: process.env.PATH, HOME: cwd, CHECKPOINT_DISABLE: '1', DISABLE_VERSION_CHECK: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1', CI: '1' };
-  return runCommand(command, args, { cwd, env });
+  const { code, output } = await runCommand(command, args, { cwd, env });
+  return { code, output };
 }
 
 /** The one stack's JSON under an output directory (`<outdir>/stacks/warden/cdk.tf.json`). */

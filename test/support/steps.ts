@@ -102,7 +102,8 @@ export function steps(title: string, testCase: TestCase): void {
 
     const record = async () => {
       for (const r of (await tf.state()).values?.root_module.resources ?? []) {
-        if (typeof r.values.id === 'string') made.set(`${r.type}/${r.values.id}`, { type: r.type, address: r.address, values: r.values });
+        // Data sources read what others made; only managed resources are the case's.
+        if (r.mode === 'managed' && typeof r.values.id === 'string') made.set(`${r.type}/${r.values.id}`, { type: r.type, address: r.address, values: r.values });
       }
     };
 

@@ -124,6 +124,7 @@ export class TerraformWorkspace {
 
 export interface StateResource {
   address: string;
+  mode: 'managed' | 'data';
   type: string;
   provider_name: string;
   values: Record<string, unknown>;
