@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { ensureToolchain, toolPath } from '../scripts/toolchain';
 import { RANDOM_PROVIDER } from '../scripts/toolchain/tools';
 import { SOURCES, platform } from '../provider/terraform/install';
-import { selfSignedCertificate } from '../provider/terraform/certificate';
+import { selfSignedCertificate } from '../provider/terraform/protocol/certificate';
 import { startServerProcess } from '../test/support/server';
 import { ENGINES, type Engine, TerraformWorkspace } from '../test/support/terraform';
 

@@ -4,6 +4,7 @@
 // with the token exposed only as a sensitive output.
 import { TerraformOutput, Token as CdktfToken, type TerraformProvider } from 'cdktn';
 import { Construct } from 'constructs';
+import { TOKEN_SCOPES } from '../api-client/contract/limits';
 import { RoleBinding } from './generated/role-binding';
 import { ServiceAccount } from './generated/service-account';
 import { Token } from './generated/token';
@@ -21,22 +22,22 @@ export interface MachineIdentityTokenConfig {
   readonly name?: string;
   /** Default: `['api']`. */
   readonly scopes?: string[];
-  /** Lifetime in days from creation and from each rotation (1-3650). Default: 90. */
+  /** Lifetime in days from creation and from each rotation, within the limits of warden_token's expires_in_days. Default: 90. */
   readonly expiresInDays?: number;
   /** A plan run this many days before expiry rotates the secret (1 to less than `expiresInDays`). Default: 14, or less for short lifetimes (none when `expiresInDays` is a reference). */
   readonly rotateBeforeDays?: number;
-  /** After a rotation the previous secret stays valid this long (0-604800). Default: 3600. */
+  /** After a rotation the previous secret stays valid this long (at most the API's MAX_OVERLAP_SECONDS). Default: 3600. */
   readonly overlapSeconds?: number;
   /** Changing any value rotates the secret. */
   readonly rotationTriggers?: Record<string, string>;
   /** Networks (CIDR blocks) the token may be used from, within the account's. Default: wherever the account allows. */
   readonly allowedCidrs?: string[];
-  /** The token stops working after this many days unused (1-3650). Default: no limit. */
+  /** The token stops working after this many days unused (the limits of warden_token's max_unused_days). Default: no limit. */
   readonly maxUnusedDays?: number;
 }
 
 export interface MachineIdentityConfig {
-  /** Service account name: 1-63 characters of a-z, 0-9, `-` or `_`, starting with a letter. */
+  /** Service account name; the rules of warden_service_account's name apply. */
   readonly name: string;
   readonly displayName?: string;
   readonly description?: string;
@@ -53,6 +54,7 @@ export interface MachineIdentityConfig {
   readonly provider?: TerraformProvider;
 }
 
+/** The construct's own default lifetime, always sent: the rotation window must be shorter than a known lifetime. */
 const DEFAULT_DAYS = 90;
 
 /** A number given in the code, not a reference or variable (which cdktf encodes as a special number). */
@@ -65,7 +67,7 @@ function tokenSettings(token: MachineIdentityTokenConfig) {
   const defaultWindow = known(expiresInDays) && expiresInDays > 1 ? Math.min(14, expiresInDays - 1) : undefined;
   return {
     name: token.name ?? 'ci',
-    scopes: token.scopes ?? ['api'],
+    scopes: token.scopes ?? [...TOKEN_SCOPES.default],
     expiresInDays,
     rotateBeforeDays: token.rotateBeforeDays ?? defaultWindow,
     overlapSeconds: token.overlapSeconds ?? 3600,

@@ -6,7 +6,7 @@
 import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type PluginBuild, build } from 'esbuild';
-import { providerSchema } from '../provider/terraform/schema';
+import { providerSchema } from '../provider/terraform/framework/schema';
 
 const root = join(__dirname, '..');
 const out = join(root, 'dist', 'terraform-provider');
@@ -14,20 +14,23 @@ const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, legalComments: 'none', logLevel: 'warning' } as const;
 
-/** `require('./<name>')` stays a run-time require of the sibling file built from it. */
-const apart = (name: string) => ({ name: `${name}-apart`, setup: (b: PluginBuild) => b.onResolve({ filter: new RegExp(`^\\./${name}$`) }, () => ({ path: `./${name}.js`, external: true })) });
+/** `require('./<dir>/<name>')` stays a run-time require of the sibling file built from it. */
+const apart = (specifier: string) => {
+  const name = specifier.split('/').pop() ?? specifier;
+  return { name: `${name}-apart`, setup: (b: PluginBuild) => b.onResolve({ filter: new RegExp(`^${specifier.replace(/[./]/g, '\\$&')}$`) }, () => ({ path: `./${name}.js`, external: true })) };
+};
 
 async function main(): Promise<void> {
   // The executable: a few lines that enable Node's compile cache before the provider is compiled.
-  await build({ ...common, entryPoints: [join(root, 'provider', 'terraform', 'launcher.ts')], outfile: join(out, 'terraform-provider-warden'), banner: { js: '#!/usr/bin/env node' }, plugins: [apart('provider-main')] });
+  await build({ ...common, entryPoints: [join(root, 'provider', 'terraform', 'launcher.ts')], outfile: join(out, 'terraform-provider-warden'), banner: { js: '#!/usr/bin/env node' }, plugins: [apart('./provider-main')] });
   await build({
     ...common,
     entryPoints: [join(root, 'provider', 'terraform', 'main.ts')],
     outfile: join(out, 'provider-main.js'),
     define: { WARDEN_VERSION: JSON.stringify(version), WARDEN_PROVIDER_SCHEMA: JSON.stringify(providerSchema) },
-    plugins: [apart('provider-service')],
+    plugins: [apart('./framework/provider-service')],
   });
-  await build({ ...common, entryPoints: [join(root, 'provider', 'terraform', 'provider-service.ts')], outfile: join(out, 'provider-service.js') });
+  await build({ ...common, entryPoints: [join(root, 'provider', 'terraform', 'framework', 'provider-service.ts')], outfile: join(out, 'provider-service.js') });
   chmodSync(join(out, 'terraform-provider-warden'), 0o755);
 }
 

@@ -9,7 +9,7 @@ import { WardenClient } from '../api-client';
 import { buildApp } from '../server/app';
 import { generateSecret } from '../server/domain/secrets';
 import { openStore } from '../server/store';
-import { dotenv, parseOutputs, select, writePrivate } from '../constructs/ci-secrets';
+import { dotenv, parseOutputs, select, writePrivate } from '../ci-secrets';
 import { GitopsStack, TEAMS } from '../examples/cdktf-gitops/stack';
 import { TerraformWorkspace } from '../test/support/terraform';
 import { ensureToolchain, locate } from './toolchain';

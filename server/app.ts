@@ -8,6 +8,7 @@ import { consolePlugin } from './console';
 import { hashPassword } from './domain/users';
 import { fingerprintKey } from './domain/install-key';
 import { bootstrap } from './bootstrap';
+import { POLICY_DEFAULTS } from './config';
 import { registerContractRoutes } from './http/contract-routes';
 import type { Deps } from './http/deps';
 import { registerMetrics } from './http/metrics';
@@ -59,8 +60,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
   const policy: Policy = {
     tokenMaxLifetimeDays: options.tokenMaxLifetimeDays ?? null,
-    extendedMaxLifetimeDays: options.extendedMaxLifetimeDays ?? 365,
-    sessionTtlMinutes: options.sessionTtlMinutes ?? 12 * 60,
+    tokenDefaultLifetimeDays: POLICY_DEFAULTS.tokenDefaultLifetimeDays,
+    extendedMaxLifetimeDays: options.extendedMaxLifetimeDays ?? POLICY_DEFAULTS.extendedMaxLifetimeDays,
+    sessionTtlMinutes: options.sessionTtlMinutes ?? POLICY_DEFAULTS.sessionTtlMinutes,
     allowHttpLoopbackIssuers: options.federation?.allowHttpLoopback ?? false,
   };
   const digest = secretDigester(options.tokenHashKey);
@@ -69,7 +71,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clock,
     policy,
     digest,
-    limiter: new RateLimiter(clock, options.unauthenticatedRateLimit ?? 30, 60_000),
+    limiter: new RateLimiter(clock, options.unauthenticatedRateLimit ?? POLICY_DEFAULTS.unauthenticatedRateLimit, 60_000),
     authenticator: new Authenticator(options.store, digest, clock),
     fingerprintKey: await fingerprintKey(options.store, options.tokenHashKey),
     publicUrl: options.publicUrl ? options.publicUrl.replace(/\/+$/, '') : null,

@@ -2,8 +2,8 @@ import { writeAudit } from './domain/audit';
 import type { Clock } from './domain/clock';
 import { newId } from './domain/ids';
 import { seedBuiltInRoles } from './domain/roles';
-import { rememberDigest } from './domain/secret-history';
-import { generateSecret, isWellFormedSecret, secretHint } from './domain/secrets';
+import { isWellFormedSecret } from './domain/secrets';
+import { issueToken } from './domain/token-secrets';
 import { insertUser } from './domain/users';
 import type { Store } from './store';
 
@@ -34,13 +34,9 @@ export async function bootstrap(store: Store, options: BootstrapOptions): Promis
       userId,
       now,
     ]);
-    const secret = options.token ?? generateSecret();
-    const tokenId = newId('tok');
-    await rememberDigest(tx, options.digest(secret), options.clock.now());
-    await tx.run(
-      `INSERT INTO tokens (id, kind, owner_type, owner_id, name, digest, hint, scopes, expires_at, extended, disabled, created_at, version)
-       VALUES (?, 'api', 'user', ?, 'bootstrap', ?, ?, '["api","scim"]', NULL, 0, 0, ?, 1)`,
-      [tokenId, userId, options.digest(secret), secretHint(secret), now],
+    const { secret } = await issueToken(
+      { db: tx, digest: options.digest, clock: options.clock },
+      { kind: 'api', ownerType: 'user', ownerId: userId, name: 'bootstrap', scopes: ['api', 'scim'], expiresAt: null, suppliedSecret: options.token },
     );
     await writeAudit(tx, { user_type: 'anonymous', id: null, token_id: null }, { action: 'bootstrap', target: { type: 'user', id: userId }, outcome: 'success' }, 'bootstrap', options.clock.now());
     return { generatedToken: options.token === undefined ? secret : null };

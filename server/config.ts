@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { EXPIRES_IN_DAYS } from '../api-client/contract/limits';
 import { Cidr } from '../api-client/contract/network';
 
 /** Comma-separated addresses or CIDR blocks of the reverse proxies whose X-Forwarded-For is believed. */
@@ -9,6 +10,20 @@ const TrustedProxies = z
   .pipe(z.array(z.string().refine((p) => isIP(p) !== 0 || Cidr.safeParse(p).success, 'each entry must be an IP address or a CIDR block, e.g. 10.0.0.0/8,127.0.0.1')));
 
 const optionalInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
+
+/**
+ * The server's policy when nothing else is said, here only: `Env` defaults to these, and so does
+ * `buildApp` for options its caller leaves out (tests, embedders).
+ */
+export const POLICY_DEFAULTS = {
+  /** A token created with neither expires_in_days nor expires_at expires after this many days. */
+  tokenDefaultLifetimeDays: 90,
+  /** WARDEN_EXTENDED_MAX_LIFETIME_DAYS: the hard cap of extended tokens, from creation or last regenerate. */
+  extendedMaxLifetimeDays: 365,
+  sessionTtlMinutes: 12 * 60,
+  /** Requests per minute per client address on sign-in and leak reports. */
+  unauthenticatedRateLimit: 30,
+} as const;
 
 /** Every environment variable the server reads, validated once at start. */
 export const Env = z.object({
@@ -20,10 +35,10 @@ export const Env = z.object({
   WARDEN_BOOTSTRAP_EMAIL: z.email().default('admin@warden.local'),
   WARDEN_BOOTSTRAP_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   WARDEN_TOKEN_HASH_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
-  WARDEN_TOKEN_MAX_LIFETIME_DAYS: optionalInt(1, 3650),
-  WARDEN_EXTENDED_MAX_LIFETIME_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
-  WARDEN_SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(720),
-  WARDEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(30),
+  WARDEN_TOKEN_MAX_LIFETIME_DAYS: optionalInt(EXPIRES_IN_DAYS.min, EXPIRES_IN_DAYS.max),
+  WARDEN_EXTENDED_MAX_LIFETIME_DAYS: z.coerce.number().int().min(EXPIRES_IN_DAYS.min).max(EXPIRES_IN_DAYS.max).default(POLICY_DEFAULTS.extendedMaxLifetimeDays),
+  WARDEN_SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(POLICY_DEFAULTS.sessionTtlMinutes),
+  WARDEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(POLICY_DEFAULTS.unauthenticatedRateLimit),
   WARDEN_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   // Only for tests and local issuers: federated credentials may then name http:// issuers on loopback.
   WARDEN_FEDERATION_ALLOW_HTTP_LOOPBACK: z.enum(['true', 'false']).default('false'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DESCRIPTION, NAME, TEAM_NAME } from './limits';
 
 /** RFC 3339 timestamp in UTC, e.g. `2026-01-31T12:00:00.000Z`. */
 export const Timestamp = z.iso.datetime({ offset: false }).describe('RFC 3339 timestamp (UTC)');
@@ -7,15 +8,11 @@ export const Timestamp = z.iso.datetime({ offset: false }).describe('RFC 3339 ti
 export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an opaque id of letters, digits, "-" or "_"');
 
 /** Names of service accounts, projects, custom roles and tokens. */
-export const ResourceName = z
-  .string()
-  .min(1)
-  .max(63)
-  .regex(/^[a-z][a-z0-9_-]*$/, 'must be 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter');
+export const ResourceName = z.string().min(NAME.minLength).max(NAME.maxLength).regex(NAME.pattern, `must be ${NAME.rule}`);
 
-export const TeamName = z.string().min(1).max(63).regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, 'must be a team name of letters, digits, spaces, ".", "_" or "-"');
+export const TeamName = z.string().min(TEAM_NAME.minLength).max(TEAM_NAME.maxLength).regex(TEAM_NAME.pattern, `must be ${TEAM_NAME.rule}`);
 
-export const Description = z.string().max(1024);
+export const Description = z.string().max(DESCRIPTION.maxLength);
 
 export const UserType = z.enum(['user', 'service']);
 export type UserType = z.infer<typeof UserType>;

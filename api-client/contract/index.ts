@@ -12,3 +12,5 @@ export * from './scim';
 export * from './routes';
 export * from './server-routes';
 export * from './federation';
+export * from './limits';
+export * from './token-rules';

@@ -1,12 +1,11 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
+import { ALLOWED_CIDRS, MAX_UNUSED_DAYS } from './limits';
 
 /**
- * Network binding (`allowed_cidrs`) and inactivity expiry (`max_unused_days`): their limits, once.
- * The CIDR arithmetic lives here too, so server and clients agree on what a CIDR means.
+ * Network binding (`allowed_cidrs`) and inactivity expiry (`max_unused_days`), their limits from
+ * ./limits. The CIDR arithmetic lives here too, so server and clients agree on what a CIDR means.
  */
-export const MAX_ALLOWED_CIDRS = 32;
-export const MAX_UNUSED_DAYS = 3650;
 
 /** The address as bytes (4 or 16); an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) reads as IPv4. */
 export function addressBytes(address: string): number[] | undefined {
@@ -54,19 +53,20 @@ export function inCidr(address: string, cidr: string): boolean {
   return true;
 }
 
-export const Cidr = z.string().max(64).superRefine((value, ctx) => {
+export const Cidr = z.string().max(ALLOWED_CIDRS.maxLength).superRefine((value, ctx) => {
   const parsed = parseCidr(value);
   if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
 });
 
-export const AllowedCidrs = z
-  .array(Cidr)
-  .max(MAX_ALLOWED_CIDRS)
-  .describe(`networks requests may come from (at most ${MAX_ALLOWED_CIDRS}); empty: anywhere. Others get 401 and an audit event "auth.refused_network"`);
+/** Described where it is used: an account's networks and a token's (within its owner's) differ. */
+export const AllowedCidrs = z.array(Cidr).max(ALLOWED_CIDRS.maxItems);
+
+/** Requests from elsewhere are refused: said once, for both. */
+export const REFUSED_ELSEWHERE = 'Requests from elsewhere are refused (401) and audited as "auth.refused_network".';
 
 export const MaxUnusedDays = z
   .number()
   .int()
-  .min(1)
-  .max(MAX_UNUSED_DAYS)
-  .describe('the token stops working after this many days without use (counted from its last use, or creation); null: no limit');
+  .min(MAX_UNUSED_DAYS.min)
+  .max(MAX_UNUSED_DAYS.max)
+  .describe(`The token stops working after this many days without use (${MAX_UNUSED_DAYS.min}-${MAX_UNUSED_DAYS.max}, counted from its last use, or from creation); it then reads as expired. Absent or null: no limit.`);

@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import { Id, ResourceName, Timestamp } from './common';
+import { BUILT_IN_ROLES } from './roles';
+
+/** The fields of a role binding, each described once (the resource definition takes these texts too). */
+export const BoundServiceAccountId = Id.describe('Id of the service account that receives the role.');
+export const BoundRole = ResourceName.describe(`Name of a built-in role (${BUILT_IN_ROLES.join(', ')}) or of a custom role.`);
+export const BindingProjectId = Id.describe('Project the role applies to; absent or null means the whole organization.');
 
 export const RoleBindingCreate = z.strictObject({
-  service_account_id: Id,
-  role: ResourceName,
-  project_id: Id.nullable().default(null).describe('absent or null: organization scope'),
+  service_account_id: BoundServiceAccountId,
+  role: BoundRole,
+  project_id: BindingProjectId.nullable().default(null),
 });
 export const RoleBinding = z.object({
   id: Id,

@@ -1,25 +1,38 @@
 import { z } from 'zod';
 import { Description, Id, ResourceName, TeamName, Timestamp } from './common';
-import { AllowedCidrs } from './network';
+import { ALLOWED_CIDRS, DESCRIPTION, DISPLAY_NAME, NAME, TEAMS } from './limits';
+import { AllowedCidrs, REFUSED_ELSEWHERE } from './network';
+
+/** The fields of a service account, each described once (the resource definitions take these texts too). */
+export const ServiceAccountName = ResourceName.describe(`Unique name of the service account in its scope (the organization, or its project): ${NAME.rule}.`);
+export const DisplayName = z.string().min(DISPLAY_NAME.minLength).max(DISPLAY_NAME.maxLength).describe('Name shown in the console; the server uses `name` when it is not given.');
+export const ServiceAccountDescription = Description.describe(`What the account is for (at most ${DESCRIPTION.maxLength} characters).`);
+export const Teams = z.array(TeamName).max(TEAMS.maxItems).describe(`Teams the account belongs to (at most ${TEAMS.maxItems}). The server always adds "${TEAMS.always}".`);
+export const ServiceAccountProjectId = Id.describe('Project the account belongs to; absent or null means organization scope. Fixed after creation.');
+export const ServiceAccountDisabled = z.boolean().describe('A disabled account cannot authenticate; its tokens are kept.');
+export const ServiceAccountExpiresAt = Timestamp.describe('RFC 3339 time (UTC) after which the account cannot authenticate; absent or null means never.');
+export const ServiceAccountAllowedCidrs = AllowedCidrs.describe(
+  `Networks (CIDR blocks, at most ${ALLOWED_CIDRS.maxItems}) the account's tokens may be used from; empty means anywhere. A token's own allowed_cidrs narrow this further. ${REFUSED_ELSEWHERE}`,
+);
 
 export const ServiceAccountCreate = z.strictObject({
-  name: ResourceName,
-  display_name: z.string().min(1).max(256).optional().describe('defaults to name'),
-  description: Description.default(''),
-  project_id: Id.nullable().default(null).describe('absent or null: organization scope; fixed after creation'),
-  disabled: z.boolean().default(false),
-  expires_at: Timestamp.nullable().default(null).describe('lifetime of the account; null: none'),
-  teams: z.array(TeamName).max(100).default([]).describe('team names; "public" is always included'),
-  allowed_cidrs: AllowedCidrs.default([]).describe('networks the account\'s tokens may be used from; empty: anywhere. A token\'s own allowed_cidrs narrow this further'),
+  name: ServiceAccountName,
+  display_name: DisplayName.optional(),
+  description: ServiceAccountDescription.default(''),
+  project_id: ServiceAccountProjectId.nullable().default(null),
+  disabled: ServiceAccountDisabled.default(false),
+  expires_at: ServiceAccountExpiresAt.nullable().default(null),
+  teams: Teams.default([]),
+  allowed_cidrs: ServiceAccountAllowedCidrs.default([]),
 });
 export const ServiceAccountPatch = z.strictObject({
-  name: ResourceName.optional(),
-  display_name: z.string().min(1).max(256).optional(),
-  description: Description.optional(),
-  disabled: z.boolean().optional(),
-  expires_at: Timestamp.nullable().optional(),
-  teams: z.array(TeamName).max(100).optional(),
-  allowed_cidrs: AllowedCidrs.optional(),
+  name: ServiceAccountName.optional(),
+  display_name: DisplayName.optional(),
+  description: ServiceAccountDescription.optional(),
+  disabled: ServiceAccountDisabled.optional(),
+  expires_at: ServiceAccountExpiresAt.nullable().optional(),
+  teams: Teams.optional(),
+  allowed_cidrs: ServiceAccountAllowedCidrs.optional(),
 });
 export const ServiceAccount = z.object({
   id: Id,

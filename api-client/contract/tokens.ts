@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { isWellFormedSecret } from '../token-format';
 import { Id, ResourceName, Timestamp } from './common';
-import { AllowedCidrs, MaxUnusedDays } from './network';
+import { ALLOWED_CIDRS, EXPIRES_IN_DAYS, MAX_AGE_DAYS, MAX_OVERLAP_SECONDS, NAME, TOKEN_SCOPES } from './limits';
+import { AllowedCidrs, MaxUnusedDays, REFUSED_ELSEWHERE } from './network';
+import { type FieldProblem, expiryProblems, extendedTokenProblems } from './token-rules';
 
-export const TokenScope = z.enum(['api', 'scim']);
+export const TokenScope = z.enum(TOKEN_SCOPES.values);
 export type TokenScope = z.infer<typeof TokenScope>;
 
 /**
@@ -15,53 +17,81 @@ export const SuppliedSecret = z
   .refine(isWellFormedSecret, 'must be a secret in the Warden token format ("wdn_" + 36 base62 characters ending in a valid checksum); generate it with `warden-server new-token` or the ephemeral warden_secret')
   .describe('a secret you generated in the token format (wdn_ + base62 + CRC32 checksum); the server stores only its digest and refuses one it has seen before (409 WARDEN_ERR_SECRET_REUSED). The response echoes it as `token`.');
 
-/** Expiry is given as a relative number of days or an absolute time (null: never), not both. */
-const expiry = {
-  expires_in_days: z.number().int().min(1).max(3650).optional(),
-  expires_at: Timestamp.nullable().optional(),
-};
-function oneExpiry(value: { expires_in_days?: number | undefined; expires_at?: string | null | undefined }, ctx: z.RefinementCtx) {
-  if (value.expires_in_days !== undefined && value.expires_at !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['expires_at'], message: 'give either expires_in_days or expires_at, not both' });
-  }
+export const OverlapSeconds = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_OVERLAP_SECONDS)
+  .describe(`on rotation the previous secret keeps working this long, until overlap_ends_at (at most ${MAX_OVERLAP_SECONDS / 86400} days)`);
+
+/** The fields of a token, each described once (the resource definitions take these texts too). */
+export const TokenName = ResourceName.describe(`Name of the token, unique among the live tokens of its owner: ${NAME.rule}.`);
+export const TokenScopes = z
+  .array(TokenScope)
+  .min(TOKEN_SCOPES.minItems)
+  .max(TOKEN_SCOPES.maxItems)
+  .describe('What the token may be used for: "api" (the REST API) and/or "scim" (user provisioning only).');
+export const ExpiresInDays = z
+  .number()
+  .int()
+  .min(EXPIRES_IN_DAYS.min)
+  .max(EXPIRES_IN_DAYS.max)
+  .describe(`Lifetime in days (${EXPIRES_IN_DAYS.min}-${EXPIRES_IN_DAYS.max}), counted from creation and from each regenerate (rotation). Give this or expires_at, not both.`);
+export const TokenExpiresAt = Timestamp.describe('Expiry time (RFC 3339, UTC). Give this or expires_in_days, not both.');
+export const Extended = z
+  .boolean()
+  .describe('Sliding expiry: each use moves expires_at forward (see max_age_days), never past the hard cap the server sets (max_expires_at).');
+export const MaxAgeDays = z
+  .number()
+  .int()
+  .min(MAX_AGE_DAYS.min)
+  .max(MAX_AGE_DAYS.max)
+  .describe(
+    `Extended tokens only, and required for them: the sliding window in days (${MAX_AGE_DAYS.min}-${MAX_AGE_DAYS.max}), not a cap. ` +
+      'Each authenticated use (applied at most once a minute) moves expires_at to this many days after the use when that is later, but never past max_expires_at, ' +
+      'the hard cap the server sets at creation and at each regenerate from its policy (WARDEN_EXTENDED_MAX_LIFETIME_DAYS, or WARDEN_TOKEN_MAX_LIFETIME_DAYS when shorter).',
+  );
+export const TokenAllowedCidrs = AllowedCidrs.describe(
+  `Networks (CIDR blocks, at most ${ALLOWED_CIDRS.maxItems}) the token may be used from, within its owner's allowed_cidrs; empty means wherever the owner allows. ${REFUSED_ELSEWHERE}`,
+);
+
+/** Refines a body with the rules of ./token-rules, each problem on its field. */
+function refineWith(rules: ((body: Record<string, unknown>) => FieldProblem[])[]) {
+  return (body: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    for (const problem of rules.flatMap((rule) => rule(body))) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+  };
 }
 
 export const TokenCreate = z
   .strictObject({
-    name: ResourceName,
-    expires_in_days: expiry.expires_in_days.describe('default 90 when expires_at is absent too'),
-    expires_at: expiry.expires_at.describe('null: never expires'),
-    extended: z.boolean().default(false),
-    max_age_days: z.number().int().min(1).max(3650).optional().describe('required when extended'),
-    scopes: z.array(TokenScope).min(1).max(2).default(['api']),
+    name: TokenName,
+    expires_in_days: ExpiresInDays.optional().describe(`${ExpiresInDays.description} Neither this nor expires_at: the server's default lifetime.`),
+    expires_at: TokenExpiresAt.nullable().optional().describe(`${TokenExpiresAt.description} Null: never expires.`),
+    extended: Extended.default(false),
+    max_age_days: MaxAgeDays.optional(),
+    scopes: TokenScopes.default([...TOKEN_SCOPES.default]),
     secret: SuppliedSecret.optional(),
-    allowed_cidrs: AllowedCidrs.default([]).describe('networks this token may be used from, within its owner\'s allowed_cidrs; empty: wherever the owner allows'),
+    allowed_cidrs: TokenAllowedCidrs.default([]),
     max_unused_days: MaxUnusedDays.nullable().default(null),
   })
-  .superRefine((value, ctx) => {
-    oneExpiry(value, ctx);
-    if (value.extended && value.max_age_days === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['max_age_days'], message: 'is required when extended is true' });
-    }
-    if (!value.extended && value.max_age_days !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['max_age_days'], message: 'is only allowed when extended is true' });
-    }
-  });
+  .superRefine(refineWith([expiryProblems, extendedTokenProblems]));
 
 export const TokenRegenerate = z
   .strictObject({
-    expires_in_days: expiry.expires_in_days.describe('neither this nor expires_at: the token keeps its lifetime rule (the lifetime it was created or last regenerated with, from now; never-expiring stays so)'),
-    expires_at: expiry.expires_at,
-    grace_period_seconds: z.number().int().min(0).max(7 * 24 * 3600).default(0).describe('the old secret keeps working this long (at most 7 days)'),
+    expires_in_days: ExpiresInDays.optional().describe(
+      `${ExpiresInDays.description} Neither this nor expires_at: the token keeps its lifetime rule (the lifetime it was created or last regenerated with, from now; never-expiring stays so).`,
+    ),
+    expires_at: TokenExpiresAt.nullable().optional().describe(`${TokenExpiresAt.description} Null: never expires.`),
+    overlap_seconds: OverlapSeconds.default(0),
     secret: SuppliedSecret.optional(),
   })
-  .superRefine(oneExpiry)
-  .describe('A body of {} issues a new secret at once (no grace period) and keeps the lifetime rule: the lifetime the token was created or last regenerated with, counted from now; a never-expiring token stays so.');
+  .superRefine(refineWith([expiryProblems]))
+  .describe('A body of {} issues a new secret at once (no overlap) and keeps the lifetime rule: the lifetime the token was created or last regenerated with, counted from now; a never-expiring token stays so.');
 
 export const TokenPatch = z
   .strictObject({
     disabled: z.boolean().optional(),
-    allowed_cidrs: AllowedCidrs.optional(),
+    allowed_cidrs: TokenAllowedCidrs.optional(),
     max_unused_days: MaxUnusedDays.nullable().optional(),
   })
   .refine((p) => Object.keys(p).length > 0, { message: 'give at least one of disabled, allowed_cidrs, max_unused_days' });
@@ -82,13 +112,13 @@ export const Token = z.object({
   token_hint: z.string().describe('first characters of the secret'),
   scopes: z.array(TokenScope),
   expires_at: Timestamp.nullable(),
-  max_expires_at: Timestamp.nullable().describe('hard cap of an extended token'),
+  max_expires_at: Timestamp.nullable().describe('Extended tokens: the hard cap expires_at never slides past (see max_age_days).'),
   extended: z.boolean(),
   max_age_days: z.number().int().nullable(),
   disabled: z.boolean(),
   state: TokenState,
   revoked_at: Timestamp.nullable(),
-  previous_secret_expires_at: Timestamp.nullable().describe('after a regenerate with a grace period: when the old secret stops working'),
+  overlap_ends_at: Timestamp.nullable().describe('after a regenerate with overlap_seconds: when the previous secret stops working'),
   allowed_cidrs: z.array(z.string()),
   max_unused_days: z.number().int().nullable(),
   unused_expires_at: Timestamp.nullable().describe('with max_unused_days: when the token stops working unless used before'),

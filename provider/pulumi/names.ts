@@ -1,6 +1,6 @@
 // The SDK's own markers for unknown and secret values, as the dynamic-provider host passes them.
 import { isRpcSecret, unknownValue, unwrapRpcSecret } from '@pulumi/pulumi/runtime/rpc';
-import { type Attribute, type ResourceDefinition, type State, Unknown, type Value, camel, complete, resources } from '../resources';
+import { type Attribute, type ResourceDefinition, type State, Unknown, type Value, camel, complete } from '../resources';
 
 /** Inputs Pulumi adds or the Pulumi face adds, which are not attributes of the definition. */
 const NOT_ATTRIBUTES = new Set(['__provider', 'adopt']);
@@ -66,8 +66,12 @@ export function inPulumiTerms(text: string, attributes: Record<string, Attribute
   return Object.keys(attributes).reduce((t, name) => t.split(`"${name}"`).join(`"${camel(name)}"`), text);
 }
 
-/** The props a resource class registers: every output as `undefined` (or it gets no Output), then the args. */
-export function propsOf(typeName: string, args: object): Record<string, unknown> {
-  const def = resources.find((r) => r.typeName === typeName)!;
-  return { ...Object.fromEntries(propertyNames(def).map((name) => [name, undefined])), ...args };
+/**
+ * Descriptions from the definitions name attributes in snake_case, quoted or not; the Pulumi
+ * classes' docs use the camelCase. Whole words only: `secret_wo` stays apart from `secret_wo_version`.
+ */
+export function docInPulumiTerms(text: string, attributes: Record<string, Attribute>): string {
+  const snake = Object.keys(attributes).filter((name) => camel(name) !== name);
+  if (snake.length === 0) return text;
+  return text.replace(new RegExp(`\\b(?:${snake.join('|')})\\b`, 'g'), (name) => camel(name));
 }

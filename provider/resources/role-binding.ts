@@ -1,8 +1,8 @@
-import { Id, ResourceName, type RoleBinding } from '../../api-client/contract';
+import { BindingProjectId, BoundRole, BoundServiceAccountId, type RoleBinding } from '../../api-client/contract';
 import { ConflictError } from '../../api-client/errors';
 import { createOrAdopt } from './adopt';
 import { deleteIfPresent, readOrGone } from './gone';
-import { type ResourceDefinition, computed, optional, required } from './schema';
+import { type ResourceDefinition, apiField, computed, optional, required } from './schema';
 import { str } from './values';
 
 function toState(b: RoleBinding) {
@@ -13,9 +13,9 @@ export const roleBinding: ResourceDefinition = {
   typeName: 'warden_role_binding',
   description: 'Grants a role to a service account, in the whole organization or in one project. A caller can grant only permissions it holds itself.',
   attributes: {
-    service_account_id: required.string('Id of the service account that receives the role.', { replace: true, validate: Id }),
-    role: required.string('Name of a built-in role (admin, manager, editor, member) or of a custom role.', { replace: true, validate: ResourceName }),
-    project_id: optional.string('Project the role applies to; unset means the whole organization.', { replace: true, validate: Id }),
+    service_account_id: required.string(apiField(BoundServiceAccountId), { replace: true }),
+    role: required.string(apiField(BoundRole), { replace: true }),
+    project_id: optional.string(apiField(BindingProjectId), { replace: true }),
     id: computed.string('Server-assigned id.'),
     created_at: computed.string('Creation time (RFC 3339).'),
   },

@@ -35,6 +35,11 @@ export interface Attribute {
    * the configuration of a plan and an apply, and is null in plan and state files). Optional, never computed.
    */
   writeOnly?: boolean;
+  /**
+   * May be null in state although computed (no expiry, never used). Optional attributes without a
+   * default may always be null. Typed faces (Pulumi's outputs) say so; Terraform needs no flag.
+   */
+  nullable?: boolean;
 }
 
 export interface Diagnostic {
@@ -123,19 +128,35 @@ export interface EphemeralDefinition {
 
 export type Definition = ResourceDefinition | DataSourceDefinition | EphemeralDefinition;
 
-type AttrOptions = Omit<Attribute, 'type' | 'mode' | 'description'>;
-function attr(type: AttributeType, mode: Attribute['mode'], description: string, options: AttrOptions = {}): Attribute {
-  return { type, mode: options.default !== undefined ? 'optional+computed' : mode, description, ...options };
+/** An attribute that is an API field: the contract's description and rule, once. */
+export interface ApiField {
+  description: string;
+  validate: z.ZodType;
 }
 
-/** Declarations read like the Terraform docs: `required.string('...')`, `computed.string('...')`. */
+/**
+ * The API field `schema` (described in api-client/contract) as an attribute's description and
+ * rule; `more` says what only the resource adds (a replacement, how state shows the value).
+ */
+export function apiField(schema: z.ZodType, more?: string): ApiField {
+  if (!schema.description) throw new Error('an API field needs its description in the contract');
+  return { description: more ? `${schema.description} ${more}` : schema.description, validate: schema };
+}
+
+type AttrOptions = Omit<Attribute, 'type' | 'mode' | 'description'>;
+function attr(type: AttributeType, mode: Attribute['mode'], d: string | ApiField, options: AttrOptions = {}): Attribute {
+  const described = typeof d === 'string' ? { description: d } : d;
+  return { type, mode: options.default !== undefined ? 'optional+computed' : mode, ...described, ...options };
+}
+
+/** Declarations read like the Terraform docs: `required.string('...')`, `computed.string('...')`, `optional.number(apiField(MaxAgeDays))`. */
 function builders(mode: Attribute['mode']) {
   return {
-    string: (d: string, o?: AttrOptions) => attr('string', mode, d, o),
-    number: (d: string, o?: AttrOptions) => attr('number', mode, d, o),
-    bool: (d: string, o?: AttrOptions) => attr('bool', mode, d, o),
-    stringSet: (d: string, o?: AttrOptions) => attr('set(string)', mode, d, o),
-    stringMap: (d: string, o?: AttrOptions) => attr('map(string)', mode, d, o),
+    string: (d: string | ApiField, o?: AttrOptions) => attr('string', mode, d, o),
+    number: (d: string | ApiField, o?: AttrOptions) => attr('number', mode, d, o),
+    bool: (d: string | ApiField, o?: AttrOptions) => attr('bool', mode, d, o),
+    stringSet: (d: string | ApiField, o?: AttrOptions) => attr('set(string)', mode, d, o),
+    stringMap: (d: string | ApiField, o?: AttrOptions) => attr('map(string)', mode, d, o),
   };
 }
 export const required = builders('required');

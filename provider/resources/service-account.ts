@@ -1,23 +1,31 @@
-import { z } from 'zod';
-import { AllowedCidrs, Id, ResourceName, TeamName, Timestamp, type ServiceAccount, type ServiceAccountPatch } from '../../api-client/contract';
+import {
+  DisplayName,
+  ServiceAccountAllowedCidrs,
+  ServiceAccountDescription,
+  ServiceAccountDisabled,
+  ServiceAccountExpiresAt,
+  ServiceAccountName,
+  ServiceAccountProjectId,
+  TEAMS,
+  Teams,
+  type ServiceAccount,
+  type ServiceAccountPatch,
+} from '../../api-client/contract';
 import { ConflictError } from '../../api-client/errors';
 import { createOrAdopt } from './adopt';
 import { deleteIfPresent, readOrGone } from './gone';
-import { type ResourceDefinition, type State, computed, optional, optionalComputed, required } from './schema';
+import { type ResourceDefinition, type State, apiField, computed, optional, optionalComputed, required } from './schema';
 import { bool, sameInstantAs, str, strings } from './values';
 
 const attributes = {
-  name: required.string('Unique name of the service account: 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter.', { validate: ResourceName }),
-  display_name: optionalComputed.string('Name shown in the console; the server uses `name` when unset.', { validate: z.string().min(1).max(256) }),
-  description: optional.string('What the account is for.', { default: '', validate: z.string().max(1024) }),
-  project_id: optional.string('Project the account belongs to; unset means organization scope. Changing it replaces the account.', { replace: true, validate: Id }),
-  disabled: optional.bool('A disabled account cannot authenticate; its tokens are kept.', { default: false }),
-  expires_at: optional.string('RFC 3339 time (UTC) after which the account cannot authenticate; unset means never.', { validate: Timestamp }),
-  teams: optional.stringSet('Teams the account belongs to. The server always adds "public"; it appears here only if listed.', { default: [], validate: z.array(TeamName).max(100) }),
-  allowed_cidrs: optional.stringSet('Networks (CIDR blocks) the account\'s tokens may be used from; empty means anywhere. Requests from elsewhere are refused (401) and audited.', {
-    default: [],
-    validate: AllowedCidrs,
-  }),
+  name: required.string(apiField(ServiceAccountName)),
+  display_name: optionalComputed.string(apiField(DisplayName)),
+  description: optional.string(apiField(ServiceAccountDescription), { default: '' }),
+  project_id: optional.string(apiField(ServiceAccountProjectId, 'Changing it replaces the account.'), { replace: true }),
+  disabled: optional.bool(apiField(ServiceAccountDisabled), { default: false }),
+  expires_at: optional.string(apiField(ServiceAccountExpiresAt)),
+  teams: optional.stringSet(apiField(Teams, 'It appears here only if listed.'), { default: [] }),
+  allowed_cidrs: optional.stringSet(apiField(ServiceAccountAllowedCidrs), { default: [] }),
   id: computed.string('Server-assigned id.'),
   uid: computed.string('Stable unique id, safe to use in other systems.'),
   user_name: computed.string('The account\'s user name, "<name>@service".', { dependsOn: ['name'] }),
@@ -34,7 +42,7 @@ function toState(sa: ServiceAccount, declared: State): State {
     project_id: sa.project_id,
     disabled: sa.disabled,
     expires_at: sameInstantAs(declared.expires_at, sa.expires_at),
-    teams: sa.teams.filter((t) => t !== 'public' || declaredTeams.includes('public')),
+    teams: sa.teams.filter((t) => t !== TEAMS.always || declaredTeams.includes(TEAMS.always)),
     allowed_cidrs: sa.allowed_cidrs,
     id: sa.id,
     uid: sa.uid,

@@ -1,38 +1,49 @@
 import { z } from 'zod';
-import { AllowedCidrs, Id, MaxUnusedDays, ResourceName, SuppliedSecret, Timestamp, TokenScope, type Token, type TokenPatch, type TokenWithSecret } from '../../api-client/contract';
+import {
+  EXPIRES_IN_DAYS,
+  ExpiresInDays,
+  Extended,
+  Id,
+  MAX_OVERLAP_SECONDS,
+  MaxAgeDays,
+  MaxUnusedDays,
+  OverlapSeconds,
+  SuppliedSecret,
+  TOKEN_SCOPES,
+  TokenAllowedCidrs,
+  TokenExpiresAt,
+  TokenName,
+  TokenScopes,
+  expiryProblems,
+  extendedTokenProblems,
+  type Token,
+  type TokenPatch,
+  type TokenWithSecret,
+} from '../../api-client/contract';
 import { ConflictError } from '../../api-client/errors';
 import { createOrAdopt } from './adopt';
 import { deleteIfPresent, readOrGone } from './gone';
-import { type Diagnostic, type ResourceContext, type ResourceDefinition, ResourceError, type State, Unknown, computed, optional, optionalComputed, required } from './schema';
+import { type Diagnostic, type ResourceContext, type ResourceDefinition, ResourceError, type State, Unknown, apiField, computed, optional, optionalComputed, required } from './schema';
 import { bool, num, sameInstantAs, sameValue, str, strings } from './values';
 
 const DAY_MS = 24 * 3600 * 1000;
 
 const attributes = {
   service_account_id: required.string('Id of the service account the token belongs to.', { replace: true, validate: Id }),
-  name: required.string('Name of the token, unique among the live tokens of its service account.', { replace: true, validate: ResourceName }),
-  scopes: optional.stringSet('What the token may be used for: "api" (the REST API) and/or "scim" (user provisioning only).', {
-    default: ['api'],
-    replace: true,
-    validate: z.array(TokenScope).min(1).max(2),
-  }),
-  expires_in_days: optional.number('Lifetime in days from creation (and from each rotation). Conflicts with expires_at.', { validate: z.number().int().min(1).max(3650) }),
-  expires_at: optionalComputed.string('Expiry time (RFC 3339, UTC). Set it for a fixed expiry, or read it when expires_in_days is used.', { validate: Timestamp }),
-  extended: optional.bool('Sliding expiry: each use pushes the expiry forward, up to max_age_days after creation.', { default: false, replace: true }),
-  max_age_days: optional.number('Hard cap of an extended token, in days after creation. Required when extended is true.', { replace: true, validate: z.number().int().min(1).max(3650) }),
-  allowed_cidrs: optional.stringSet('Networks (CIDR blocks) the token may be used from, within its service account\'s allowed_cidrs; empty means wherever the account allows. Changes in place.', {
-    default: [],
-    validate: AllowedCidrs,
-  }),
-  max_unused_days: optional.number('The token stops working after this many days without use (from its last use, or creation); it then reads as expired and is replaced. Changes in place.', {
-    validate: MaxUnusedDays,
-  }),
-  unused_expires_at: computed.string('With max_unused_days: when the token stops working unless used before, as last read.', { dependsOn: ['max_unused_days'] }),
+  name: required.string(apiField(TokenName), { replace: true }),
+  scopes: optional.stringSet(apiField(TokenScopes), { default: [...TOKEN_SCOPES.default], replace: true }),
+  expires_in_days: optional.number(apiField(ExpiresInDays)),
+  expires_at: optionalComputed.string(apiField(TokenExpiresAt, 'Set it for a fixed expiry, or read it when expires_in_days is used.'), { nullable: true }),
+  extended: optional.bool(apiField(Extended), { default: false, replace: true }),
+  max_age_days: optional.number(apiField(MaxAgeDays), { replace: true }),
+  allowed_cidrs: optional.stringSet(apiField(TokenAllowedCidrs, 'Changes in place.'), { default: [] }),
+  max_unused_days: optional.number(apiField(MaxUnusedDays, 'An expired token is replaced. Changes in place.')),
+  unused_expires_at: computed.string('With max_unused_days: when the token stops working unless used before, as last read.', { dependsOn: ['max_unused_days'], nullable: true }),
   rotation_triggers: optional.stringMap('Arbitrary values; changing any of them rotates the secret in place (regenerate), keeping the token and its name.'),
-  rotate_before_days: optional.number('Rotate the secret when the plan runs within this many days of expiry. Needs expires_in_days.', { validate: z.number().int().min(1).max(3650) }),
-  overlap_seconds: optional.number('On rotation, the previous secret keeps working this many seconds (at most 7 days), so consumers switch without downtime.', {
+  rotate_before_days: optional.number('Rotate the secret when the plan runs within this many days of expiry. Needs expires_in_days.', { validate: z.number().int().min(EXPIRES_IN_DAYS.min).max(EXPIRES_IN_DAYS.max) }),
+  overlap_seconds: optional.number(`On rotation, the previous secret keeps working this many seconds (at most ${MAX_OVERLAP_SECONDS / 86400} days), so consumers switch without downtime.`, {
     default: 0,
-    validate: z.number().int().min(0).max(7 * 24 * 3600),
+    validate: OverlapSeconds,
   }),
   secret_wo: optional.string(
     'Write-only (Terraform 1.11+, OpenTofu 1.11+): the secret to issue, generated on the client (ephemeral warden_secret), in the token format. Never stored in state or plan; `token` stays null. Used at creation and whenever secret_wo_version changes.',
@@ -41,10 +52,10 @@ const attributes = {
   secret_wo_version: optional.number('Required with secret_wo, and stored in state: changing it rotates the token to the secret_wo of that run, the previous secret valid for overlap_seconds.', {
     validate: z.number().int().min(0),
   }),
-  token: computed.string('The secret. Known only to the run that created or rotated it; not recoverable by import. Null when secret_wo supplies the secret.', { sensitive: true }),
+  token: computed.string('The secret. Known only to the run that created or rotated it; not recoverable by import. Null when secret_wo supplies the secret.', { sensitive: true, nullable: true }),
   token_hint: computed.string('First characters of the secret, safe to show.'),
   status: computed.string('active, disabled, expired, revoked or owner_inactive (the owner is deactivated, disabled or expired), as last read from the server.'),
-  last_used_at: computed.string('Last time the token authenticated a request.'),
+  last_used_at: computed.string('Last time the token authenticated a request.', { nullable: true }),
   id: computed.string('Server-assigned id.'),
 };
 
@@ -119,9 +130,12 @@ function suppliedSecret(planned: State): { secret?: string } {
 function check(config: State): Diagnostic[] {
   const out: Diagnostic[] = [];
   const set = (name: string) => config[name] !== null && config[name] !== undefined;
-  if (set('expires_in_days') && set('expires_at')) out.push({ severity: 'error', summary: 'Conflicting expiry', detail: 'Set either "expires_in_days" or "expires_at", not both.', path: ['expires_at'] });
-  if (config.extended === true && !set('max_age_days')) out.push({ severity: 'error', summary: 'Missing "max_age_days"', detail: '"max_age_days" is required when "extended" is true.', path: ['max_age_days'] });
-  if (config.extended !== true && set('max_age_days')) out.push({ severity: 'error', summary: 'Unexpected "max_age_days"', detail: '"max_age_days" applies only when "extended" is true.', path: ['max_age_days'] });
+  // The API's own rules, on the configuration as a request body (unset attributes are absent fields).
+  const body = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== null));
+  for (const problem of [...expiryProblems(body), ...extendedTokenProblems(body)]) {
+    out.push({ severity: 'error', summary: `Invalid value for "${problem.path}"`, detail: `"${problem.path}" ${problem.message}.`, path: [problem.path] });
+  }
+  // Stricter than the API, which would apply the server's default lifetime: the configuration says what an extended token slides from.
   if (config.extended === true && !set('expires_in_days') && !set('expires_at')) out.push({ severity: 'error', summary: 'Missing expiry', detail: 'An extended token needs "expires_in_days" or "expires_at" to extend.', path: ['expires_in_days'] });
   if (set('secret_wo') && !set('secret_wo_version')) {
     out.push({ severity: 'error', summary: 'Missing "secret_wo_version"', detail: '"secret_wo" is never stored, so Terraform cannot see it change: set "secret_wo_version" with it, and change the version to rotate.', path: ['secret_wo_version'] });
@@ -241,7 +255,7 @@ export const token: ResourceDefinition = {
     // A rotation: planned by `plan` (token_hint unknown), or forced by an adoption (token unknown).
     if (planned.token === Unknown || planned.token_hint === Unknown) {
       const secret = suppliedSecret(planned);
-      const rotated = await refusingReuse(() => ctx.client.regenerateServiceAccountToken(saId, id, { ...expiryOf(planned), grace_period_seconds: num(planned, 'overlap_seconds') ?? 0, ...secret }));
+      const rotated = await refusingReuse(() => ctx.client.regenerateServiceAccountToken(saId, id, { ...expiryOf(planned), overlap_seconds: num(planned, 'overlap_seconds') ?? 0, ...secret }));
       return toState(rotated, planned, secret.secret === undefined ? rotated.token : null);
     }
     return toState(await ctx.client.getServiceAccountToken(saId, id), planned, prior.token ?? null);

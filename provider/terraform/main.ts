@@ -1,9 +1,9 @@
 import module from 'node:module';
-import { HandshakeError, serve } from './plugin-server';
-import { registerProviderService } from './provider-rpc';
-import type { ProviderService } from './provider-service';
-import type { ProviderSchema } from './schema';
-import { getMetadata, getProviderSchema, providersSchemaJson } from './schema-document';
+import { HandshakeError, serve } from './protocol/plugin-server';
+import { registerProviderService } from './protocol/provider-rpc';
+import type { ProviderService } from './framework/provider-service';
+import type { ProviderSchema } from './framework/schema';
+import { getMetadata, getProviderSchema, providersSchemaJson } from './protocol/schema-document';
 
 /**
  * terraform-provider-warden: Terraform starts it, reads the handshake line from stdout and talks
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
         // A separate file in the bundle (see scripts/build-provider.ts): compiling it is most of
         // the start-up cost, so it waits for the first RPC, after the handshake.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { ProviderService: Service } = require('./provider-service') as typeof import('./provider-service');
+        const { ProviderService: Service } = require('./framework/provider-service') as typeof import('./framework/provider-service');
         return (service ??= new Service({ version: WARDEN_VERSION, env: process.env }));
         },
         {

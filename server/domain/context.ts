@@ -6,7 +6,9 @@ import type { Principal } from './rbac';
 export interface Policy {
   /** WARDEN_TOKEN_MAX_LIFETIME_DAYS: longer or never-expiring tokens are refused. */
   tokenMaxLifetimeDays: number | null;
-  /** Hard cap of an extended token, in days from its creation. */
+  /** Lifetime of a token created with neither expires_in_days nor expires_at. */
+  tokenDefaultLifetimeDays: number;
+  /** Hard cap of an extended token, in days from its creation or last regenerate. */
   extendedMaxLifetimeDays: number;
   sessionTtlMinutes: number;
   /** Federated credentials may name plain-HTTP issuers on loopback (tests, local issuers); otherwise HTTPS only. */

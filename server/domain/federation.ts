@@ -4,6 +4,7 @@ import {
   FEDERATION,
   GRANT_TYPE_TOKEN_EXCHANGE,
   type OAuthErrorCode,
+  TOKEN_SCOPES,
   TOKEN_TYPE_ACCESS_TOKEN,
   type TokenExchangeRequest,
   type TokenExchangeResponse,
@@ -17,7 +18,7 @@ import { bool } from './context';
 import { type FederatedCredentialRow, fetchableUrl } from './federated-credentials';
 import { holds } from './rbac';
 import { bindingsOf } from './role-bindings';
-import { insertApiToken } from './tokens';
+import { issueToken } from './token-secrets';
 
 /** An RFC 6749 section 5.2 refusal. The description never carries the subject token. */
 export class OAuthRefusal extends Error {
@@ -49,7 +50,7 @@ interface IssuerKeys {
 }
 
 const ALGORITHMS = [...FEDERATION.algorithms];
-const SCOPES: readonly TokenScope[] = ['api', 'scim'];
+const SCOPES: readonly string[] = TOKEN_SCOPES.values;
 
 /**
  * Verifies external tokens with `jose` (signatures, algorithms, time claims) against keys found
@@ -234,7 +235,8 @@ export async function exchangeToken(
       if (err instanceof UniqueViolation) throw new OAuthRefusal('invalid_grant', 'the subject token was already exchanged (jti seen before); request a fresh one');
       throw err;
     }
-    const { id, secret } = await insertApiToken(ctx, {
+    const { id, secret } = await issueToken(ctx, {
+      kind: 'api',
       ownerType: 'service_account',
       ownerId: credential.service_account_id,
       name: `fed-${randomBytes(5).toString('hex')}-${credential.name}`.slice(0, 63),
@@ -260,8 +262,8 @@ export async function exchangeToken(
 
 /** The requested scopes (default `api`), each one the account's bindings allow; never wider. */
 async function scopesOf(store: Store, accountId: string, requested: string | undefined): Promise<TokenScope[]> {
-  const names = requested === undefined || requested.trim() === '' ? ['api'] : [...new Set(requested.trim().split(/ +/))];
-  const unknown = names.filter((n) => !SCOPES.includes(n as TokenScope));
+  const names = requested === undefined || requested.trim() === '' ? [...TOKEN_SCOPES.default] : [...new Set(requested.trim().split(/ +/))];
+  const unknown = names.filter((n) => !SCOPES.includes(n));
   if (unknown.length > 0) throw new OAuthRefusal('invalid_scope', `unknown scope ${unknown.map((n) => `"${n.slice(0, 32)}"`).join(', ')}; scopes are "api" and "scim"`);
   if (names.includes('scim')) {
     const bindings = await bindingsOf(store, 'service_account', accountId);

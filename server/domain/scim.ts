@@ -5,6 +5,7 @@ import type { Param } from '../store';
 import { audit } from './audit';
 import { type Ctx, bool, etagOf } from './context';
 import { refuseRemovingLastAdmin } from './last-admin';
+import { revokeAllOf } from './token-secrets';
 import { type UserRow, findUser, insertUser } from './users';
 
 export function scimUserOf(r: UserRow, baseUrl: string): ScimUser {
@@ -101,7 +102,7 @@ async function write(ctx: Ctx, row: UserRow, changes: { email: string; name: str
   ]);
   if (!changes.active) {
     // A deactivated person's tokens and sessions stop working with the account.
-    await ctx.db.run("UPDATE tokens SET revoked_at = ? WHERE owner_type = 'user' AND owner_id = ? AND kind = 'session' AND revoked_at IS NULL", [ctx.clock.now().toISOString(), row.id]);
+    await revokeAllOf(ctx, 'user', row.id, 'session');
   }
 }
 
@@ -123,8 +124,7 @@ export async function scimPatch(ctx: Ctx, id: string, patch: ScimPatch, baseUrl:
 export async function scimDelete(ctx: Ctx, id: string, ifMatch?: string): Promise<void> {
   await scimFind(ctx, id, ifMatch);
   await refuseRemovingLastAdmin(ctx, { type: 'user', id });
-  const now = ctx.clock.now().toISOString();
-  await ctx.db.run("UPDATE tokens SET revoked_at = ? WHERE owner_type = 'user' AND owner_id = ? AND revoked_at IS NULL", [now, id]);
+  await revokeAllOf(ctx, 'user', id);
   await ctx.db.run("DELETE FROM role_bindings WHERE principal_type = 'user' AND principal_id = ?", [id]);
   await ctx.db.run('DELETE FROM users WHERE id = ?', [id]);
   await audit(ctx, 'scim.user.delete', 'user', id);

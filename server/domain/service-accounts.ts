@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Page, ServiceAccount, ServiceAccountCreate, ServiceAccountPatch } from '../../api-client/contract';
+import { type Page, type ServiceAccount, type ServiceAccountCreate, type ServiceAccountPatch, TEAMS } from '../../api-client/contract';
 import { errors } from '../errors';
 import { type Param, UniqueViolation } from '../store';
 import { audit } from './audit';
@@ -9,6 +9,7 @@ import { type PageRequest, pageOf, visibleIn } from './paging';
 import { refuseRemovingLastAdmin } from './last-admin';
 import { requireProjectField } from './projects';
 import { requirePermission } from './rbac';
+import { revokeAllOf } from './token-secrets';
 
 export interface ServiceAccountRow {
   id: string;
@@ -45,7 +46,7 @@ export const serviceAccountOf = (r: ServiceAccountRow): ServiceAccount => ({
 });
 
 /** Every account belongs to the `public` team, listed first. */
-const withPublic = (teams: string[]): string[] => ['public', ...new Set(teams.filter((t) => t.toLowerCase() !== 'public'))];
+const withPublic = (teams: string[]): string[] => [TEAMS.always, ...new Set(teams.filter((t) => t.toLowerCase() !== TEAMS.always))];
 const scopeKey = (projectId: string | null) => projectId ?? '';
 const nameTaken = (name: string, projectId: string | null) =>
   errors.conflict(
@@ -152,11 +153,7 @@ export async function deleteServiceAccount(ctx: Ctx, id: string): Promise<void> 
   const row = await readableServiceAccount(ctx, id);
   requirePermission(ctx.principal, 'service_accounts:write', row.project_id);
   await refuseRemovingLastAdmin(ctx, { type: 'service_account', id });
-  const now = ctx.clock.now().toISOString();
-  await ctx.db.run(
-    "UPDATE tokens SET revoked_at = ?, previous_digest = NULL, previous_expires_at = NULL, version = version + 1 WHERE owner_type = 'service_account' AND owner_id = ? AND revoked_at IS NULL",
-    [now, id],
-  );
+  await revokeAllOf(ctx, 'service_account', id);
   await ctx.db.run("DELETE FROM role_bindings WHERE principal_type = 'service_account' AND principal_id = ?", [id]);
   await ctx.db.run('DELETE FROM federated_credentials WHERE service_account_id = ?', [id]);
   await ctx.db.run('DELETE FROM service_accounts WHERE id = ?', [id]);

@@ -9,8 +9,7 @@ import { newId } from './ids';
 import { type PageRequest, pageOf } from './paging';
 import { requirePermission } from './rbac';
 import { grantRole } from './role-bindings';
-import { rememberDigest } from './secret-history';
-import { generateSecret, secretHint } from './secrets';
+import { issueToken } from './token-secrets';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number }) => Promise<Buffer>;
 const SCRYPT = { N: 16384, r: 8, p: 1 };
@@ -113,16 +112,8 @@ export async function checkPassword(db: Queryable, email: string, password: stri
 }
 
 export async function createSession(ctx: Ctx, user: UserRow): Promise<Session> {
-  const secret = generateSecret();
-  const now = ctx.clock.now();
-  const id = newId('ses');
-  await rememberDigest(ctx.db, ctx.digest(secret), now);
-  const expiresAt = new Date(now.getTime() + ctx.policy.sessionTtlMinutes * 60_000).toISOString();
-  await ctx.db.run(
-    `INSERT INTO tokens (id, kind, owner_type, owner_id, name, digest, hint, scopes, expires_at, extended, disabled, created_at, version)
-     VALUES (?, 'session', 'user', ?, ?, ?, ?, '["api"]', ?, 0, 0, ?, 1)`,
-    [id, user.id, id, ctx.digest(secret), secretHint(secret), expiresAt, now.toISOString()],
-  );
+  const expiresAt = new Date(ctx.clock.now().getTime() + ctx.policy.sessionTtlMinutes * 60_000).toISOString();
+  const { id, secret } = await issueToken(ctx, { kind: 'session', ownerType: 'user', ownerId: user.id, scopes: ['api'], expiresAt });
   return { id, token: secret, expires_at: expiresAt, user: userOf(user) };
 }
 

@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
 import type { SecretResponse } from '../../api-client/contract';
 import { ApiError } from '../errors';
-import { reissueSecret, revokeById } from '../domain/tokens';
 import type { Ctx } from '../domain/context';
+import { findKey, forgetKeysBefore, recordKey, repointKey } from '../domain/idempotency-keys';
+import { reissueSecret, revokeById } from '../domain/token-secrets';
 import { UniqueViolation } from '../store';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -24,13 +25,6 @@ export function fingerprint(key: Buffer, method: string, url: string, body: unkn
     kept = Object.fromEntries(Object.entries(kept).filter(([k]) => !secretFields.includes(k)));
   }
   return createHmac('sha256', key).update(JSON.stringify([method, url, kept])).digest('base64url');
-}
-
-interface Stored {
-  request_hash: string;
-  status: number;
-  response: string;
-  secret_token_id: string | null;
 }
 
 export interface Outcome {
@@ -66,12 +60,8 @@ function credentialIdOf(secret: SecretResponse, body: unknown): string {
  * response that carried one answers as the route's contract declares (`SecretResponse.replay`).
  */
 export async function once(ctx: Ctx, req: IdempotentRequest, execute: () => Promise<Outcome>): Promise<Outcome> {
-  const expired = new Date(ctx.clock.now().getTime() - KEY_TTL_MS).toISOString();
-  await ctx.db.run('DELETE FROM idempotency_keys WHERE principal_id = ? AND created_at < ?', [req.callerKey, expired]);
-  const prior = await ctx.db.get<Stored>('SELECT request_hash, status, response, secret_token_id FROM idempotency_keys WHERE principal_id = ? AND idem_key = ?', [
-    req.callerKey,
-    req.key,
-  ]);
+  await forgetKeysBefore(ctx.db, req.callerKey, new Date(ctx.clock.now().getTime() - KEY_TTL_MS));
+  const prior = await findKey(ctx.db, req.callerKey, req.key);
   if (prior) {
     if (prior.request_hash !== req.fingerprint) {
       throw new ApiError(422, 'WARDEN_ERR_IDEMPOTENCY_MISMATCH', 'Unprocessable Content', 'This Idempotency-Key was used with a different request; use a new key for a new request.');
@@ -85,7 +75,7 @@ export async function once(ctx: Ctx, req: IdempotentRequest, execute: () => Prom
     // new_session: the caller proved the password again (routes check it before this runs).
     await revokeById(ctx, prior.secret_token_id, 'session.replaced');
     const outcome = await execute();
-    await ctx.db.run('UPDATE idempotency_keys SET secret_token_id = ? WHERE principal_id = ? AND idem_key = ?', [credentialIdOf(req.secret, outcome.body), req.callerKey, req.key]);
+    await repointKey(ctx.db, req.callerKey, req.key, credentialIdOf(req.secret, outcome.body));
     return outcome;
   }
   const outcome = await execute();
@@ -97,15 +87,7 @@ export async function once(ctx: Ctx, req: IdempotentRequest, execute: () => Prom
     storable = rest;
   }
   try {
-    await ctx.db.run('INSERT INTO idempotency_keys (principal_id, idem_key, request_hash, status, response, secret_token_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      req.callerKey,
-      req.key,
-      req.fingerprint,
-      outcome.status,
-      JSON.stringify(storable ?? null),
-      credentialId,
-      ctx.clock.now().toISOString(),
-    ]);
+    await recordKey(ctx.db, req.callerKey, req.key, { request_hash: req.fingerprint, status: outcome.status, response: JSON.stringify(storable ?? null), secret_token_id: credentialId }, ctx.clock.now());
   } catch (err) {
     if (err instanceof UniqueViolation) {
       throw new ApiError(409, 'WARDEN_ERR_IDEMPOTENCY_IN_PROGRESS', 'Conflict', 'A request with this Idempotency-Key is being processed; retry it shortly to get its result.', {

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { SessionCreate, UserCreate } from '../../api-client/contract';
 import { writeAudit } from '../domain/audit';
-import { revokeById } from '../domain/tokens';
+import { reportLeak, revokeById } from '../domain/token-secrets';
 import { type UserRow, checkPassword, createSession, createUser, hashPassword } from '../domain/users';
-import { isWellFormedSecret } from '../domain/secrets';
 import { errors } from '../errors';
 import { registerContractRoute } from './contract-routes';
 import type { Deps } from './deps';
@@ -56,21 +55,8 @@ export function registerSpecialRoutes(app: FastifyInstance, deps: Deps): void {
   );
 
   // Secret scanners report here without credentials. The answer is the same whatever was sent.
-  registerContractRoute(
-    app,
-    deps,
-    'reportLeak',
-    async (ctx, { body }) => {
-      const secret = (body as { token: string }).token;
-      if (!isWellFormedSecret(secret)) return;
-      const digest = ctx.digest(secret);
-      const row = await ctx.db.get<{ id: string }>(
-        'SELECT id FROM tokens WHERE revoked_at IS NULL AND (digest = ? OR (previous_digest = ? AND previous_expires_at > ?))',
-        [digest, digest, ctx.clock.now().toISOString()],
-      );
-      if (row) await revokeById(ctx, row.id, 'token.leak_reported');
-    },
-    { prepare: async (request) => deps.limiter.check(`leak:${request.ip}`) },
-  );
+  registerContractRoute(app, deps, 'reportLeak', (ctx, { body }) => reportLeak(ctx, (body as { token: string }).token), {
+    prepare: async (request) => deps.limiter.check(`leak:${request.ip}`),
+  });
 }
 

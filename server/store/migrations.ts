@@ -83,6 +83,8 @@ const MIGRATIONS: Step[][] = [
     `ALTER TABLE tokens ADD COLUMN allowed_cidrs TEXT NOT NULL DEFAULT '[]'`,
     `ALTER TABLE tokens ADD COLUMN max_unused_days INTEGER`,
   ],
+  // One name for the rotation overlap in every layer (API: overlap_seconds, overlap_ends_at).
+  [`ALTER TABLE tokens RENAME COLUMN previous_expires_at TO overlap_ends_at`],
 ];
 
 export async function migrate(store: Store): Promise<void> {

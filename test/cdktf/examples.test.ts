@@ -6,7 +6,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { parseOutputs } from '../../constructs/ci-secrets';
+import { parseOutputs } from '../../ci-secrets';
 import { type TestServer, startServer } from '../support/server';
 import { ENGINES, TerraformWorkspace } from '../support/terraform';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdktf';
 import { NotFoundError } from '../../api-client';
-import { parseOutputs } from '../../constructs/ci-secrets';
+import { parseOutputs } from '../../ci-secrets';
 import { GitopsStack, TEAMS } from '../../examples/cdktf-gitops/stack';
 import { type TestServer, startServer } from '../support/server';
 import { ENGINES, TerraformWorkspace } from '../support/terraform';

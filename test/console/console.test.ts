@@ -3,7 +3,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { AuthError } from '../../api-client';
-import { writeConsoleAssets } from '../../server/console/build';
+import { writeConsoleAssets } from '../../console/build';
+import { type PageGlobals, clipboardText, focusedText, pageWidths, webStorageText } from '../support/page-globals';
 import { ROOT, TestClock, startServer } from '../support/server';
 
 const ARTIFACTS = resolve(ROOT, 'test-artifacts', 'console');
@@ -79,9 +80,16 @@ describe('the web console', () => {
     const js = await fetch(`${server.url}/console/app.js`);
     expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(js.headers.get('cache-control')).toContain('max-age');
-    expect((await fetch(`${server.url}/console/nope.js`)).status).toBe(404);
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-    expect((await fetch(`${server.url}/v1/whoami`)).status).toBe(401);
+    // Every body is read: one left unread holds its connection, and the server's close waits for it.
+    await js.arrayBuffer();
+    const status = async (path: string) => {
+      const res = await fetch(`${server.url}${path}`);
+      await res.arrayBuffer();
+      return res.status;
+    };
+    expect(await status('/console/nope.js')).toBe(404);
+    expect(await status('/healthz')).toBe(200);
+    expect(await status('/v1/whoami')).toBe(401);
   });
 
   test('refuses a service account sign-in with a clear message', async () => {
@@ -140,7 +148,7 @@ describe('the web console', () => {
     await expect(page.getByText('It will not be shown again').count()).resolves.toBe(1);
     await page.getByRole('button', { name: 'Copy' }).click();
     await page.getByRole('status').filter({ hasText: 'copied' }).waitFor();
-    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(secret);
+    await expect(clipboardText(page)).resolves.toBe(secret);
     await shot('secret-revealed-and-copied');
 
     const account = await server.client.getServiceAccount(await accountIdByName('deploy-bot'));
@@ -155,7 +163,7 @@ describe('the web console', () => {
     await page.getByRole('row').filter({ hasText: 'deploy-bot@service' }).waitFor();
     await shot('after-navigation');
     expect(await page.content()).not.toContain(secret);
-    const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    const storage = await webStorageText(page);
     expect(storage).not.toContain(secret);
     const carrying = network.filter((n) => n.response.includes(secret) || n.request.includes(secret) || n.url.includes(secret));
     expect(carrying.map((n) => new URL(n.url).pathname)).toEqual([expect.stringMatching(/^\/v1\/service-accounts\/[^/]+\/tokens$/)]);
@@ -163,19 +171,19 @@ describe('the web console', () => {
     await expect(row.textContent()).resolves.toMatch(/editor.*Enabled.*No expiry.*1$/);
   });
 
-  test('regenerates with a grace period: old and new secrets both work until it ends', async () => {
+  test('regenerates with an overlap: old and new secrets both work until it ends', async () => {
     const id = await accountIdByName('deploy-bot');
     await page.goto(`${server.url}/#/accounts/${id}`);
     const row = page.locator('tr[data-token="ci"]');
     await row.getByRole('button', { name: 'Regenerate' }).click();
-    await page.getByRole('dialog').getByLabel('Grace period in hours (0-168)').fill('2');
+    await page.getByRole('dialog').getByLabel('Overlap in hours (0-168)').fill('2');
     await shot('regenerate-dialog');
     await page.getByRole('dialog').getByRole('button', { name: 'Regenerate' }).click();
     const fresh = (await page.getByTestId('secret').textContent()) ?? '';
     expect(fresh).not.toBe(secret);
     await expect(page.getByText('The old secret keeps working until').count()).resolves.toBe(1);
     await row.getByText('Old secret works until').waitFor();
-    await shot('regenerated-with-grace');
+    await shot('regenerated-with-overlap');
     await expect(server.clientFor(secret).whoami()).resolves.toMatchObject({ id });
     await expect(server.clientFor(fresh).whoami()).resolves.toMatchObject({ id });
     clock.advance(2 * 3600_000 + 1000);
@@ -186,7 +194,7 @@ describe('the web console', () => {
     await page.goto(`${server.url}/#/accounts/${id}`);
     await page.locator('tr[data-token="ci"]').waitFor();
     await expect(page.locator('tr[data-token="ci"]').textContent()).resolves.not.toContain('Old secret works until');
-    await shot('grace-period-over');
+    await shot('overlap-over');
     secret = fresh;
   });
 
@@ -230,7 +238,7 @@ describe('the web console', () => {
     await page.keyboard.type('kb-token');
     await page.keyboard.press('Enter');
     const shown = (await page.getByTestId('secret').textContent()) ?? '';
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Copy');
+    expect(await focusedText(page)).toBe('Copy');
     await shot('keyboard-only-created');
     await expect(server.clientFor(shown).whoami()).resolves.toMatchObject({ user_type: 'service', name: 'keyboard-bot' });
   });
@@ -264,6 +272,7 @@ describe('the web console', () => {
     await page.getByRole('button', { name: 'Filter' }).click();
     // The unfiltered table is on screen until the filtered one replaces it.
     await page.waitForFunction((target) => {
+      const { document, location } = globalThis as unknown as PageGlobals;
       const cells = Array.from(document.querySelectorAll('tbody tr td:nth-child(4)'));
       return location.hash.includes(target) && cells.length > 0 && cells.every((c) => c.textContent?.includes(target));
     }, id);
@@ -317,7 +326,7 @@ describe('the web console', () => {
       const p = await phone.newPage();
       const overflow = async (name: string) => {
         await p.screenshot({ path: join(ARTIFACTS, `${width}px-${name}.png`), fullPage: true });
-        return { name, ...(await p.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }))) };
+        return { name, ...(await pageWidths(p)) };
       };
       const fits = (r: { name: string; scrollWidth: number; innerWidth: number }) => expect({ fits: r.scrollWidth <= r.innerWidth, ...r }).toMatchObject({ name: r.name, fits: true });
       try {

@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
-import { writeConsoleAssets } from '../../server/console/build';
+import { writeConsoleAssets } from '../../console/build';
+import { clipboardText, focusedText, pageWidths } from '../support/page-globals';
 import { ROOT, type TestServer, startServer } from '../support/server';
 import { type Estate, exportCli, makeEstate } from '../export/estate';
 
@@ -76,18 +77,18 @@ test('Copy puts the shown text on the clipboard', async () => {
   const text = await tab('HCL');
   await page.getByRole('button', { name: 'Copy' }).click();
   await page.locator('#status').filter({ hasText: 'Copied' }).waitFor();
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(text);
+  expect(await clipboardText(page)).toBe(text);
 });
 
 test('the tabs follow the arrow keys, and the page fits a 390 px screen without sideways scrolling', async () => {
   await page.getByRole('tab', { name: 'HCL' }).click();
   await page.getByRole('tab', { name: 'HCL' }).press('ArrowRight');
   await expect(page.getByRole('tab', { name: 'Pulumi' }).getAttribute('aria-selected')).resolves.toBe('true');
-  await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Pulumi');
+  await expect(focusedText(page)).resolves.toBe('Pulumi');
   await page.setViewportSize({ width: 390, height: 844 });
   try {
     // The code scrolls inside its own box; the page itself must not.
-    await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
+    expect((await pageWidths(page)).scrollWidth).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(ARTIFACTS, 'export-390.png'), fullPage: true });
   } finally {
     await page.setViewportSize({ width: 1280, height: 900 });

@@ -9,7 +9,7 @@ const account = (id: string, name: string, project_id: string | null = null): Se
 });
 const token = (id: string, owner_id: string, name: string, extra: Partial<Token> = {}): Token => ({
   id, name, owner_type: 'service_account', owner_id, token_hint: 'wdn_abcd', scopes: ['api'], expires_at: '2026-01-31T00:00:00.000Z', max_expires_at: null, extended: false, max_age_days: null,
-  allowed_cidrs: [], max_unused_days: null, unused_expires_at: null, disabled: false, state: 'active', revoked_at: null, previous_secret_expires_at: null, created_at: T, last_used_at: null, etag: 'e', ...extra,
+  allowed_cidrs: [], max_unused_days: null, unused_expires_at: null, disabled: false, state: 'active', revoked_at: null, overlap_ends_at: null, created_at: T, last_used_at: null, etag: 'e', ...extra,
 });
 const binding = (id: string, sa: string, role: string, project_id: string | null = null): RoleBinding => ({ id, service_account_id: sa, role, project_id, created_at: T });
 

@@ -315,7 +315,7 @@ describe(`warden-iac/pulumi under the real pulumi CLI, with @pulumi/pulumi ${sdk
       const dir = mkdtempSync(join(tmpdir(), 'warden-pulumi-ci-'));
       try {
         const out = join(dir, '.env.ci');
-        const cli = join(project.dir, 'node_modules', 'warden-iac', 'dist', 'constructs', 'ci-secrets', 'cli.js');
+        const cli = join(project.dir, 'node_modules', 'warden-iac', 'dist', 'ci-secrets', 'cli.js');
         const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
           const child = execFile(process.execPath, [cli, '--input', '-', '--from', 'pulumi', '--output', 'ciToken=WARDEN_TOKEN', '--to', 'dotenv', '--out', out], (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve({ stdout: so, stderr: se })));
           child.stdin!.end(JSON.stringify(outputs));

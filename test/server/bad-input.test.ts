@@ -53,10 +53,11 @@ const cases: Case[] = [
   { name: 'an unknown query parameter', method: 'GET', path: `${SA}?colour=red`, status: 400, field: 'query.colour' },
   { name: 'a forged page token', method: 'GET', path: `${SA}?page_token=%00%01`, status: 400, field: 'page_token' },
   { name: 'extended without max_age_days', path: `${SA}/{id}/tokens`, body: '{"name": "t", "extended": true}', status: 400, field: 'max_age_days' },
+  { name: 'an extended token that never expires', path: `${SA}/{id}/tokens`, body: '{"name": "t", "extended": true, "max_age_days": 7, "expires_at": null}', status: 400, field: 'expires_at' },
   { name: 'both expiry forms', path: `${SA}/{id}/tokens`, body: '{"name": "t", "expires_in_days": 5, "expires_at": null}', status: 400, field: 'expires_at' },
   { name: 'an unknown scope', path: `${SA}/{id}/tokens`, body: '{"name": "t", "scopes": ["root"]}', status: 400, field: 'scopes.0' },
   { name: 'a number too large for days', path: `${SA}/{id}/tokens`, body: '{"name": "t", "expires_in_days": 1e309}', status: 400, field: 'expires_in_days' },
-  { name: 'a grace period over 7 days', path: `${SA}/{id}/tokens/tok_missing/regenerate`, body: '{"grace_period_seconds": 604801}', status: 400, field: 'grace_period_seconds' },
+  { name: 'an overlap over 7 days', path: `${SA}/{id}/tokens/tok_missing/regenerate`, body: '{"overlap_seconds": 604801}', status: 400, field: 'overlap_seconds' },
   { name: 'an unknown route', method: 'GET', path: '/v1/nothing-here', status: 404 },
 ];
 

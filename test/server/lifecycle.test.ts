@@ -110,14 +110,14 @@ describe.each(['sqlite', 'postgres'] as const)('the whole lifecycle on %s', (kin
     await admin.createServiceAccountToken(account.id, { name: 'ci' });
   });
 
-  test('regenerate with a grace period keeps the old secret working until the period ends', async () => {
+  test('regenerate with an overlap keeps the old secret working until overlap_ends_at', async () => {
     const account = await admin.createServiceAccount({ name: uniqueName('rot') });
     await admin.createRoleBinding({ service_account_id: account.id, role: 'member' });
     const first = await admin.createServiceAccountToken(account.id, { name: 'rot' });
-    const second = await admin.regenerateServiceAccountToken(account.id, first.id, { grace_period_seconds: 600 });
+    const second = await admin.regenerateServiceAccountToken(account.id, first.id, { overlap_seconds: 600 });
     expect(second.id).toBe(first.id);
     expect(second.token).not.toBe(first.token);
-    expect(second.previous_secret_expires_at).not.toBeNull();
+    expect(second.overlap_ends_at).not.toBeNull();
     expect((await server.clientFor(first.token).whoami()).token_id).toBe(first.id);
     expect((await server.clientFor(second.token).whoami()).token_id).toBe(first.id);
     clock.advance(601_000);

@@ -159,7 +159,7 @@ test('every answer of a run through every operation conforms to the served docum
   const tokenRead = await expectCall(200, 'GET', `${tokens}/${tokenId}`);
   await expectCall(200, 'PATCH', `${tokens}/${tokenId}`, { json: { disabled: true }, headers: { 'if-match': etagOf(tokenRead) } });
   await expectCall(200, 'POST', `${tokens}/${tokenId}/regenerate`, { json: {} });
-  await expectCall(400, 'POST', `${tokens}/${tokenId}/regenerate`, { json: { grace_period_seconds: -1 } });
+  await expectCall(400, 'POST', `${tokens}/${tokenId}/regenerate`, { json: { overlap_seconds: -1 } });
   await expectCall(204, 'DELETE', `${tokens}/${tokenId}`);
 
   // Federated credentials and the token exchange (form-encoded; RFC 6749 errors).

@@ -38,7 +38,7 @@ describe('secrets never reach the database files, the logs or the audit log', ()
       const account = await admin.createServiceAccount({ name: 'leaky' });
       await admin.createRoleBinding({ service_account_id: account.id, role: 'member' });
       const first = await admin.createServiceAccountToken(account.id, { name: 'one' });
-      const second = await admin.regenerateServiceAccountToken(account.id, first.id, { grace_period_seconds: 60 });
+      const second = await admin.regenerateServiceAccountToken(account.id, first.id, { overlap_seconds: 60 });
       const user = await admin.createUser({ email: 'pat@example.com', name: 'Pat', password: 'a long enough password' });
       const personal = await admin.createUserToken(user.id, { name: 'laptop' });
       const session = await server.clientFor('').createSession({ email: 'pat@example.com', password: 'a long enough password' });

@@ -47,12 +47,12 @@ describe.each(['sqlite', 'postgres'] as const)('client-supplied secrets (write-o
     if (server.dataDir) for (const f of readdirSync(server.dataDir)) expect(readFileSync(join(server.dataDir, f)).toString('latin1')).not.toContain(secret);
   });
 
-  test('regenerate with the client\'s secret keeps the old one through the grace period only', async () => {
+  test('regenerate with the client\'s secret keeps the old one through the overlap only', async () => {
     const sa = await account();
     const first = generateSecret();
     const token = await admin.createServiceAccountToken(sa.id, { name: 'rot', secret: first });
     const second = generateSecret();
-    const rotated = await admin.regenerateServiceAccountToken(sa.id, token.id, { secret: second, grace_period_seconds: 600 });
+    const rotated = await admin.regenerateServiceAccountToken(sa.id, token.id, { secret: second, overlap_seconds: 600 });
     expect(rotated.token).toBe(second);
     expect((await server.clientFor(first).whoami()).token_id).toBe(token.id);
     expect((await server.clientFor(second).whoami()).token_id).toBe(token.id);

@@ -1,5 +1,5 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { selfSignedCertificate } from '../../provider/terraform/certificate';
+import { selfSignedCertificate } from '../../provider/terraform/protocol/certificate';
 
 // go-plugin's client trusts exactly the certificate in the handshake line and checks the name
 // "localhost"; a certificate OpenSSL cannot parse makes the provider die before its handshake.

@@ -187,7 +187,7 @@ for (const engine of ENGINES) {
       {
         title: 'conflicting arguments are refused before anything changes',
         config: config({ description: 'x' }).replace('expires_in_days    = 30', 'expires_in_days = 30\n  expires_at = "2030-01-01T00:00:00Z"'),
-        expectError: ['Set either "expires_in_days" or "expires_at", not both.'],
+        expectError: ['Invalid value for "expires_at"', '"expires_at" cannot be given with "expires_in_days"'],
       },
       {
         title: 'provider configuration errors name the setting',

@@ -1,9 +1,9 @@
 import { generateSecret } from '../../api-client/token-format';
 import { planChange, resources, type ResourceContext, type State } from '../../provider/resources';
-import { ProviderService } from '../../provider/terraform/provider-service';
-import { providersSchemaJson, providerSchema } from '../../provider/terraform/schema';
-import { getProviderSchema } from '../../provider/terraform/schema-document';
-import { encodeValue } from '../../provider/terraform/values';
+import { ProviderService } from '../../provider/terraform/framework/provider-service';
+import { providersSchemaJson, providerSchema } from '../../provider/terraform/framework/schema';
+import { getProviderSchema } from '../../provider/terraform/protocol/schema-document';
+import { encodeValue } from '../../provider/terraform/protocol/values';
 
 // The protocol side of write-only attributes, below what the real engines show: the schema flag,
 // the refusal for clients without write-only support, and rotation rules under secret_wo.

@@ -130,7 +130,7 @@ describe.each(ENGINES)('write-only token secrets on %s', (engine) => {
 
   test('ephemeral "warden_secret" feeds secret_wo and another consumer in the same run; neither state nor plan holds it', async () => {
     const captured = join(tf.dir, 'delivered.env');
-    const ciSecrets = join(ROOT, 'dist', 'constructs', 'ci-secrets', 'cli.js');
+    const ciSecrets = join(ROOT, 'dist', 'ci-secrets', 'cli.js');
     tf.write(`
 provider "warden" {}
 

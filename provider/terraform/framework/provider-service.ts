@@ -1,4 +1,4 @@
-import type { WardenClient } from '../../api-client/client';
+import type { WardenClient } from '../../../api-client/client';
 import {
   type Definition,
   type Diagnostic,
@@ -21,10 +21,10 @@ import {
   withDefaults,
   withoutWriteOnly,
   writeOnlySet,
-} from '../resources';
+} from '../../resources';
 import { attributePath, errorDiagnostics, toProtocol } from './diagnostics';
-import { tfplugin6 as tf } from './protocol/generated/protocol';
-import { decodeJsonState, decodeObject, encodeValue } from './values';
+import { tfplugin6 as tf } from '../protocol/generated/protocol';
+import { decodeJsonState, decodeObject, encodeValue } from '../protocol/values';
 
 /**
  * The tfplugin6.Provider service: each RPC decodes values, calls the one definition, encodes the
@@ -81,7 +81,7 @@ export class ProviderService {
     if (!settings) return { diagnostics: diagnostics(found) };
     // Loaded here: validation-only processes never need the HTTP client.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { WardenClient: Client } = require('../../api-client/client') as typeof import('../../api-client/client');
+    const { WardenClient: Client } = require('../../../api-client/client') as typeof import('../../../api-client/client');
     const userAgent = `terraform-provider-warden/${this.options.version} terraform/${req.terraformVersion ?? 'unknown'} node/${process.version}`;
     let token: string;
     if ('token' in settings) token = settings.token;

@@ -1,4 +1,4 @@
-import type { Problem } from '../../../api-client/contract/common';
+import type { Page, Problem } from '../api-client/contract/common';
 
 /** A failed API call, with the server's problem details when it sent them. */
 export class ApiProblem extends Error {
@@ -58,4 +58,17 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     throw new ApiProblem(res.status, problem);
   }
   return data as T;
+}
+
+/** Every item of a paginated list, following next_page_token. */
+export async function all<T>(path: string): Promise<T[]> {
+  const out: T[] = [];
+  let token: string | null = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const p: Page<T> = await api<Page<T>>('GET', `${path}${sep}limit=500${token ? `&page_token=${encodeURIComponent(token)}` : ''}`);
+    out.push(...p.items);
+    token = p.next_page_token;
+  } while (token);
+  return out;
 }

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { plugin } from './protocol/generated/protocol';
+import { plugin } from './generated/protocol';
 import { selfSignedCertificate } from './certificate';
 
 /**

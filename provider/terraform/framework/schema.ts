@@ -1,4 +1,4 @@
-import { type Attribute, type AttributeType, dataSources, ephemeralResources, providerConfig, resources } from '../resources';
+import { type Attribute, type AttributeType, dataSources, ephemeralResources, providerConfig, resources } from '../../resources';
 
 /** cty type constraints as Terraform writes them in JSON. */
 const CTY: Record<AttributeType, unknown> = {
@@ -58,4 +58,4 @@ export const providerSchema: ProviderSchema = {
 };
 
 
-export { providersSchemaJson } from './schema-document';
+export { providersSchemaJson } from '../protocol/schema-document';

@@ -1,5 +1,5 @@
 import { ExtData, ExtensionCodec, decode, encode } from '@msgpack/msgpack';
-import { type Attribute, type State, Unknown, type Value, complete } from '../resources';
+import { type Attribute, type State, Unknown, type Value, complete } from '../../resources';
 
 /**
  * cty's msgpack encoding, as Terraform sends and expects values: an object is a map of attribute

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import { runCommand } from '../support/run';
 
-const CLI = resolve(__dirname, '..', '..', 'constructs', 'ci-secrets', 'cli.ts');
+const CLI = resolve(__dirname, '..', '..', 'ci-secrets', 'cli.ts');
 // Bundled once, so that each run starts as fast as the installed bin does.
 const bundleDir = mkdtempSync(join(tmpdir(), 'warden-ci-secrets-bin-'));
 const BIN = join(bundleDir, 'cli.js');

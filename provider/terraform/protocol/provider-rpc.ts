@@ -1,7 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { method } from './plugin-server';
-import { tfplugin6 as tf } from './protocol/generated/protocol';
-import type { ProviderService } from './provider-service';
+import { tfplugin6 as tf } from './generated/protocol';
+import type { ProviderService } from '../framework/provider-service';
 
 /** Every tfplugin6.Provider RPC this provider answers; its handler is the method of the same name. */
 const RPCS = [

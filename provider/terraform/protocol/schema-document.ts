@@ -1,5 +1,5 @@
-import type { ProviderSchema, SchemaBlock } from './schema';
-import { tfplugin6 as tf } from './protocol/generated/protocol';
+import type { ProviderSchema, SchemaBlock } from '../framework/schema';
+import { tfplugin6 as tf } from './generated/protocol';
 
 /**
  * The schema's two outward forms, from the plain schema document: the tfplugin6 answers

@@ -94,3 +94,39 @@ export function openDialog(title: string, body: Node, actions: (close: () => voi
   dialog.querySelector<HTMLElement>('input, select, button')?.focus();
   return close;
 }
+
+/** A table whose cells carry their column's name, so narrow screens can show rows as labelled cards. */
+export function table(caption: string, columns: string[], rows: HTMLElement[]): HTMLElement {
+  for (const row of rows) Array.from(row.children).forEach((cell, i) => cell.setAttribute('data-label', columns[i] ?? ''));
+  return h(
+    'table',
+    { class: 'stack' },
+    h('caption', { class: 'sr-only' }, caption),
+    h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, ...rows),
+  );
+}
+
+export function badge(text: string, kind = ''): HTMLElement {
+  return h('span', { class: `badge ${kind}` }, text);
+}
+
+/** Asks before an action that cannot be undone; its error stays in the dialog. */
+export function confirmDialog(title: string, text: string, action: string, run: () => Promise<void>): void {
+  const error = h('p', { class: 'form-error', role: 'alert' });
+  openDialog(title, h('div', {}, h('p', {}, text), error), (close) => [
+    h('button', { type: 'button', onclick: () => close() }, 'Cancel'),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'danger',
+        onclick: () =>
+          void run()
+            .then(close)
+            .catch((e: Error) => (error.textContent = e.message)),
+      },
+      action,
+    ),
+  ]);
+}

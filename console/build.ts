@@ -4,13 +4,11 @@ import { join, resolve } from 'node:path';
 /** The console's static assets by URL path, content built once and served from memory. */
 export type ConsoleAssets = Map<string, { body: Buffer; type: string }>;
 
-const APP_DIR = resolve(__dirname, 'app');
-
 /** Bundles the browser app with esbuild (a build-time dependency, loaded only here). */
 export async function buildConsoleAssets(): Promise<ConsoleAssets> {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
-    entryPoints: [join(APP_DIR, 'main.ts')],
+    entryPoints: [join(__dirname, 'main.ts')],
     bundle: true,
     minify: true,
     format: 'iife',
@@ -23,7 +21,7 @@ export async function buildConsoleAssets(): Promise<ConsoleAssets> {
   if (!js) throw new Error('esbuild produced no output for the console');
   return new Map([
     ['/console/app.js', { body: Buffer.from(js.contents), type: 'text/javascript; charset=utf-8' }],
-    ['/console/app.css', { body: readFileSync(join(APP_DIR, 'styles.css')), type: 'text/css; charset=utf-8' }],
+    ['/console/app.css', { body: readFileSync(join(__dirname, 'styles.css')), type: 'text/css; charset=utf-8' }],
   ]);
 }
 
@@ -35,7 +33,7 @@ export async function writeConsoleAssets(outDir: string): Promise<void> {
 }
 
 if (require.main === module) {
-  writeConsoleAssets(resolve(__dirname, '..', '..', 'dist', 'console')).catch((err: unknown) => {
+  writeConsoleAssets(resolve(__dirname, '..', 'dist', 'console')).catch((err: unknown) => {
     console.error(err);
     process.exit(1);
   });

@@ -1,6 +1,6 @@
-import { isWardenError } from '../../api-client/errors';
-import { type Diagnostic, ResourceError } from '../resources';
-import { tfplugin6 } from './protocol/generated/protocol';
+import { isWardenError } from '../../../api-client/errors';
+import { type Diagnostic, ResourceError } from '../../resources';
+import { tfplugin6 } from '../protocol/generated/protocol';
 
 type Step = tfplugin6.AttributePath.IStep;
 

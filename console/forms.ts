@@ -1,0 +1,31 @@
+// Client-side checks and conversions shared by the forms. They repeat the contract's rules for
+// quick feedback; the server stays the authority.
+import { ApiProblem } from './api';
+import { showFieldErrors } from './dom';
+
+export const NAME_RE = /^[a-z][a-z0-9_-]{0,62}$/;
+export const NAME_MSG = 'must be 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter';
+
+export function localErrors(values: Record<string, string>, rules: Record<string, (v: string) => string | null>): Map<string, string> {
+  const errs = new Map<string, string>();
+  for (const [k, rule] of Object.entries(rules)) {
+    const msg = rule(values[k] ?? '');
+    if (msg) errs.set(k, msg);
+  }
+  return errs;
+}
+
+/** Field errors go next to their fields; anything else goes to the form's error line. */
+export function reportError(form: HTMLElement, formError: HTMLElement, err: unknown): void {
+  const fields = err instanceof ApiProblem ? err.fieldErrors() : new Map<string, string>();
+  showFieldErrors(form, fields);
+  formError.textContent = fields.size ? '' : (err as Error).message;
+}
+
+export function teamsOf(text: string): string[] {
+  return [...new Set(text.split(',').map((t) => t.trim()).filter((t) => t && t !== 'public'))];
+}
+
+export function dateToIso(value: string): string | null {
+  return value ? new Date(`${value}T23:59:59Z`).toISOString() : null;
+}
