@@ -104,7 +104,7 @@ describe('in the dynamic-provider host', () => {
 
     it('applies the cross-attribute rules of the definition', async () => {
       const res = await engine.check(TK, {}, tkInputs({ serviceAccountId: 'sa_x', name: 'ci', expiresInDays: 30, expiresAt: '2030-01-01T00:00:00Z' }));
-      expect(res.failures).toEqual([{ property: 'expiresAt', reason: expect.stringContaining('"expiresInDays" or "expiresAt"') }]);
+      expect(res.failures).toEqual([{ property: 'expiresAt', reason: expect.stringContaining('"expiresAt" cannot be given with "expiresInDays"') }]);
     });
 
     it('accepts values unknown during preview', async () => {
