@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
 import type { z } from 'zod';
-import { OAuthError, Problem, type Page, type RouteDef, type Routes, routes } from './contract';
+import { OAuthError, Problem, type Page, type RouteDef, type Routes, oauthEntry, routes } from './contract';
 import { NetworkError, ResponseValidationError, TimeoutError, WardenError, httpError } from './errors';
 import { readRouteOf, reflects } from './conditional';
 import { DEFAULT_RETRY, RETRY_STATUSES, type RetryPolicy, backoffMs, isRetryableNetworkError, retryAfterMs, sleep } from './retry';
@@ -212,10 +212,10 @@ export class WardenClient {
         const p = Problem.safeParse(parsedBody);
         if (p.success) problem = p.data;
         const oauth = def.errorFormat === 'oauth' ? OAuthError.safeParse(parsedBody) : undefined;
-        // RFC 6749 errors carry a code of their own: WARDEN_ERR_OAUTH_INVALID_GRANT and so on.
+        // RFC 6749 errors carry a code of their own in the catalogue: WARDEN_ERR_OAUTH_INVALID_GRANT and so on.
         if (oauth?.success) {
           const { error, error_description } = oauth.data;
-          problem = { type: `urn:ietf:params:oauth:error:${error}`, title: error, status: res.statusCode, detail: `${error}: ${error_description}`, code: `WARDEN_ERR_OAUTH_${error.toUpperCase()}` };
+          problem = { type: `urn:ietf:params:oauth:error:${error}`, title: error, status: res.statusCode, detail: `${error}: ${error_description}`, code: oauthEntry(error).code };
         }
       } catch {
         // Not JSON (a proxy's error page, say): the status alone has to do.

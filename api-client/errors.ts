@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { Problem } from './contract';
+import type { Problem, WardenErrorCode } from './contract';
 
 const MARK = Symbol.for('warden-iac.error');
 
@@ -10,20 +10,25 @@ export interface RequestInfo {
 
 /**
  * Base of every error the client throws. Match on `code` (the server's stable code, or a
- * `WARDEN_CLIENT_ERR_*` code for failures on this side), not on message text.
+ * `WARDEN_CLIENT_ERR_*` code for failures on this side), not on message text, and with
+ * `isWardenError` rather than `instanceof`, which fails across copies of this package.
  */
 export class WardenError extends Error {
   readonly [MARK] = true;
-  readonly code: string;
+  /** From the catalogue (api-client/contract/errors.ts); a newer server may send codes this copy does not list. */
+  readonly code: WardenErrorCode;
+  /** The message without the request id, for callers that show the request id on its own. */
+  readonly description: string;
   readonly status: number | undefined;
   readonly requestId: string | undefined;
   readonly problem: Problem | undefined;
   readonly request: RequestInfo;
 
-  constructor(message: string, init: { code: string; request: RequestInfo; status?: number; requestId?: string; problem?: Problem; cause?: unknown }) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+  constructor(description: string, init: { code: WardenErrorCode; request: RequestInfo; status?: number; requestId?: string; problem?: Problem; cause?: unknown }) {
+    super(`${description}${init.requestId ? ` (request id ${init.requestId})` : ''}`, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = new.target.name;
     this.code = init.code;
+    this.description = description;
     this.status = init.status;
     this.requestId = init.requestId;
     this.problem = init.problem;
@@ -75,6 +80,7 @@ const BY_STATUS: Record<number, typeof WardenError> = {
 export function httpError(request: RequestInfo, status: number, problem: Problem | undefined, requestId: string | undefined): WardenError {
   const Class = BY_STATUS[status] ?? (status >= 500 ? ServerError : WardenError);
   const detail = problem?.detail ?? problem?.title ?? 'no details';
-  const message = `${request.method} ${request.path} failed with ${status} ${STATUS_CODES[status] ?? ''}: ${detail}${requestId ? ` (request id ${requestId})` : ''}`;
-  return new Class(message, { code: problem?.code ?? `WARDEN_CLIENT_ERR_HTTP_${status}`, request, status, problem, requestId });
+  const description = `${request.method} ${request.path} failed with ${status} ${STATUS_CODES[status] ?? ''}: ${detail}`;
+  const code = (problem?.code ?? `WARDEN_CLIENT_ERR_HTTP_${status}`) as WardenErrorCode;
+  return new Class(description, { code, request, status, problem, ...(requestId ? { requestId } : {}) });
 }

@@ -3,7 +3,7 @@
 // Synth-time checks of construct props with the provider's own attribute rules (provider/resources),
 // reported under the construct's camelCase prop names.
 import { Token } from 'cdktn';
-import { type State, type Value, Unknown, camel, checkConfig, dataSources, resources } from '../provider/resources';
+import { type AttributeNamer, type AttributePath, type State, type Value, Unknown, camel, checkConfig, dataSources, pathOf, render, resources } from '../provider/resources';
 
 /** A prop as the definitions see it: unresolved tokens (references, variables) are unknown until apply. */
 function toValue(value: unknown): Value {
@@ -24,15 +24,16 @@ export function checkProps(typeName: string, prefix: string, props: Record<strin
   if (!def) throw new Error(`no definition for ${typeName}`);
   const config: State = {};
   for (const name of Object.keys(def.attributes)) config[name] = unknown.includes(name) ? Unknown : toValue(props[name]);
-  const prop = (name: string) => `${prefix}${camel(name)}`;
+  const prop = (path: string | AttributePath) => {
+    const [first, ...rest] = pathOf(path);
+    return `${prefix}${camel(String(first))}${rest.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
+  };
+  const quoted: AttributeNamer = (path) => `"${prop(path)}"`;
   return checkConfig(def.attributes, config, def.check).map((d) => {
-    const [first, ...rest] = d.path ?? [];
-    const path = first === undefined ? prefix.replace(/\.$/, '') || typeName : prop(String(first)) + rest.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
-    // Details start with the attribute's own path ("teams.1" ...) and quote other attributes
-    // ("max_age_days"): say them as the props users wrote.
-    const raw = d.detail ?? d.summary;
-    const own = `"${(d.path ?? []).join('.')}" `;
-    const text = (raw.startsWith(own) ? raw.slice(own.length) : raw).replace(/"([a-z_]+)"/g, (whole, name: string) => (name in def.attributes ? `"${prop(name)}"` : whole));
-    return `${path}: ${text}`;
+    const path = d.path?.length ? prop(d.path) : prefix.replace(/\.$/, '') || typeName;
+    // Details start with the attribute's own name ("teams[1]" must be ...), which the path already says.
+    const text = render(d.detail ?? d.summary, quoted);
+    const own = d.path?.length ? `${quoted(d.path)} ` : undefined;
+    return `${path}: ${own && text.startsWith(own) ? text.slice(own.length) : text}`;
   });
 }

@@ -1,10 +1,11 @@
-// Client-side checks and conversions shared by the forms. They repeat the contract's rules for
-// quick feedback; the server stays the authority.
+// Client-side checks and conversions shared by the forms: the contract's own limits (its zod-free
+// module), checked here for quick feedback; the server stays the authority.
+import { NAME } from '../api-client/contract/limits';
 import { ApiProblem } from './api';
 import { showFieldErrors } from './dom';
 
-export const NAME_RE = /^[a-z][a-z0-9_-]{0,62}$/;
-export const NAME_MSG = 'must be 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter';
+export const isName = (v: string): boolean => v.length >= NAME.minLength && v.length <= NAME.maxLength && NAME.pattern.test(v);
+export const NAME_MSG = `must be ${NAME.rule}`;
 
 export function localErrors(values: Record<string, string>, rules: Record<string, (v: string) => string | null>): Map<string, string> {
   const errs = new Map<string, string>();

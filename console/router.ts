@@ -4,7 +4,7 @@ import { hasSession } from './api';
 import { announce, h } from './dom';
 import { takeNextStatus } from './navigation';
 import { forgetSecret } from './secret-reveal';
-import { renderNav, root } from './shell';
+import { newPage, renderNav, root } from './shell';
 import { auditView } from './views/audit';
 import { exportPage } from './views/export';
 import { myTokensView } from './views/my-tokens';
@@ -21,21 +21,23 @@ export async function route(): Promise<void> {
   announce(takeNextStatus() ?? '');
   const [path = '', query = ''] = location.hash.slice(1).split('?');
   const params = new URLSearchParams(query);
-  if (!hasSession()) return signInView();
+  if (!hasSession()) return signInView(newPage());
   renderNav();
-  root().replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
+  const page = newPage();
+  page.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
   try {
     const m = /^\/accounts\/([A-Za-z0-9_-]+)$/.exec(path);
-    if (path === '/accounts/new') await newAccountView();
-    else if (m?.[1]) await accountView(m[1]);
-    else if (path === '/my-tokens') await myTokensView();
-    else if (path === '/audit') await auditView(params);
-    else if (path === '/export') await exportPage(params);
-    else await accountsView(params);
+    if (path === '/accounts/new') await newAccountView(page);
+    else if (m?.[1]) await accountView(page, m[1]);
+    else if (path === '/my-tokens') await myTokensView(page);
+    else if (path === '/audit') await auditView(page, params);
+    else if (path === '/export') await exportPage(page, params);
+    else await accountsView(page, params);
     // Views that focus their first field keep it; others move focus to the content for screen readers.
-    if (!root().contains(document.activeElement)) root().focus({ preventScroll: true });
+    if (page.isConnected && !root().contains(document.activeElement)) root().focus({ preventScroll: true });
   } catch (err) {
-    if (!hasSession()) return;
-    root().replaceChildren(h('h1', {}, 'Something went wrong'), h('p', { role: 'alert' }, (err as Error).message), h('p', {}, h('a', { href: '#/accounts' }, 'Back to service accounts')));
+    // Nothing to show when the session ended meanwhile or the user has gone to another page.
+    if (!hasSession() || !page.isConnected) return;
+    page.replaceChildren(h('h1', {}, 'Something went wrong'), h('p', { role: 'alert' }, (err as Error).message), h('p', {}, h('a', { href: '#/accounts' }, 'Back to service accounts')));
   }
 }

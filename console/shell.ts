@@ -4,8 +4,19 @@ import { currentUser, setCurrentUser } from './current-user';
 import { h } from './dom';
 import { navigate } from './navigation';
 
-/** The main region every view renders into. */
+/** The main region, which holds the page of the latest navigation. */
 export const root = () => document.getElementById('main') as HTMLElement;
+
+/**
+ * A fresh page for a navigation, shown at once in the main region. A view renders into the page it
+ * was given, so a slower, earlier view that finishes late writes into a page no longer shown
+ * instead of over the one the user went to.
+ */
+export function newPage(): HTMLElement {
+  const page = h('div', { class: 'page' });
+  root().replaceChildren(page);
+  return page;
+}
 
 export function shell(): void {
   const app = document.getElementById('app') as HTMLElement;

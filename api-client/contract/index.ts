@@ -14,3 +14,4 @@ export * from './server-routes';
 export * from './federation';
 export * from './limits';
 export * from './token-rules';
+export * from './errors';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, PageQuery, page } from './common';
 import { AuditEvent, AuditEventQuery } from './audit';
+import { ERRORS } from './errors';
 import { Project, ProjectCreate, ProjectPatch } from './projects';
 import { RoleBinding, RoleBindingCreate, RoleBindingListQuery } from './role-bindings';
 import { Role, RoleCreate, RolePatch } from './roles';
@@ -151,7 +152,7 @@ export const routes = {
   createSession: route({
     method: 'POST', path: '/v1/sessions', summary: 'Sign in with email and password (people only)', auth: 'none', body: SessionCreate, status: 201, response: Session,
     secretFields: ['password'], secretResponse: NEW_SESSION, rateLimited: true,
-    otherResponses: [{ status: 401, description: 'Wrong email or password (WARDEN_ERR_INVALID_CREDENTIALS), or a service account, which cannot sign in (WARDEN_ERR_SERVICE_ACCOUNT_LOGIN)' }],
+    otherResponses: [{ status: 401, description: `Wrong email or password (${ERRORS.INVALID_CREDENTIALS.code}), or a service account, which cannot sign in (${ERRORS.SERVICE_ACCOUNT_LOGIN.code})` }],
   }),
   deleteSession: route({ method: 'DELETE', path: '/v1/sessions/current', summary: 'Sign out', auth: 'token', status: 204, response: null}),
 

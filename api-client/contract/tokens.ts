@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { isWellFormedSecret } from '../token-format';
 import { Id, ResourceName, Timestamp } from './common';
+import { ERRORS } from './errors';
 import { ALLOWED_CIDRS, EXPIRES_IN_DAYS, MAX_AGE_DAYS, MAX_OVERLAP_SECONDS, NAME, TOKEN_SCOPES } from './limits';
 import { AllowedCidrs, MaxUnusedDays, REFUSED_ELSEWHERE } from './network';
-import { type FieldProblem, expiryProblems, extendedTokenProblems } from './token-rules';
+import { type FieldProblem, expiryProblems, extendedTokenProblems, quotedField } from './token-rules';
 
 export const TokenScope = z.enum(TOKEN_SCOPES.values);
 export type TokenScope = z.infer<typeof TokenScope>;
@@ -15,7 +16,7 @@ export type TokenScope = z.infer<typeof TokenScope>;
 export const SuppliedSecret = z
   .string()
   .refine(isWellFormedSecret, 'must be a secret in the Warden token format ("wdn_" + 36 base62 characters ending in a valid checksum); generate it with `warden-server new-token` or the ephemeral warden_secret')
-  .describe('a secret you generated in the token format (wdn_ + base62 + CRC32 checksum); the server stores only its digest and refuses one it has seen before (409 WARDEN_ERR_SECRET_REUSED). The response echoes it as `token`.');
+  .describe(`a secret you generated in the token format (wdn_ + base62 + CRC32 checksum); the server stores only its digest and refuses one it has seen before (409 ${ERRORS.SECRET_REUSED.code}). The response echoes it as \`token\`.`);
 
 export const OverlapSeconds = z
   .number()
@@ -58,7 +59,7 @@ export const TokenAllowedCidrs = AllowedCidrs.describe(
 /** Refines a body with the rules of ./token-rules, each problem on its field. */
 function refineWith(rules: ((body: Record<string, unknown>) => FieldProblem[])[]) {
   return (body: Record<string, unknown>, ctx: z.RefinementCtx) => {
-    for (const problem of rules.flatMap((rule) => rule(body))) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+    for (const problem of rules.flatMap((rule) => rule(body))) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message(quotedField) });
   };
 }
 

@@ -8,7 +8,7 @@ import type { User } from '../../api-client/contract/users';
 import { api, all } from '../api';
 import { currentUser } from '../current-user';
 import { badge, field, fmtTime, h, table } from '../dom';
-import { root } from '../shell';
+
 
 /**
  * Names for the ids an audit event carries, from what the caller may list: people, service
@@ -38,7 +38,7 @@ async function namesById(): Promise<Map<string, string>> {
 }
 
 /** #/audit?actor_id=&target_id=: the newest events, with names for the ids the caller may list. */
-export async function auditView(params: URLSearchParams): Promise<void> {
+export async function auditView(page: HTMLElement, params: URLSearchParams): Promise<void> {
   const q = new URLSearchParams({ limit: '200' });
   for (const k of ['actor_id', 'target_id']) {
     const v = params.get(k);
@@ -57,7 +57,7 @@ export async function auditView(params: URLSearchParams): Promise<void> {
     if (target.value.trim()) p.set('target_id', target.value.trim());
     location.hash = `#/audit?${p}`;
   });
-  root().replaceChildren(
+  page.replaceChildren(
     h('h1', {}, 'Audit log'),
     filter,
     table(

@@ -10,8 +10,8 @@ import type { Token } from '../../api-client/contract/tokens';
 import { type EstateModel, type EstateReader, type ExportFormat, type ExportScope, readEstate, renderText } from '../../provider/export';
 import { all } from '../api';
 import { announce, h } from '../dom';
-import { NAME_RE } from '../forms';
-import { root } from '../shell';
+import { isName } from '../forms';
+
 
 const TABS: { format: ExportFormat; label: string; hint: string }[] = [
   { format: 'hcl', label: 'HCL', hint: 'Terraform 1.5+ / OpenTofu 1.6+: save as main.tf, then `terraform init && terraform plan` shows only imports.' },
@@ -79,12 +79,12 @@ const sessionReader: EstateReader = {
 };
 
 /** #/export?account=<id> (one account) or #/export?project_id=&name= (the list's filter). */
-export async function exportPage(params: URLSearchParams): Promise<void> {
+export async function exportPage(page: HTMLElement, params: URLSearchParams): Promise<void> {
   const account = params.get('account');
   const project = params.get('project_id');
   const name = params.get('name');
   // As the list does: a name that is not a valid name is ignored rather than refused.
-  const scope = account ? { accountIds: [account] } : { ...(project ? { project } : {}), ...(name && NAME_RE.test(name) ? { name } : {}) };
+  const scope = account ? { accountIds: [account] } : { ...(project ? { project } : {}), ...(name && isName(name) ? { name } : {}) };
   const back = account ? { href: `#/accounts/${account}`, label: 'Service account' } : { href: `#/accounts?${params}`, label: 'Service accounts' };
-  await exportView(root(), sessionReader, scope, back);
+  await exportView(page, sessionReader, scope, back);
 }

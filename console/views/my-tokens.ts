@@ -2,11 +2,11 @@ import type { Token } from '../../api-client/contract/tokens';
 import { all } from '../api';
 import { currentUser } from '../current-user';
 import { announce, h } from '../dom';
-import { root } from '../shell';
+
 import { addTokenDialog, tokenTable } from './tokens';
 
 /** #/my-tokens: the signed-in person's own API tokens. */
-export async function myTokensView(): Promise<void> {
+export async function myTokensView(page: HTMLElement): Promise<void> {
   const me = currentUser();
   if (!me) return;
   const base = `/v1/users/${me.id}/tokens`;
@@ -17,7 +17,7 @@ export async function myTokensView(): Promise<void> {
       .then((tokens) => tokensBox.replaceChildren(tokenTable(tokens, base, refresh, revealBox)))
       .catch((e: Error) => announce(e.message, 'error'));
   refresh();
-  root().replaceChildren(
+  page.replaceChildren(
     h('div', { class: 'titlebar' }, h('h1', {}, 'My API tokens'), h('button', { type: 'button', class: 'primary', onclick: () => addTokenDialog(base, refresh, revealBox) }, 'Add token')),
     revealBox,
     tokensBox,

@@ -5,12 +5,12 @@ import type { ServiceAccount } from '../../api-client/contract/service-accounts'
 import type { TokenWithSecret } from '../../api-client/contract/tokens';
 import { api, all } from '../api';
 import { announce, badge, field, h, showFieldErrors } from '../dom';
-import { NAME_MSG, NAME_RE, dateToIso, localErrors, reportError, teamsOf } from '../forms';
+import { NAME_MSG, isName, dateToIso, localErrors, reportError, teamsOf } from '../forms';
 import { reveal } from '../secret-reveal';
-import { root } from '../shell';
+
 import { tokenFields } from './tokens';
 
-export async function newAccountView(): Promise<void> {
+export async function newAccountView(page: HTMLElement): Promise<void> {
   const [projects, roles] = await Promise.all([all<Project>('/v1/projects'), all<Role>('/v1/roles')]);
   const name = h('input', { type: 'text', required: true, autocomplete: 'off' });
   const display = h('input', { type: 'text' });
@@ -39,7 +39,7 @@ export async function newAccountView(): Promise<void> {
     ev.preventDefault();
     formError.textContent = '';
     const errs = localErrors({ name: name.value, expires_at: lifetime.value }, {
-      name: (v) => (NAME_RE.test(v) ? null : NAME_MSG),
+      name: (v) => (isName(v) ? null : NAME_MSG),
       expires_at: (v) => (v && Date.parse(v) <= Date.now() ? 'must be in the future' : null),
     });
     showFieldErrors(step1, errs);
@@ -61,17 +61,17 @@ export async function newAccountView(): Promise<void> {
             announce(`Account created, but the role was not bound: ${(err as Error).message}`, 'error');
           }
         }
-        tokenStep(account);
+        tokenStep(page, account);
       } catch (err) {
         reportError(step1, formError, err);
       }
     })();
   });
-  root().replaceChildren(step1);
+  page.replaceChildren(step1);
   name.focus();
 }
 
-function tokenStep(account: ServiceAccount): void {
+function tokenStep(page: HTMLElement, account: ServiceAccount): void {
   const { nodes, read } = tokenFields();
   const formError = h('div', { class: 'form-error', role: 'alert' });
   const form = h(
@@ -100,6 +100,6 @@ function tokenStep(account: ServiceAccount): void {
       }
     })();
   });
-  root().replaceChildren(container);
+  page.replaceChildren(container);
   (form.querySelector('input') as HTMLElement).focus();
 }

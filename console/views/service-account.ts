@@ -6,12 +6,12 @@ import type { ServiceAccount } from '../../api-client/contract/service-accounts'
 import type { Token } from '../../api-client/contract/tokens';
 import { api, all } from '../api';
 import { announce, badge, confirmDialog, field, fmtTime, h, openDialog, showFieldErrors } from '../dom';
-import { NAME_MSG, NAME_RE, dateToIso, localErrors, reportError, teamsOf } from '../forms';
+import { NAME_MSG, isName, dateToIso, localErrors, reportError, teamsOf } from '../forms';
 import { navigate, rerender } from '../navigation';
-import { root } from '../shell';
+
 import { addTokenDialog, tokenTable } from './tokens';
 
-export async function accountView(id: string): Promise<void> {
+export async function accountView(page: HTMLElement, id: string): Promise<void> {
   const [account, bindings, projects, roles] = await Promise.all([
     api<ServiceAccount>('GET', `/v1/service-accounts/${id}`),
     all<RoleBinding>(`/v1/role-bindings?service_account_id=${id}`),
@@ -27,7 +27,7 @@ export async function accountView(id: string): Promise<void> {
       .catch((e: Error) => announce(e.message, 'error'));
   refresh();
   const scope = account.project_id ? `Project: ${projects.find((p) => p.id === account.project_id)?.name ?? account.project_id}` : 'Organization';
-  root().replaceChildren(
+  page.replaceChildren(
     h('p', {}, h('a', { href: '#/accounts' }, '← Service accounts')),
     h('div', { class: 'titlebar' }, h('h1', {}, account.display_name, ' ', badge('Service', 'service')), account.disabled ? badge('Disabled', 'off') : badge('Enabled', 'on')),
     h(
@@ -111,7 +111,7 @@ function editDialog(account: ServiceAccount, bindings: RoleBinding[], roles: Rol
         class: 'primary',
         onclick: () => {
           const errs = localErrors({ name: name.value, display_name: display.value }, {
-            name: (v) => (NAME_RE.test(v) ? null : NAME_MSG),
+            name: (v) => (isName(v) ? null : NAME_MSG),
             display_name: (v) => (v.trim() ? null : 'is required'),
           });
           showFieldErrors(form, errs);

@@ -4,18 +4,18 @@ import type { ServiceAccount } from '../../api-client/contract/service-accounts'
 import type { Token } from '../../api-client/contract/tokens';
 import { all } from '../api';
 import { badge, field, fmtTime, h, table } from '../dom';
-import { NAME_RE } from '../forms';
-import { root } from '../shell';
+import { isName } from '../forms';
+
 
 /** #/accounts?project_id=&name=: the list, filtered, with each account's roles and live tokens. */
-export async function accountsView(params: URLSearchParams): Promise<void> {
+export async function accountsView(page: HTMLElement, params: URLSearchParams): Promise<void> {
   const projects = await all<Project>('/v1/projects');
   const projectName = (id: string | null) => (id ? (projects.find((p) => p.id === id)?.name ?? id) : 'Organization');
   const q = new URLSearchParams();
   const pid = params.get('project_id');
   const name = params.get('name');
   if (pid) q.set('project_id', pid);
-  if (name && NAME_RE.test(name)) q.set('name', name);
+  if (name && isName(name)) q.set('name', name);
   const accounts = await all<ServiceAccount>(`/v1/service-accounts?${q}`);
   const rows = await Promise.all(
     accounts.map(async (a) => {
@@ -45,7 +45,7 @@ export async function accountsView(params: URLSearchParams): Promise<void> {
     if (nameIn.value.trim()) p.set('name', nameIn.value.trim());
     location.hash = `#/accounts?${p}`;
   });
-  root().replaceChildren(
+  page.replaceChildren(
     h(
       'div',
       { class: 'titlebar' },

@@ -3,9 +3,9 @@ import { ApiProblem, api, hasSession, setSession } from '../api';
 import { setCurrentUser } from '../current-user';
 import { field, h, showFieldErrors } from '../dom';
 import { forgetSecret } from '../secret-reveal';
-import { renderNav, root } from '../shell';
+import { newPage, renderNav } from '../shell';
 
-export function signInView(message?: string): void {
+export function signInView(page: HTMLElement, message?: string): void {
   renderNav();
   const email = h('input', { type: 'text', autocomplete: 'username', required: true });
   const password = h('input', { type: 'password', autocomplete: 'current-password', required: true });
@@ -47,7 +47,7 @@ export function signInView(message?: string): void {
       }
     })();
   });
-  root().replaceChildren(form);
+  page.replaceChildren(form);
   email.focus();
 }
 
@@ -57,5 +57,5 @@ export function expire(): void {
   setCurrentUser(null);
   forgetSecret();
   history.replaceState(null, '', '#/sign-in');
-  signInView('Your session expired. Sign in again.');
+  signInView(newPage(), 'Your session expired. Sign in again.');
 }

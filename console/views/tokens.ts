@@ -1,10 +1,10 @@
 // The token widgets the service-account pages and "My API tokens" share: the form fields, the
 // table with its actions, and the add and regenerate dialogs.
-import { MAX_OVERLAP_SECONDS } from '../../api-client/contract/limits';
+import { MAX_AGE_DAYS, MAX_OVERLAP_SECONDS } from '../../api-client/contract/limits';
 import type { Token, TokenWithSecret } from '../../api-client/contract/tokens';
 import { ApiProblem, api } from '../api';
 import { announce, badge, confirmDialog, field, fmtTime, h, openDialog, showFieldErrors, table } from '../dom';
-import { NAME_MSG, NAME_RE, dateToIso, localErrors } from '../forms';
+import { NAME_MSG, isName, dateToIso, localErrors } from '../forms';
 import { reveal, syncReveal } from '../secret-reveal';
 
 /** Token form fields shared by the wizard, "add token" and personal tokens. */
@@ -17,7 +17,7 @@ export function tokenFields(): { nodes: HTMLElement[]; read: () => { body: Recor
   );
   const date = h('input', { type: 'date' });
   const extended = h('input', { type: 'checkbox' });
-  const maxAge = h('input', { type: 'number', min: '1', max: '3650', value: '30' });
+  const maxAge = h('input', { type: 'number', min: String(MAX_AGE_DAYS.min), max: String(MAX_AGE_DAYS.max), value: '30' });
   const scim = h('input', { type: 'checkbox' });
   const nodes = [
     field('name', 'Token name', name, 'Lowercase letters, digits, "-" or "_".'),
@@ -31,9 +31,9 @@ export function tokenFields(): { nodes: HTMLElement[]; read: () => { body: Recor
   scim.id = 'f-scim';
   const read = () => {
     const errors = localErrors({ name: name.value, expires_date: date.value, max_age_days: maxAge.value }, {
-      name: (v) => (NAME_RE.test(v) ? null : NAME_MSG),
+      name: (v) => (isName(v) ? null : NAME_MSG),
       expires_date: (v) => (expiry.value !== 'date' ? null : !v ? 'pick a date' : Date.parse(v) <= Date.now() ? 'must be in the future' : null),
-      max_age_days: (v) => (!extended.checked ? null : /^\d+$/.test(v) && +v >= 1 && +v <= 3650 ? null : 'must be a whole number of days from 1 to 3650'),
+      max_age_days: (v) => (!extended.checked ? null : /^\d+$/.test(v) && +v >= MAX_AGE_DAYS.min && +v <= MAX_AGE_DAYS.max ? null : `must be a whole number of days from ${MAX_AGE_DAYS.min} to ${MAX_AGE_DAYS.max}`),
     });
     const body: Record<string, unknown> = { name: name.value, scopes: scim.checked ? ['scim'] : ['api'], extended: extended.checked };
     if (expiry.value === 'never') body.expires_at = null;

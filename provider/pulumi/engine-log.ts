@@ -5,7 +5,7 @@ import { EngineClient } from '@pulumi/pulumi/proto/engine_grpc_pb';
 import { LogRequest, LogSeverity } from '@pulumi/pulumi/proto/engine_pb';
 
 /**
- * Warnings from the dynamic-provider host, delivered to the engine as warnings.
+ * Warnings and notes from the dynamic-provider host, delivered to the engine as warnings and infos.
  *
  * The engine starts every provider plugin with the address of its Engine service as the first
  * argument (`pulumi-resource-pulumi-nodejs <engine address>`), for plugins to log through. The
@@ -28,24 +28,33 @@ export class EngineLog {
   }
 
   warn(message: string): void {
-    const sent = this.send(message).catch(() => {
+    this.log(LogSeverity.WARNING, message, () => log.warn(message));
+  }
+
+  /** Something the user should see in the preview that is not a warning: why a secret rotates, say. */
+  info(message: string): void {
+    this.log(LogSeverity.INFO, message, () => log.info(message));
+  }
+
+  /** Resolves when every message so far is delivered, so that none is lost when the engine stops the host. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.pending]);
+  }
+
+  private log(severity: LogSeverity, message: string, fallback: () => Promise<void>): void {
+    const sent = this.send(severity, message).catch(() => {
       this.client?.close();
       this.client = undefined;
-      return log.warn(message);
+      return fallback();
     });
     this.pending.add(sent);
     void sent.finally(() => this.pending.delete(sent));
   }
 
-  /** Resolves when every warning so far is delivered, so that none is lost when the engine stops the host. */
-  async flush(): Promise<void> {
-    await Promise.all([...this.pending]);
-  }
-
-  private send(message: string): Promise<void> {
+  private send(severity: LogSeverity, message: string): Promise<void> {
     const { client, grpc } = this;
     if (!client || !grpc) return Promise.reject(new Error('no engine'));
-    const request = new LogRequest().setSeverity(LogSeverity.WARNING).setMessage(message);
+    const request = new LogRequest().setSeverity(severity).setMessage(message);
     return new Promise((resolve, reject) => {
       client.log(request, new grpc.Metadata(), { deadline: Date.now() + 10_000 }, (err) => (err ? reject(err) : resolve()));
     });

@@ -1,5 +1,7 @@
 import { WardenClient, isWardenError } from '../../api-client';
 import {
+  type AttributeNamer,
+  type Problem,
   type ResourceContext,
   adoptExisting,
   camel,
@@ -9,14 +11,16 @@ import {
   changedAttributes,
   checkConfig,
   exchangeOidcToken,
+  fieldPath,
   planChange,
+  render,
   resolveProviderConfig,
   resources,
   serverClock,
   verifyConnection,
 } from '../resources';
 import { EngineLog } from './engine-log';
-import { configOf, inPulumiTerms, outputsOf, stateOf } from './names';
+import { configOf, outputsOf, propertyName, stackConfigKey, stackConfigName, stateOf } from './names';
 
 /**
  * What the serialized providers call inside Pulumi's dynamic-provider host. It is required by
@@ -53,12 +57,26 @@ export function configure(config: ConfigLike): void {
   context = undefined;
 }
 
+/** The server's words behind a failure, with its code and request id. */
+function causeText(err: unknown): string {
+  if (!isWardenError(err)) return err instanceof Error ? err.message : String(err);
+  return `${err.description} (${err.code}${err.requestId ? `, request id ${err.requestId}` : ''})`;
+}
+
+/** A problem as one sentence in the program's terms, and the error behind it if there is one. */
+function sentence(problem: Problem, name: AttributeNamer, cause?: unknown): string {
+  const summary = render(problem.summary, name);
+  const detail = render(problem.detail, name);
+  return `${summary}${detail ? `: ${detail}` : ''}${cause === undefined ? '' : ` Original error: ${causeText(cause)}`}`;
+}
+
 async function connect(): Promise<ResourceContext> {
   const { settings: resolved, diagnostics } = resolveProviderConfig(settings, process.env);
   if (!resolved) {
     const problems = diagnostics.map((d) => {
-      const key = `warden:${camel(String(d.path?.[0]))}`;
-      return d.summary.startsWith('Missing') ? `${d.summary}: set the stack config "${key}" or ${key === 'warden:token' ? 'WARDEN_TOKEN' : 'WARDEN_ENDPOINT'}` : `${d.summary} (stack config "${key}"): ${d.detail ?? ''}`;
+      const key = stackConfigKey(d.path?.[0]);
+      // A missing setting: the stack config key or the environment variable that would set it.
+      return d.env ? `${render(d.summary, stackConfigName)}: set the stack config "${key}" or ${d.env}` : `${render(d.summary, stackConfigName)} (stack config "${key}"): ${render(d.detail, stackConfigName) ?? ''}`;
     });
     throw new Error(problems.join('; '));
   }
@@ -68,16 +86,16 @@ async function connect(): Promise<ResourceContext> {
     // Keyless CI: the OIDC token is traded once per host process for a short-lived token.
     const anonymous = new WardenClient({ endpoint: resolved.endpoint, userAgent: 'warden-iac-pulumi' });
     const exchanged = await exchangeOidcToken(anonymous, resolved).finally(() => anonymous.close());
-    if ('diagnostic' in exchanged) throw new Error(`${exchanged.diagnostic.summary}: ${exchanged.diagnostic.detail ?? ''}`);
+    if ('diagnostic' in exchanged) throw new Error(sentence(exchanged.diagnostic, stackConfigName, exchanged.cause));
     token = exchanged.token;
   }
   const client = new WardenClient({ endpoint: resolved.endpoint, token, userAgent: 'warden-iac-pulumi' });
   const failure = await verifyConnection(client, resolved.endpoint);
   if (failure) {
     await client.close();
-    throw new Error(`${failure.summary}: ${failure.detail ?? ''}`);
+    throw new Error(sentence(failure.diagnostic, stackConfigName, failure.cause));
   }
-  const warn = (summary: string, detail?: string) => engineLog.warn(detail ? `${summary}: ${detail}` : summary);
+  const warn = (problem: Problem) => engineLog.warn(sentence(problem, propertyName));
   // A name conflict is an error here: taking an object over is what `adopt` says explicitly.
   return { client, serverNow: serverClock(client), warn, adoptOnConflict: false };
 }
@@ -101,8 +119,14 @@ async function surfaced<T>(def: ResourceDefinition, run: () => Promise<T>): Prom
   try {
     return await run();
   } catch (err) {
-    if (err instanceof ResourceError) throw new Error(inPulumiTerms(err.detail ? `${err.message}: ${err.detail}` : err.message, def.attributes));
-    if (isWardenError(err)) throw new Error(inPulumiTerms(err.message, def.attributes));
+    if (err instanceof ResourceError) throw new Error(sentence(err.problem, propertyName, err.cause));
+    if (isWardenError(err)) {
+      // Field errors the server names on this resource's attributes, under their property names.
+      const fields = (err.problem?.errors ?? []).filter((e) => String(fieldPath(e.path)[0]) in def.attributes);
+      if (fields.length === 0) throw new Error(causeText(err));
+      const refused = fields.map((e) => `${propertyName(fieldPath(e.path))} ${e.message}`).join('; ');
+      throw new Error(`The server refused ${refused}. Original error: ${causeText(err)}`);
+    }
     throw err;
   } finally {
     // Warnings reach the engine before the operation's answer does.
@@ -117,7 +141,7 @@ export async function check(typeName: string, news: Inputs): Promise<{ inputs: I
     .filter((d) => d.severity === 'error')
     .map((d) => ({
       property: d.path?.[0] !== undefined ? camel(String(d.path[0])) : '',
-      reason: inPulumiTerms(d.detail ?? d.summary, def.attributes),
+      reason: render(d.detail ?? d.summary, propertyName),
     }));
   if (news.adopt !== undefined && typeof news.adopt !== 'boolean') failures.push({ property: 'adopt', reason: '"adopt" must be a boolean.' });
   return { inputs: news, failures };
@@ -130,6 +154,9 @@ export function diff(typeName: string, id: string, olds: Inputs, news: Inputs) {
     const prior = stateOf(def, id, olds);
     const plan = await planChange(def, ctx, prior, configOf(def, news));
     const changed = changedAttributes(def, prior, plan.planned);
+    // Why the change happens beyond the inputs (a rotation, a drift repair), shown in the preview.
+    const label = typeof news.name === 'string' ? `${def.typeName} "${news.name}"` : `${def.typeName} ${id}`;
+    for (const reason of plan.reasons) engineLog.info(`${label}: ${sentence(reason, propertyName)}`);
     // Warden names are unique, so a replacement must delete the old object first.
     return { changes: changed.length > 0, replaces: plan.replace.map(camel), deleteBeforeReplace: true };
   });

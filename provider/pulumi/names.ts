@@ -1,6 +1,6 @@
 // The SDK's own markers for unknown and secret values, as the dynamic-provider host passes them.
 import { isRpcSecret, unknownValue, unwrapRpcSecret } from '@pulumi/pulumi/runtime/rpc';
-import { type Attribute, type ResourceDefinition, type State, Unknown, type Value, camel, complete } from '../resources';
+import { type Attribute, type AttributeNamer, type ResourceDefinition, type State, Unknown, type Value, camel, complete, pathOf } from '../resources';
 
 /** Inputs Pulumi adds or the Pulumi face adds, which are not attributes of the definition. */
 const NOT_ATTRIBUTES = new Set(['__provider', 'adopt']);
@@ -61,9 +61,10 @@ export function outputsOf(def: ResourceDefinition, state: State): Record<string,
   return outputs;
 }
 
-/** Messages from the definitions name attributes in snake_case; Pulumi users know the camelCase. */
-export function inPulumiTerms(text: string, attributes: Record<string, Attribute>): string {
-  return Object.keys(attributes).reduce((t, name) => t.split(`"${name}"`).join(`"${camel(name)}"`), text);
+/** A property path as a Pulumi program writes it: `rotationTriggers.version`, `teams[1]`. */
+export function propertyPath(path: string | (string | number)[]): string {
+  const [first, ...rest] = pathOf(path);
+  return `${camel(String(first))}${rest.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
 }
 
 /**
@@ -75,3 +76,12 @@ export function docInPulumiTerms(text: string, attributes: Record<string, Attrib
   if (snake.length === 0) return text;
   return text.replace(new RegExp(`\\b(?:${snake.join('|')})\\b`, 'g'), (name) => camel(name));
 }
+
+/** Attributes named in messages as Pulumi users know them: `"rotationTriggers"`. */
+export const propertyName: AttributeNamer = (path) => `"${propertyPath(path)}"`;
+
+/** The stack config key of a provider setting: `warden:oidcTokenFile`. */
+export const stackConfigKey = (setting: string | number | undefined): string => `warden:${camel(String(setting))}`;
+
+/** Provider settings named in messages as stack config: `"warden:endpoint"`. */
+export const stackConfigName: AttributeNamer = (path) => `"${stackConfigKey(pathOf(path)[0])}"`;

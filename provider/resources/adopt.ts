@@ -17,9 +17,16 @@ export async function adoptExisting(def: ResourceDefinition, ctx: ResourceContex
   const plan = await planChange(def, ctx, prior, config);
   const differs = plan.replace.filter((name) => name !== 'status');
   if (differs.length > 0) {
-    throw new ResourceError(`Cannot adopt the existing ${def.typeName} ${importId}`, `${differs.join(', ')} differ from the declared values and cannot change in place.`, [differs[0]!]);
+    throw new ResourceError({
+      summary: `Cannot adopt the existing ${def.typeName} ${importId}`,
+      detail: (n) => `${differs.map((name) => n(name)).join(', ')} differ from the declared values and cannot change in place.`,
+      path: [differs[0]!],
+    });
   }
-  ctx.warn(`Adopted the existing ${def.typeName} ${importId}`, 'An object with this unique name already existed (from an earlier run whose answer was lost, or made by hand); it is now managed here.');
+  ctx.warn({
+    summary: `Adopted the existing ${def.typeName} ${importId}`,
+    detail: 'An object with this unique name already existed (from an earlier run whose answer was lost, or made by hand); it is now managed here.',
+  });
   const next: State = 'token' in def.attributes ? { ...plan.planned, token: Unknown } : plan.planned;
   const unchanged = Object.entries(def.attributes).every(([name, a]) => sameValue(a.type, next[name] ?? null, prior[name] ?? null));
   return def.update && !unchanged ? def.update(ctx, prior, next) : prior;

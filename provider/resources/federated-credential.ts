@@ -1,8 +1,8 @@
 import { FEDERATION, FederatedCredentialCreate, type FederatedCredential, Id } from '../../api-client/contract';
-import { ConflictError } from '../../api-client/errors';
+import { isWardenError } from '../../api-client/errors';
 import { createOrAdopt } from './adopt';
 import { deleteIfPresent, readOrGone } from './gone';
-import { type ResourceDefinition, type State, computed, optional, required } from './schema';
+import { type ResourceDefinition, ResourceError, type State, computed, optional, required } from './schema';
 import { num, str } from './values';
 
 const fields = FederatedCredentialCreate.shape;
@@ -23,7 +23,7 @@ function toState(c: FederatedCredential): State {
 
 function parts(id: string): [string, string] {
   const [saId, credentialId] = id.split('/');
-  if (!saId || !credentialId || id.split('/').length !== 2) throw new Error(`import id "${id}" must be "<service_account_id>/<federated_credential_id>"`);
+  if (!saId || !credentialId || id.split('/').length !== 2) throw new ResourceError({ summary: 'Invalid import id', detail: `The import id "${id}" must be "<service_account_id>/<federated_credential_id>".` });
   return [saId, credentialId];
 }
 
@@ -62,7 +62,7 @@ export const federatedCredential: ResourceDefinition = {
       claims: (planned.claims as Record<string, string> | null) ?? {},
       max_token_lifetime_seconds: num(planned, 'max_token_lifetime_seconds') ?? FEDERATION.defaultTokenLifetimeSeconds,
     };
-    return createOrAdopt(federatedCredential, ctx, planned, async () => toState(await ctx.client.createFederatedCredential(saId, body)), (err) => err instanceof ConflictError);
+    return createOrAdopt(federatedCredential, ctx, planned, async () => toState(await ctx.client.createFederatedCredential(saId, body)), (err) => isWardenError(err) && err.code === 'WARDEN_ERR_NAME_TAKEN');
   },
 
   async find(ctx, planned) {

@@ -1,12 +1,15 @@
-import { NotFoundError } from '../../api-client/errors';
+import { isWardenError } from '../../api-client/errors';
 import type { ReadResult, State } from './schema';
+
+/** The server's answer that the object itself does not exist (not a missing route). */
+export const isNotFound = (err: unknown): boolean => isWardenError(err) && err.code === 'WARDEN_ERR_NOT_FOUND';
 
 /** Deleting what is already gone is success: the declared end state holds. */
 export async function deleteIfPresent(remove: () => Promise<unknown>): Promise<void> {
   try {
     await remove();
   } catch (err) {
-    if (!(err instanceof NotFoundError)) throw err;
+    if (!isNotFound(err)) throw err;
   }
 }
 
@@ -15,7 +18,7 @@ export async function readOrGone(read: () => Promise<State>): Promise<ReadResult
   try {
     return { state: await read() };
   } catch (err) {
-    if (err instanceof NotFoundError) return { gone: true };
+    if (isNotFound(err)) return { gone: true };
     throw err;
   }
 }

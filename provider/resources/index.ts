@@ -8,6 +8,7 @@ import { serviceAccount } from './service-account';
 import { token } from './token';
 
 export * from './schema';
+export * from './problem';
 export { camel, checkConfig, complete, isKnown, sameValue, withDefaults } from './values';
 export { changedAttributes, planChange, withoutWriteOnly, writeOnlySet, type Plan } from './plan';
 export { adoptExisting } from './adopt';

@@ -1,3 +1,4 @@
+import type { Problem } from './problem';
 import type { ResourceContext, ResourceDefinition, State } from './schema';
 import { Unknown } from './schema';
 import { sameValue } from './values';
@@ -7,7 +8,7 @@ export interface Plan {
   /** Attributes whose change forces replacement (only those that do change). */
   replace: string[];
   /** Why the plan does what it does, beyond what the configuration says. */
-  reasons: string[];
+  reasons: Problem[];
 }
 
 /**

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { GRANT_TYPE_TOKEN_EXCHANGE, TOKEN_TYPE_JWT } from '../../api-client/contract';
 import { isWardenError } from '../../api-client/errors';
 import type { WardenClient } from '../../api-client/client';
+import type { AttributeNamer } from './problem';
 import { type Diagnostic, type State, optional } from './schema';
 import { str } from './values';
 
@@ -26,7 +27,7 @@ export type ProviderSettings = { endpoint: string; token: string } | { endpoint:
 /** An endpoint that is not an http(s) URL, as one diagnostic naming the setting. */
 export function endpointProblem(endpoint: string): Diagnostic | undefined {
   if (/^https?:\/\/[^/]/.test(endpoint) && URL.canParse(endpoint)) return undefined;
-  return { severity: 'error', summary: 'Invalid Warden endpoint', detail: `"endpoint" must be an http or https URL such as https://warden.example.com; got "${endpoint}".`, path: ['endpoint'] };
+  return { severity: 'error', summary: 'Invalid Warden endpoint', detail: (n) => `${n('endpoint')} must be an http or https URL such as https://warden.example.com; got "${endpoint}".`, path: ['endpoint'] };
 }
 
 /** Configuration first, then the environment; every problem is one diagnostic naming the setting. */
@@ -36,20 +37,21 @@ export function resolveProviderConfig(config: State, env: NodeJS.ProcessEnv = pr
   const diagnostics: Diagnostic[] = [];
   const oidc = token ? undefined : oidcTokenOf(config, env, diagnostics);
   if (!endpoint) {
-    diagnostics.push({ severity: 'error', summary: 'Missing Warden endpoint', detail: 'Set "endpoint" in the provider block or the WARDEN_ENDPOINT environment variable.', path: ['endpoint'] });
+    diagnostics.push({ severity: 'error', summary: 'Missing Warden endpoint', detail: (n) => `Set ${n('endpoint')} in the provider block or the WARDEN_ENDPOINT environment variable.`, path: ['endpoint'], env: 'WARDEN_ENDPOINT' });
   } else {
     const invalid = endpointProblem(endpoint);
     if (invalid) diagnostics.push(invalid);
   }
   if (str(config, 'token') && (str(config, 'oidc_token') || str(config, 'oidc_token_file'))) {
-    diagnostics.push({ severity: 'error', summary: 'Conflicting Warden credentials', detail: 'Set either "token" or "oidc_token" / "oidc_token_file", not both.', path: ['oidc_token'] });
+    diagnostics.push({ severity: 'error', summary: 'Conflicting Warden credentials', detail: (n) => `Set either ${n('token')} or ${n('oidc_token')} / ${n('oidc_token_file')}, not both.`, path: ['oidc_token'] });
   }
   if (!token && !oidc && diagnostics.length === 0) {
     diagnostics.push({
       severity: 'error',
       summary: 'Missing Warden token',
-      detail: 'Set "token" in the provider block or the WARDEN_TOKEN environment variable; or, for keyless CI, "oidc_token" / "oidc_token_file" (WARDEN_OIDC_TOKEN / WARDEN_OIDC_TOKEN_FILE).',
+      detail: (n) => `Set ${n('token')} in the provider block or the WARDEN_TOKEN environment variable; or, for keyless CI, ${n('oidc_token')} / ${n('oidc_token_file')} (WARDEN_OIDC_TOKEN / WARDEN_OIDC_TOKEN_FILE).`,
       path: ['token'],
+      env: 'WARDEN_TOKEN',
     });
   }
   if (!endpoint || diagnostics.length > 0) return { diagnostics };
@@ -57,6 +59,9 @@ export function resolveProviderConfig(config: State, env: NodeJS.ProcessEnv = pr
   if (oidc) return { settings: { endpoint, oidcToken: oidc.token, oidcSource: oidc.source, serviceAccount: str(config, 'service_account') ?? (env.WARDEN_SERVICE_ACCOUNT || undefined) }, diagnostics };
   return { diagnostics };
 }
+
+/** Where a value came from: an environment variable as it is, a setting in the face's spelling. */
+const settingOrEnv = (source: string, name: AttributeNamer) => (source.startsWith('WARDEN_') ? source : name(source));
 
 /** The OIDC token from the configuration, its file, or the environment (in that order). */
 function oidcTokenOf(config: State, env: NodeJS.ProcessEnv, diagnostics: Diagnostic[]): { token: string; source: string } | undefined {
@@ -68,9 +73,9 @@ function oidcTokenOf(config: State, env: NodeJS.ProcessEnv, diagnostics: Diagnos
   try {
     const token = readFileSync(file, 'utf8').trim();
     if (token) return { token, source };
-    diagnostics.push({ severity: 'error', summary: 'Empty OIDC token file', detail: `${source} names "${file}", which is empty.`, path: ['oidc_token_file'] });
+    diagnostics.push({ severity: 'error', summary: 'Empty OIDC token file', detail: (n) => `${settingOrEnv(source, n)} names "${file}", which is empty.`, path: ['oidc_token_file'] });
   } catch (err) {
-    diagnostics.push({ severity: 'error', summary: 'Cannot read the OIDC token file', detail: `${source} names "${file}": ${(err as Error).message}`, path: ['oidc_token_file'] });
+    diagnostics.push({ severity: 'error', summary: 'Cannot read the OIDC token file', detail: (n) => `${settingOrEnv(source, n)} names "${file}": ${(err as Error).message}`, path: ['oidc_token_file'] });
   }
   return undefined;
 }
@@ -83,7 +88,7 @@ export async function exchangeOidcToken(
   anonymous: WardenClient,
   settings: { endpoint: string; oidcToken: string; serviceAccount: string | undefined; oidcSource: string },
   env: NodeJS.ProcessEnv = process.env,
-): Promise<{ token: string } | { diagnostic: Diagnostic }> {
+): Promise<{ token: string } | { diagnostic: Diagnostic; cause: unknown }> {
   const cache = exchangeCache(env, settings.oidcToken, `${settings.endpoint}\n${settings.serviceAccount ?? ''}`);
   const cached = cache.read();
   if (cached) return { token: cached };
@@ -97,14 +102,14 @@ export async function exchangeOidcToken(
     cache.write(answer.access_token, Date.now() + answer.expires_in * 1000);
     return { token: answer.access_token };
   } catch (err) {
-    const message = isWardenError(err) ? err.message : String(err);
     return {
       diagnostic: {
         severity: 'error',
-        summary: `The Warden server at ${settings.endpoint} refused to exchange the OIDC token (${settings.oidcSource})`,
-        detail: `Check that a federated credential of the service account trusts this token's issuer, audience, subject and claims, and that the token is fresh (each token is exchanged once). Original error: ${message}`,
-        path: [settings.oidcSource.startsWith('WARDEN') ? 'oidc_token' : settings.oidcSource],
+        summary: (n) => `The Warden server at ${settings.endpoint} refused to exchange the OIDC token (${settingOrEnv(settings.oidcSource, n)})`,
+        detail: `Check that a federated credential of the service account trusts this token's issuer, audience, subject and claims, and that the token is fresh (each token is exchanged once).`,
+        path: [settings.oidcSource.startsWith('WARDEN_') ? 'oidc_token' : settings.oidcSource],
       },
+      cause: err,
     };
   }
 }
@@ -184,14 +189,16 @@ export function serverClock(client: WardenClient): () => Promise<Date> {
   };
 }
 
-/** Checks that the server answers and accepts the token; a failure is one plain sentence. */
-export async function verifyConnection(client: WardenClient, endpoint: string): Promise<Diagnostic | undefined> {
+/** Checks that the server answers and accepts the token; a failure is one diagnostic and the error behind it. */
+export async function verifyConnection(client: WardenClient, endpoint: string): Promise<{ diagnostic: Diagnostic; cause: unknown } | undefined> {
   try {
     await client.whoami();
     return undefined;
   } catch (err) {
-    const message = isWardenError(err) ? err.message : String(err);
-    const summary = isWardenError(err) && err.code === 'WARDEN_CLIENT_ERR_NETWORK' ? `Cannot reach the Warden server at ${endpoint}` : `The Warden server at ${endpoint} refused the provider's credentials`;
-    return { severity: 'error', summary, detail: message, path: isWardenError(err) && err.status === 401 ? ['token'] : ['endpoint'] };
+    const unreachable = isWardenError(err) && (err.code === 'WARDEN_CLIENT_ERR_NETWORK' || err.code === 'WARDEN_CLIENT_ERR_TIMEOUT');
+    const diagnostic: Diagnostic = unreachable
+      ? { severity: 'error', summary: `Cannot reach the Warden server at ${endpoint}`, detail: (n) => `Check ${n('endpoint')} and that the server is up.`, path: ['endpoint'] }
+      : { severity: 'error', summary: `The Warden server at ${endpoint} refused the provider's credentials`, detail: (n) => `Check ${n('token')} (or the OIDC settings): it may be expired, revoked, or belong to a disabled account.`, path: isWardenError(err) && err.status === 401 ? ['token'] : ['endpoint'] };
+    return { diagnostic, cause: err };
   }
 }

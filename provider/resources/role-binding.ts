@@ -1,5 +1,5 @@
 import { BindingProjectId, BoundRole, BoundServiceAccountId, type RoleBinding } from '../../api-client/contract';
-import { ConflictError } from '../../api-client/errors';
+import { isWardenError } from '../../api-client/errors';
 import { createOrAdopt } from './adopt';
 import { deleteIfPresent, readOrGone } from './gone';
 import { type ResourceDefinition, apiField, computed, optional, required } from './schema';
@@ -23,7 +23,7 @@ export const roleBinding: ResourceDefinition = {
 
   async create(ctx, planned) {
     const body = { service_account_id: str(planned, 'service_account_id')!, role: str(planned, 'role')!, project_id: str(planned, 'project_id') ?? null };
-    return createOrAdopt(roleBinding, ctx, planned, async () => toState(await ctx.client.createRoleBinding(body)), (err) => err instanceof ConflictError);
+    return createOrAdopt(roleBinding, ctx, planned, async () => toState(await ctx.client.createRoleBinding(body)), (err) => isWardenError(err) && err.code === 'WARDEN_ERR_BINDING_EXISTS');
   },
 
   async find(ctx, planned) {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { WardenClient } from '../../api-client';
+import { type Problem, render, snakeName } from './problem';
 
 /**
  * The language every resource definition is written in. Terraform's schema and plan, Pulumi's
@@ -42,22 +43,20 @@ export interface Attribute {
   nullable?: boolean;
 }
 
-export interface Diagnostic {
+export interface Diagnostic extends Problem {
   severity: 'error' | 'warning';
-  summary: string;
-  detail?: string;
-  /** Attribute path, e.g. ['rotation_triggers', 'version']. */
-  path?: (string | number)[];
 }
 
-/** An error a resource operation reports to the user, optionally about one attribute. */
+/**
+ * An error a resource operation reports to the user, optionally about one attribute; `cause` is
+ * the server's refusal behind it, which each face quotes with its request id.
+ */
 export class ResourceError extends Error {
   constructor(
-    message: string,
-    readonly detail?: string,
-    readonly path?: string[],
+    readonly problem: Problem,
+    override readonly cause?: unknown,
   ) {
-    super(message);
+    super(render(problem.summary, snakeName));
     this.name = 'ResourceError';
   }
 }
@@ -72,7 +71,7 @@ export interface ResourceContext {
    */
   adoptOnConflict: boolean;
   /** Tells the user something they should know that is not an error (an adopted object, say). */
-  warn(summary: string, detail?: string): void;
+  warn(problem: Problem): void;
 }
 
 export type ReadResult = { state: State } | { gone: true };
@@ -83,7 +82,7 @@ export interface PlanAdjustment {
   /** Attributes whose planned change forces replacement, beyond those marked `replace`. */
   replace?: string[];
   /** Said in the plan: why this change happens (a rotation, a drift repair). */
-  reasons?: string[];
+  reasons?: Problem[];
 }
 
 export interface ResourceDefinition {

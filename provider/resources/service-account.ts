@@ -11,7 +11,7 @@ import {
   type ServiceAccount,
   type ServiceAccountPatch,
 } from '../../api-client/contract';
-import { ConflictError } from '../../api-client/errors';
+import { isWardenError } from '../../api-client/errors';
 import { createOrAdopt } from './adopt';
 import { deleteIfPresent, readOrGone } from './gone';
 import { type ResourceDefinition, type State, apiField, computed, optional, optionalComputed, required } from './schema';
@@ -80,7 +80,7 @@ export const serviceAccount: ResourceDefinition = {
       teams: strings(planned, 'teams') ?? [],
       allowed_cidrs: strings(planned, 'allowed_cidrs') ?? [],
     };
-    return createOrAdopt(serviceAccount, ctx, planned, async () => toState(await ctx.client.createServiceAccount(body), planned), (err) => err instanceof ConflictError);
+    return createOrAdopt(serviceAccount, ctx, planned, async () => toState(await ctx.client.createServiceAccount(body), planned), (err) => isWardenError(err) && err.code === 'WARDEN_ERR_NAME_TAKEN');
   },
 
   async find(ctx, planned) {

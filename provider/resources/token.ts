@@ -20,9 +20,10 @@ import {
   type TokenPatch,
   type TokenWithSecret,
 } from '../../api-client/contract';
-import { ConflictError } from '../../api-client/errors';
+import { isWardenError } from '../../api-client/errors';
 import { createOrAdopt } from './adopt';
 import { deleteIfPresent, readOrGone } from './gone';
+import { type Problem, type Text, render } from './problem';
 import { type Diagnostic, type ResourceContext, type ResourceDefinition, ResourceError, type State, Unknown, apiField, computed, optional, optionalComputed, required } from './schema';
 import { bool, num, sameInstantAs, sameValue, str, strings } from './values';
 
@@ -110,11 +111,14 @@ async function refusingReuse<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof ConflictError && err.code === 'WARDEN_ERR_SECRET_REUSED') {
+    if (isWardenError(err) && err.code === 'WARDEN_ERR_SECRET_REUSED') {
       throw new ResourceError(
-        'The secret in "secret_wo" was used before (WARDEN_ERR_SECRET_REUSED)',
-        `Warden accepts a secret once. Give "secret_wo" a fresh one, from ephemeral "warden_secret" (a new value every run), not a fixed or reused value. Original error: ${err.message}`,
-        ['secret_wo'],
+        {
+          summary: (n) => `The secret in ${n('secret_wo')} was used before (${err.code})`,
+          detail: (n) => `Warden accepts a secret once. Give ${n('secret_wo')} a fresh one, from ephemeral "warden_secret" (a new value every run), not a fixed or reused value.`,
+          path: ['secret_wo'],
+        },
+        err,
       );
     }
     throw err;
@@ -130,46 +134,55 @@ function suppliedSecret(planned: State): { secret?: string } {
 function check(config: State): Diagnostic[] {
   const out: Diagnostic[] = [];
   const set = (name: string) => config[name] !== null && config[name] !== undefined;
+  const problem = (path: string, summary: Text, detail: Text) => out.push({ severity: 'error', summary, detail, path: [path] });
   // The API's own rules, on the configuration as a request body (unset attributes are absent fields).
   const body = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== null));
-  for (const problem of [...expiryProblems(body), ...extendedTokenProblems(body)]) {
-    out.push({ severity: 'error', summary: `Invalid value for "${problem.path}"`, detail: `"${problem.path}" ${problem.message}.`, path: [problem.path] });
+  for (const refused of [...expiryProblems(body), ...extendedTokenProblems(body)]) {
+    problem(refused.path, (n) => `Invalid value for ${n(refused.path)}`, (n) => `${n(refused.path)} ${refused.message(n)}.`);
   }
   // Stricter than the API, which would apply the server's default lifetime: the configuration says what an extended token slides from.
-  if (config.extended === true && !set('expires_in_days') && !set('expires_at')) out.push({ severity: 'error', summary: 'Missing expiry', detail: 'An extended token needs "expires_in_days" or "expires_at" to extend.', path: ['expires_in_days'] });
+  if (config.extended === true && !set('expires_in_days') && !set('expires_at')) problem('expires_in_days', 'Missing expiry', (n) => `An extended token needs ${n('expires_in_days')} or ${n('expires_at')} to extend.`);
   if (set('secret_wo') && !set('secret_wo_version')) {
-    out.push({ severity: 'error', summary: 'Missing "secret_wo_version"', detail: '"secret_wo" is never stored, so Terraform cannot see it change: set "secret_wo_version" with it, and change the version to rotate.', path: ['secret_wo_version'] });
+    problem('secret_wo_version', (n) => `Missing ${n('secret_wo_version')}`, (n) => `${n('secret_wo')} is never stored, so Terraform cannot see it change: set ${n('secret_wo_version')} with it, and change the version to rotate.`);
   }
   if (set('secret_wo_version') && !set('secret_wo')) {
-    out.push({ severity: 'error', summary: 'Missing "secret_wo"', detail: '"secret_wo_version" versions the secret given in "secret_wo"; set "secret_wo" (for example ephemeral.warden_secret.<name>.secret) or remove the version.', path: ['secret_wo'] });
+    problem('secret_wo', (n) => `Missing ${n('secret_wo')}`, (n) => `${n('secret_wo_version')} versions the secret given in ${n('secret_wo')}; set ${n('secret_wo')} (for example ephemeral.warden_secret.<name>.secret) or remove the version.`);
   }
   for (const other of ['rotation_triggers', 'rotate_before_days'] as const) {
     if (set('secret_wo') && set(other)) {
-      out.push({ severity: 'error', summary: `"${other}" conflicts with "secret_wo"`, detail: `With "secret_wo" the secret changes only when "secret_wo_version" does, so every consumer fed the same secret changes with it; rotate by changing "secret_wo_version" instead of "${other}".`, path: [other] });
+      problem(other, (n) => `${n(other)} conflicts with ${n('secret_wo')}`, (n) => `With ${n('secret_wo')} the secret changes only when ${n('secret_wo_version')} does, so every consumer fed the same secret changes with it; rotate by changing ${n('secret_wo_version')} instead of ${n(other)}.`);
     }
   }
   if (set('rotate_before_days') && !set('expires_in_days')) {
-    out.push({ severity: 'error', summary: '"rotate_before_days" needs "expires_in_days"', detail: 'Rotation before expiry renews the lifetime, which only a relative "expires_in_days" can say.', path: ['rotate_before_days'] });
+    problem('rotate_before_days', (n) => `${n('rotate_before_days')} needs ${n('expires_in_days')}`, (n) => `Rotation before expiry renews the lifetime, which only a relative ${n('expires_in_days')} can say.`);
   }
   return out;
 }
 
+/** Why the secret must be rotated by this plan: a sentence, and the attribute that decides it. */
+interface Rotation {
+  because: Text;
+  path: string;
+}
+
 /** Why the secret must be rotated by this plan, if it must. Decided here, carried to apply by the unknown `token`. */
-export async function rotationReason(ctx: ResourceContext, prior: State, planned: State): Promise<string | undefined> {
+export async function rotationReason(ctx: ResourceContext, prior: State, planned: State): Promise<Rotation | undefined> {
   // Also from none to a version: a token moving to a client-supplied secret gets it now.
   if (planned.secret_wo_version !== null && !sameValue('number', prior.secret_wo_version ?? null, planned.secret_wo_version ?? null)) {
-    return `secret_wo_version changed from ${String(prior.secret_wo_version)} to ${String(planned.secret_wo_version)}`;
+    return { because: (n) => `${n('secret_wo_version')} changed from ${String(prior.secret_wo_version)} to ${String(planned.secret_wo_version)}`, path: 'secret_wo_version' };
   }
   const triggers = (name: string) => prior[name] !== null && !sameValue(attributes.rotation_triggers.type, prior[name]!, planned[name] ?? null);
-  if (triggers('rotation_triggers')) return 'rotation_triggers changed';
-  if (triggers('expires_in_days')) return `expires_in_days changed from ${String(prior.expires_in_days)} to ${String(planned.expires_in_days)}`;
+  if (triggers('rotation_triggers')) return { because: (n) => `${n('rotation_triggers')} changed`, path: 'rotation_triggers' };
+  if (triggers('expires_in_days')) return { because: (n) => `${n('expires_in_days')} changed from ${String(prior.expires_in_days)} to ${String(planned.expires_in_days)}`, path: 'expires_in_days' };
   const configuredAt = str(planned, 'expires_at');
-  if (configuredAt !== undefined && num(planned, 'expires_in_days') === undefined && Date.parse(configuredAt) !== Date.parse(str(prior, 'expires_at') ?? '')) return 'expires_at changed';
+  if (configuredAt !== undefined && num(planned, 'expires_in_days') === undefined && Date.parse(configuredAt) !== Date.parse(str(prior, 'expires_at') ?? '')) {
+    return { because: (n) => `${n('expires_at')} changed`, path: 'expires_at' };
+  }
   const window = num(planned, 'rotate_before_days');
   const expiresAt = str(prior, 'expires_at');
   if (window !== undefined && expiresAt !== undefined) {
     const now = await ctx.serverNow();
-    if (now.getTime() >= Date.parse(expiresAt) - window * DAY_MS) return `it expires at ${expiresAt}, within rotate_before_days (${window})`;
+    if (now.getTime() >= Date.parse(expiresAt) - window * DAY_MS) return { because: (n) => `it expires at ${expiresAt}, within ${n('rotate_before_days')} (${window})`, path: 'rotate_before_days' };
   }
   return undefined;
 }
@@ -184,28 +197,32 @@ export const token: ResourceDefinition = {
   async plan(ctx, prior, planned, config) {
     const status = str(prior, 'status');
     if (status === 'revoked' || status === 'expired') {
-      return { planned: { ...planned, status: Unknown }, replace: ['status'], reasons: [`the token is ${status} on the server, so it is replaced`] };
+      return { planned: { ...planned, status: Unknown }, replace: ['status'], reasons: [{ summary: `the token is ${status} on the server, so it is replaced`, detail: 'A revoked or expired token cannot work again: a new one with the same name is created.' }] };
     }
-    const reasons: string[] = [];
+    const reasons: Problem[] = [];
     const next = { ...planned };
     if (status === 'disabled') {
       next.status = 'active';
-      reasons.push('the token was disabled outside Terraform and is re-enabled');
+      reasons.push({ summary: 'the token was disabled outside Terraform and is re-enabled', detail: 'The declared token is active; the update enables it again, keeping its secret.' });
     }
     const rotation = await rotationReason(ctx, prior, planned);
     const supplied = (config.secret_wo ?? null) !== null;
-    if (rotation && supplied && !rotation.startsWith('secret_wo_version')) {
-      throw new ResourceError(
-        'Rotation needs a new secret_wo_version',
-        `This change rotates the secret (${rotation}), but with "secret_wo" the secret changes only with "secret_wo_version", so that every consumer fed the same secret changes with it. Change "secret_wo_version" in the same change.`,
-        ['secret_wo_version'],
-      );
+    if (rotation && supplied && rotation.path !== 'secret_wo_version') {
+      throw new ResourceError({
+        summary: (n) => `Rotation needs a new ${n('secret_wo_version')}`,
+        detail: (n) => `This change rotates the secret (${render(rotation.because, n)}), but with ${n('secret_wo')} the secret changes only with ${n('secret_wo_version')}, so that every consumer fed the same secret changes with it. Change ${n('secret_wo_version')} in the same change.`,
+        path: ['secret_wo_version'],
+      });
     }
     if (rotation) {
       // A client-supplied secret is never stored: `token` stays null.
       Object.assign(next, { token: supplied ? null : Unknown, token_hint: Unknown, status: Unknown });
       if (num(planned, 'expires_in_days') !== undefined) next.expires_at = Unknown;
-      reasons.push(`the secret is rotated because ${rotation}; the previous secret stays valid for ${String(planned.overlap_seconds)} s`);
+      reasons.push({
+        summary: (n) => `the secret is rotated because ${render(rotation.because, n)}`,
+        detail: (n) => `The previous secret stays valid for ${String(planned.overlap_seconds)} s (${n('overlap_seconds')}).`,
+        path: [rotation.path],
+      });
     }
     return { planned: next, reasons };
   },
@@ -226,7 +243,7 @@ export const token: ResourceDefinition = {
       const created = await refusingReuse(() => ctx.client.createServiceAccountToken(saId, body));
       return toState(created, planned, body.secret === undefined ? created.token : null);
     };
-    return createOrAdopt(token, ctx, planned, create, (err) => err instanceof ConflictError && err.code === 'WARDEN_ERR_NAME_TAKEN');
+    return createOrAdopt(token, ctx, planned, create, (err) => isWardenError(err) && err.code === 'WARDEN_ERR_NAME_TAKEN');
   },
 
   async find(ctx, planned) {
@@ -265,7 +282,7 @@ export const token: ResourceDefinition = {
 
   async import(ctx, id) {
     const [saId, tokenId] = id.split('/');
-    if (!saId || !tokenId || id.split('/').length !== 2) throw new Error(`import id "${id}" must be "<service_account_id>/<token_id>"`);
+    if (!saId || !tokenId || id.split('/').length !== 2) throw new ResourceError({ summary: 'Invalid import id', detail: `The import id "${id}" must be "<service_account_id>/<token_id>".` });
     return toState(await ctx.client.getServiceAccountToken(saId, tokenId), {}, null);
   },
 };

@@ -67,28 +67,29 @@ export function checkConfig(attributes: Record<string, Attribute>, config: State
     const value = config[name] ?? null;
     if (value === Unknown) continue;
     if (value === null) {
-      if (a.mode === 'required') diagnostics.push({ severity: 'error', summary: `Missing required attribute "${name}"`, detail: `"${name}" must be set: ${a.description}`, path: [name] });
+      if (a.mode === 'required') diagnostics.push({ severity: 'error', summary: (n) => `Missing required attribute ${n(name)}`, detail: (n) => `${n(name)} must be set: ${a.description}`, path: [name] });
       continue;
     }
     if (a.mode === 'computed') {
-      diagnostics.push({ severity: 'error', summary: `"${name}" cannot be set`, detail: `"${name}" is computed by the server and read-only.`, path: [name] });
+      diagnostics.push({ severity: 'error', summary: (n) => `${n(name)} cannot be set`, detail: (n) => `${n(name)} is computed by the server and read-only.`, path: [name] });
       continue;
     }
     if (!typeMatches(a.type, value)) {
-      diagnostics.push({ severity: 'error', summary: `Invalid value for "${name}"`, detail: `"${name}" must be a ${a.type}.`, path: [name] });
+      diagnostics.push({ severity: 'error', summary: (n) => `Invalid value for ${n(name)}`, detail: (n) => `${n(name)} must be a ${a.type}.`, path: [name] });
       continue;
     }
     if (a.validate && isKnown(value)) {
       const parsed = a.validate.safeParse(value);
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {
-          diagnostics.push({ severity: 'error', summary: `Invalid value for "${name}"`, detail: `"${[name, ...issue.path].join('.')}" ${issue.message}`, path: [name, ...(issue.path as (string | number)[])] });
+          const path = [name, ...(issue.path as (string | number)[])];
+          diagnostics.push({ severity: 'error', summary: (n) => `Invalid value for ${n(name)}`, detail: (n) => `${n(path)} ${issue.message}`, path });
         }
       }
     }
   }
   for (const key of Object.keys(config)) {
-    if (!(key in attributes)) diagnostics.push({ severity: 'error', summary: `Unsupported argument "${key}"`, detail: `Known arguments: ${Object.keys(attributes).join(', ')}.`, path: [key] });
+    if (!(key in attributes)) diagnostics.push({ severity: 'error', summary: (n) => `Unsupported argument ${n(key)}`, detail: (n) => `Known arguments: ${Object.keys(attributes).map((a) => n(a)).join(', ')}.`, path: [key] });
   }
   if (diagnostics.length === 0 && crossCheck) diagnostics.push(...crossCheck(config));
   return diagnostics;

@@ -79,7 +79,7 @@ export async function createFederatedCredential(ctx: Ctx, accountId: string, bod
       [id, accountId, body.name, body.issuer, body.audience, body.subject, JSON.stringify(body.claims), body.max_token_lifetime_seconds, ctx.clock.now().toISOString()],
     );
   } catch (err) {
-    if (err instanceof UniqueViolation) throw errors.conflict('WARDEN_ERR_NAME_TAKEN', `A federated credential named "${body.name}" already exists for this service account; names are unique per account.`);
+    if (err instanceof UniqueViolation) throw errors.nameTaken(`federated credential named "${body.name}"`, 'for this service account', 'names are unique per account');
     throw err;
   }
   await audit(ctx, 'federated_credential.create', 'federated_credential', id);

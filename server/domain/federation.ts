@@ -3,13 +3,13 @@ import { type JWTPayload, type JWTVerifyGetKey, createRemoteJWKSet, decodeJwt, d
 import {
   FEDERATION,
   GRANT_TYPE_TOKEN_EXCHANGE,
-  type OAuthErrorCode,
   TOKEN_SCOPES,
   TOKEN_TYPE_ACCESS_TOKEN,
   type TokenExchangeRequest,
   type TokenExchangeResponse,
   type TokenScope,
 } from '../../api-client/contract';
+import { type ApiError, isOAuthRefusal, oauthRefusal } from '../errors';
 import { type Store, UniqueViolation } from '../store';
 import { writeAudit } from './audit';
 import type { Clock } from './clock';
@@ -19,16 +19,6 @@ import { type FederatedCredentialRow, fetchableUrl } from './federated-credentia
 import { holds } from './rbac';
 import { bindingsOf } from './role-bindings';
 import { issueToken } from './token-secrets';
-
-/** An RFC 6749 section 5.2 refusal. The description never carries the subject token. */
-export class OAuthRefusal extends Error {
-  constructor(
-    readonly error: OAuthErrorCode,
-    description: string,
-  ) {
-    super(description);
-  }
-}
 
 export interface FederationOptions {
   /** Plain-HTTP issuers and key sets on loopback (tests, a local issuer); HTTPS only otherwise. */
@@ -77,7 +67,7 @@ export class FederationVerifier {
   private async discover(issuer: string): Promise<JWTVerifyGetKey> {
     const cached = this.issuers.get(issuer);
     if (cached && Date.now() - cached.fetchedAt < this.cacheMaxAgeMs) return cached.keys;
-    if (!fetchableUrl(issuer, this.allowHttpLoopback)) throw new OAuthRefusal('invalid_grant', 'the issuer is not an https:// URL; this server fetches keys over HTTPS only');
+    if (!fetchableUrl(issuer, this.allowHttpLoopback)) throw oauthRefusal('invalid_grant', 'the issuer is not an https:// URL; this server fetches keys over HTTPS only');
     const url = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
     let document: { issuer?: unknown; jwks_uri?: unknown };
     try {
@@ -86,12 +76,12 @@ export class FederationVerifier {
       if (!res.ok) throw new Error(`status ${res.status}`);
       document = (await res.json()) as typeof document;
     } catch {
-      throw new OAuthRefusal('invalid_grant', "the issuer's OpenID Connect discovery document could not be read; retry later");
+      throw oauthRefusal('invalid_grant', "the issuer's OpenID Connect discovery document could not be read; retry later");
     }
     // OpenID Connect Discovery 1.0 section 4.3: the document must name the issuer it was read from.
-    if (document.issuer !== issuer) throw new OAuthRefusal('invalid_grant', "the issuer's discovery document names another issuer");
+    if (document.issuer !== issuer) throw oauthRefusal('invalid_grant', "the issuer's discovery document names another issuer");
     if (typeof document.jwks_uri !== 'string' || !fetchableUrl(document.jwks_uri, this.allowHttpLoopback)) {
-      throw new OAuthRefusal('invalid_grant', "the issuer's discovery document has no usable jwks_uri (HTTPS required)");
+      throw oauthRefusal('invalid_grant', "the issuer's discovery document has no usable jwks_uri (HTTPS required)");
     }
     const keys = createRemoteJWKSet(new URL(document.jwks_uri), { cooldownDuration: this.cooldownMs, cacheMaxAge: this.cacheMaxAgeMs, timeoutDuration: this.timeoutMs });
     this.issuers.set(issuer, { keys, fetchedAt: Date.now() });
@@ -114,23 +104,23 @@ export class FederationVerifier {
     } catch (err) {
       throw refusalOf(err);
     }
-    if (payload.iat! > now.getTime() / 1000 + FEDERATION.clockSkewSeconds) throw new OAuthRefusal('invalid_grant', 'the subject token was issued in the future (iat)');
+    if (payload.iat! > now.getTime() / 1000 + FEDERATION.clockSkewSeconds) throw oauthRefusal('invalid_grant', 'the subject token was issued in the future (iat)');
     return payload;
   }
 }
 
-function refusalOf(err: unknown): OAuthRefusal {
-  if (err instanceof OAuthRefusal) return err;
-  if (err instanceof jose.JWTExpired) return new OAuthRefusal('invalid_grant', 'the subject token has expired (exp)');
+function refusalOf(err: unknown): ApiError {
+  if (isOAuthRefusal(err)) return err;
+  if (err instanceof jose.JWTExpired) return oauthRefusal('invalid_grant', 'the subject token has expired (exp)');
   if (err instanceof jose.JWTClaimValidationFailed) {
-    if (err.claim === 'nbf') return new OAuthRefusal('invalid_grant', 'the subject token is not valid yet (nbf)');
-    return new OAuthRefusal('invalid_grant', `the subject token's "${err.claim}" claim is missing or wrong`);
+    if (err.claim === 'nbf') return oauthRefusal('invalid_grant', 'the subject token is not valid yet (nbf)');
+    return oauthRefusal('invalid_grant', `the subject token's "${err.claim}" claim is missing or wrong`);
   }
-  if (err instanceof jose.JOSEAlgNotAllowed) return new OAuthRefusal('invalid_grant', `the subject token's algorithm is not accepted; use one of ${ALGORITHMS.join(', ')}`);
-  if (err instanceof jose.JWKSNoMatchingKey || err instanceof jose.JWKSMultipleMatchingKeys) return new OAuthRefusal('invalid_grant', "no key of the issuer's key set matches the subject token's kid");
-  if (err instanceof jose.JWSSignatureVerificationFailed) return new OAuthRefusal('invalid_grant', "the subject token's signature does not verify");
-  if (err instanceof jose.JWKSTimeout || err instanceof jose.JWKSInvalid) return new OAuthRefusal('invalid_grant', "the issuer's key set could not be read; retry later");
-  return new OAuthRefusal('invalid_grant', 'the subject token is not a valid signed JWT');
+  if (err instanceof jose.JOSEAlgNotAllowed) return oauthRefusal('invalid_grant', `the subject token's algorithm is not accepted; use one of ${ALGORITHMS.join(', ')}`);
+  if (err instanceof jose.JWKSNoMatchingKey || err instanceof jose.JWKSMultipleMatchingKeys) return oauthRefusal('invalid_grant', "no key of the issuer's key set matches the subject token's kid");
+  if (err instanceof jose.JWSSignatureVerificationFailed) return oauthRefusal('invalid_grant', "the subject token's signature does not verify");
+  if (err instanceof jose.JWKSTimeout || err instanceof jose.JWKSInvalid) return oauthRefusal('invalid_grant', "the issuer's key set could not be read; retry later");
+  return oauthRefusal('invalid_grant', 'the subject token is not a valid signed JWT');
 }
 
 /** `*` matches any run of characters; everything else is literal. */
@@ -178,26 +168,26 @@ export async function exchangeToken(
   runInTransaction: <T>(fn: (ctx: Ctx) => Promise<T>) => Promise<T>,
   refusal: RefusalContext,
 ): Promise<TokenExchangeResponse> {
-  if (input.grant_type !== GRANT_TYPE_TOKEN_EXCHANGE) throw new OAuthRefusal('unsupported_grant_type', `grant_type must be ${GRANT_TYPE_TOKEN_EXCHANGE}`);
+  if (input.grant_type !== GRANT_TYPE_TOKEN_EXCHANGE) throw oauthRefusal('unsupported_grant_type', `grant_type must be ${GRANT_TYPE_TOKEN_EXCHANGE}`);
   let unverified: JWTPayload;
   try {
     decodeProtectedHeader(input.subject_token);
     unverified = decodeJwt(input.subject_token);
   } catch {
-    throw new OAuthRefusal('invalid_request', 'subject_token is not a JWT');
+    throw oauthRefusal('invalid_request', 'subject_token is not a JWT');
   }
   // Read only to choose which configured credentials apply; the signature is checked below.
   const issuer = unverified.iss;
-  if (typeof issuer !== 'string' || issuer === '') throw new OAuthRefusal('invalid_grant', 'the subject token has no "iss" claim');
+  if (typeof issuer !== 'string' || issuer === '') throw oauthRefusal('invalid_grant', 'the subject token has no "iss" claim');
   let candidates = await deps.store.all<Candidate>(
     `SELECT fc.*, sa.name AS account_name, sa.disabled AS account_disabled, sa.expires_at AS account_expires_at
      FROM federated_credentials fc JOIN service_accounts sa ON sa.id = fc.service_account_id WHERE fc.issuer = ? ORDER BY fc.id`,
     [issuer],
   );
-  if (candidates.length === 0) throw new OAuthRefusal('invalid_grant', 'no federated credential trusts the issuer of the subject token');
+  if (candidates.length === 0) throw oauthRefusal('invalid_grant', 'no federated credential trusts the issuer of the subject token');
   if (input.service_account !== undefined) {
     candidates = candidates.filter((c) => c.service_account_id === input.service_account || c.account_name === input.service_account);
-    if (candidates.length === 0) throw new OAuthRefusal('invalid_target', 'service_account names no service account that trusts this issuer');
+    if (candidates.length === 0) throw oauthRefusal('invalid_target', 'service_account names no service account that trusts this issuer');
   }
   if (candidates.length === 1) refusal.credentialId = candidates[0]!.id;
 
@@ -206,16 +196,16 @@ export async function exchangeToken(
   const matching = candidates.filter((_c, i) => reasons[i] === null);
   if (matching.length === 0) {
     const detail = candidates.length === 1 ? `: its ${reasons[0]} does not match` : '';
-    throw new OAuthRefusal('invalid_grant', `no federated credential matches the subject token${detail}`);
+    throw oauthRefusal('invalid_grant', `no federated credential matches the subject token${detail}`);
   }
   const accounts = new Set(matching.map((c) => c.service_account_id));
-  if (accounts.size > 1) throw new OAuthRefusal('invalid_target', 'several service accounts trust this token; say which with service_account (its name or id)');
+  if (accounts.size > 1) throw oauthRefusal('invalid_target', 'several service accounts trust this token; say which with service_account (its name or id)');
   // Several credentials of one account may match: the shortest lifetime wins.
   const credential = matching.reduce((a, b) => (b.max_token_lifetime_seconds < a.max_token_lifetime_seconds ? b : a));
   refusal.credentialId = credential.id;
   const now = deps.clock.now();
   if (bool(credential.account_disabled) || (credential.account_expires_at !== null && Date.parse(credential.account_expires_at) <= now.getTime())) {
-    throw new OAuthRefusal('invalid_grant', 'the service account is disabled or expired');
+    throw oauthRefusal('invalid_grant', 'the service account is disabled or expired');
   }
 
   const scopes = await scopesOf(deps.store, credential.service_account_id, input.scope);
@@ -232,7 +222,7 @@ export async function exchangeToken(
     try {
       await ctx.db.run('INSERT INTO federation_replay (issuer, jti, expires_at) VALUES (?, ?, ?)', [issuer, jti, subjectTokenExpiry]);
     } catch (err) {
-      if (err instanceof UniqueViolation) throw new OAuthRefusal('invalid_grant', 'the subject token was already exchanged (jti seen before); request a fresh one');
+      if (err instanceof UniqueViolation) throw oauthRefusal('invalid_grant', 'the subject token was already exchanged (jti seen before); request a fresh one');
       throw err;
     }
     const { id, secret } = await issueToken(ctx, {
@@ -264,11 +254,11 @@ export async function exchangeToken(
 async function scopesOf(store: Store, accountId: string, requested: string | undefined): Promise<TokenScope[]> {
   const names = requested === undefined || requested.trim() === '' ? [...TOKEN_SCOPES.default] : [...new Set(requested.trim().split(/ +/))];
   const unknown = names.filter((n) => !SCOPES.includes(n));
-  if (unknown.length > 0) throw new OAuthRefusal('invalid_scope', `unknown scope ${unknown.map((n) => `"${n.slice(0, 32)}"`).join(', ')}; scopes are "api" and "scim"`);
+  if (unknown.length > 0) throw oauthRefusal('invalid_scope', `unknown scope ${unknown.map((n) => `"${n.slice(0, 32)}"`).join(', ')}; scopes are "api" and "scim"`);
   if (names.includes('scim')) {
     const bindings = await bindingsOf(store, 'service_account', accountId);
     const principal = { user_type: 'service' as const, id: accountId, name: '', token_id: null, token_kind: 'api' as const, scopes: [], bindings };
-    if (!holds(principal, 'scim', null)) throw new OAuthRefusal('invalid_scope', 'scope "scim" is wider than the service account holds (it needs the scim permission at organization scope)');
+    if (!holds(principal, 'scim', null)) throw oauthRefusal('invalid_scope', 'scope "scim" is wider than the service account holds (it needs the scim permission at organization scope)');
   }
   return names as TokenScope[];
 }

@@ -1,5 +1,5 @@
-import type { Page, Project, ProjectCreate, ProjectPatch } from '../../api-client/contract';
-import { errors } from '../errors';
+import { ERRORS, type Page, type Project, type ProjectCreate, type ProjectPatch } from '../../api-client/contract';
+import { errors, refuse } from '../errors';
 import { UniqueViolation } from '../store';
 import { audit } from './audit';
 import { type Ctx, etagOf, requireIfMatch } from './context';
@@ -25,7 +25,7 @@ const projectOf = (r: ProjectRow): Project => ({
   etag: etagOf(r.version),
 });
 
-const nameTaken = (name: string) => errors.conflict('WARDEN_ERR_NAME_TAKEN', `A project named "${name}" already exists; choose another name.`);
+const nameTaken = (name: string) => errors.nameTaken(`project named "${name}"`);
 
 export async function findProject(ctx: Pick<Ctx, 'db'>, id: string): Promise<ProjectRow> {
   const row = await ctx.db.get<ProjectRow>('SELECT * FROM projects WHERE id = ?', [id]);
@@ -87,7 +87,7 @@ export async function deleteProject(ctx: Ctx, id: string): Promise<void> {
   await findProject(ctx, id);
   const held = await ctx.db.get<{ n: number }>('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM service_accounts WHERE project_id = ?', [id]);
   if (held && Number(held.n) > 0) {
-    throw errors.conflict('WARDEN_ERR_PROJECT_IN_USE', `Project "${id}" still holds ${held.n} service account(s); delete them first.`);
+    throw refuse(ERRORS.PROJECT_IN_USE, id, held.n);
   }
   await ctx.db.run('DELETE FROM role_bindings WHERE project_id = ?', [id]);
   await ctx.db.run('DELETE FROM projects WHERE id = ?', [id]);

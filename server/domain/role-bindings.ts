@@ -54,7 +54,7 @@ export async function grantRole(ctx: Ctx, principalType: 'service_account' | 'us
     projectId ?? '',
   ]);
   const bound = (existingId?: string) =>
-    errors.conflict('WARDEN_ERR_BINDING_EXISTS', `Role "${roleName}" is already bound ${scopeText(projectId)}${existingId ? ` as "${existingId}"` : ''}.`, existingId);
+    errors.bindingExists(roleName, scopeText(projectId), existingId);
   if (existing) throw bound(existing.id);
   const id = newId('rb');
   try {

@@ -1,5 +1,5 @@
-import type { Page, Permission, Role, RoleCreate, RolePatch } from '../../api-client/contract';
-import { errors } from '../errors';
+import { ERRORS, type Page, type Permission, type Role, type RoleCreate, type RolePatch } from '../../api-client/contract';
+import { errors, refuse } from '../errors';
 import type { Queryable } from '../store';
 import { UniqueViolation } from '../store';
 import { audit } from './audit';
@@ -83,7 +83,7 @@ export async function createRole(ctx: Ctx, input: Required<RoleCreate>): Promise
       now,
     ]);
   } catch (err) {
-    if (err instanceof UniqueViolation) throw errors.conflict('WARDEN_ERR_NAME_TAKEN', `A role named "${input.name}" already exists; choose another name.`);
+    if (err instanceof UniqueViolation) throw errors.nameTaken(`role named "${input.name}"`);
     throw err;
   }
   await audit(ctx, 'role.create', 'role', input.name);
@@ -91,7 +91,7 @@ export async function createRole(ctx: Ctx, input: Required<RoleCreate>): Promise
 }
 
 function refuseBuiltIn(role: Role): void {
-  if (role.built_in) throw errors.conflict('WARDEN_ERR_BUILT_IN_ROLE', `Role "${role.name}" is built in and cannot be changed; create a custom role instead.`);
+  if (role.built_in) throw refuse(ERRORS.BUILT_IN_ROLE, role.name);
 }
 
 export async function updateRole(ctx: Ctx, name: string, patch: RolePatch, ifMatch: string | undefined): Promise<Role> {
@@ -114,7 +114,7 @@ export async function deleteRole(ctx: Ctx, name: string): Promise<void> {
   const role = await requireRole(ctx, name);
   refuseBuiltIn(role);
   const bound = await ctx.db.get<{ id: string }>('SELECT id FROM role_bindings WHERE role = ? LIMIT 1', [name]);
-  if (bound) throw errors.conflict('WARDEN_ERR_ROLE_IN_USE', `Role "${name}" is still bound (binding "${bound.id}"); delete its bindings first.`, bound.id);
+  if (bound) throw errors.roleInUse(name, bound.id);
   await ctx.db.run('DELETE FROM roles WHERE name = ?', [name]);
   await audit(ctx, 'role.delete', 'role', name);
 }

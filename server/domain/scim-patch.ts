@@ -1,5 +1,5 @@
-import type { ScimPatch } from '../../api-client/contract';
-import { ScimError } from './scim-error';
+import { ERRORS, type ScimPatch } from '../../api-client/contract';
+import { refuse } from '../errors';
 
 /** The part of a SCIM User that Warden keeps. */
 export interface ScimUserState {
@@ -19,7 +19,7 @@ function booleanOf(value: unknown): boolean | undefined {
 }
 
 function nonEmpty(path: string, value: unknown, remove: boolean): string {
-  if (remove || typeof value !== 'string' || value === '') throw new ScimError(400, 'invalidValue', `${path} must be a non-empty string`);
+  if (remove || typeof value !== 'string' || value === '') throw refuse(ERRORS.SCIM_INVALID_VALUE, `${path} must be a non-empty string`);
   return value;
 }
 
@@ -35,7 +35,7 @@ function applyAttribute(next: ScimUserState, rawPath: string, value: unknown, re
   switch (path) {
     case 'active': {
       const active = remove ? undefined : booleanOf(value);
-      if (active === undefined) throw new ScimError(400, 'invalidValue', 'active must be a boolean');
+      if (active === undefined) throw refuse(ERRORS.SCIM_INVALID_VALUE, 'active must be a boolean');
       next.active = active;
       return;
     }
@@ -64,12 +64,12 @@ export function applyScimPatch(current: ScimUserState, operations: ScimPatch['Op
   for (const op of operations) {
     const remove = op.op === 'remove';
     if (op.path) {
-      if (!remove && op.value === undefined) throw new ScimError(400, 'invalidValue', `"${op.op}" of "${op.path}" needs a value`);
+      if (!remove && op.value === undefined) throw refuse(ERRORS.SCIM_INVALID_VALUE, `"${op.op}" of "${op.path}" needs a value`);
       applyAttribute(next, op.path, op.value, remove);
     } else if (!remove && op.value !== null && typeof op.value === 'object' && !Array.isArray(op.value)) {
       for (const [k, v] of Object.entries(op.value)) applyAttribute(next, k, v, false);
     } else {
-      throw new ScimError(400, 'noTarget', 'An operation needs a path, or an object value for add and replace');
+      throw refuse(ERRORS.SCIM_NO_TARGET);
     }
   }
   return next;

@@ -1,5 +1,5 @@
-import { type ScimPatch, type ScimUser, type ScimUserInput, SCIM_LIST_SCHEMA, SCIM_USER_SCHEMA } from '../../api-client/contract';
-import { ScimError } from './scim-error';
+import { ERRORS, type ScimPatch, type ScimUser, type ScimUserInput, SCIM_LIST_SCHEMA, SCIM_USER_SCHEMA } from '../../api-client/contract';
+import { refuse } from '../errors';
 import { applyScimPatch } from './scim-patch';
 import type { Param } from '../store';
 import { audit } from './audit';
@@ -27,10 +27,10 @@ async function scimFind(ctx: Ctx, id: string, ifMatch?: string): Promise<UserRow
   try {
     row = await findUser(ctx.db, id);
   } catch {
-    throw new ScimError(404, undefined, `User ${id} not found`);
+    throw refuse(ERRORS.SCIM_NOT_FOUND, `User ${id} not found`);
   }
   if (ifMatch !== undefined && !ifMatchAccepts(ifMatch, etagOf(row.version))) {
-    throw new ScimError(412, undefined, `User ${id} changed since it was read (If-Match does not match its version); read it again and retry.`);
+    throw refuse(ERRORS.SCIM_PRECONDITION_FAILED, id);
   }
   return row;
 }
@@ -48,7 +48,7 @@ function ifMatchAccepts(header: string, etag: string): boolean {
 function parseFilter(filter: string | undefined): [string, Param[]][] {
   if (!filter) return [];
   const m = /^\s*(userName|externalId)\s+eq\s+"([^"]*)"\s*$/i.exec(filter);
-  if (!m) throw new ScimError(400, 'invalidFilter', 'Supported filters: userName eq "..." and externalId eq "..."');
+  if (!m) throw refuse(ERRORS.SCIM_INVALID_FILTER);
   return m[1]!.toLowerCase() === 'username' ? [['email = ?', [m[2]!.toLowerCase()]]] : [['external_id = ?', [m[2]!]]];
 }
 
@@ -77,7 +77,7 @@ function displayNameOf(input: ScimUserInput): string {
 
 export async function scimCreate(ctx: Ctx, input: ScimUserInput, baseUrl: string): Promise<ScimUser> {
   if (await ctx.db.get('SELECT id FROM users WHERE email = ?', [input.userName.toLowerCase()])) {
-    throw new ScimError(409, 'uniqueness', `userName ${input.userName} is already taken`);
+    throw refuse(ERRORS.SCIM_UNIQUENESS, input.userName);
   }
   const id = await insertUser(
     ctx.db,
@@ -90,7 +90,7 @@ export async function scimCreate(ctx: Ctx, input: ScimUserInput, baseUrl: string
 
 async function write(ctx: Ctx, row: UserRow, changes: { email: string; name: string; active: boolean; externalId: string | null }): Promise<void> {
   const clash = await ctx.db.get<{ id: string }>('SELECT id FROM users WHERE email = ? AND id <> ?', [changes.email.toLowerCase(), row.id]);
-  if (clash) throw new ScimError(409, 'uniqueness', `userName ${changes.email} is already taken`);
+  if (clash) throw refuse(ERRORS.SCIM_UNIQUENESS, changes.email);
   if (!changes.active && bool(row.active)) await refuseRemovingLastAdmin(ctx, { type: 'user', id: row.id });
   await ctx.db.run('UPDATE users SET email = ?, name = ?, active = ?, external_id = ?, updated_at = ?, version = version + 1 WHERE id = ?', [
     changes.email.toLowerCase(),

@@ -49,10 +49,7 @@ export const serviceAccountOf = (r: ServiceAccountRow): ServiceAccount => ({
 const withPublic = (teams: string[]): string[] => [TEAMS.always, ...new Set(teams.filter((t) => t.toLowerCase() !== TEAMS.always))];
 const scopeKey = (projectId: string | null) => projectId ?? '';
 const nameTaken = (name: string, projectId: string | null) =>
-  errors.conflict(
-    'WARDEN_ERR_NAME_TAKEN',
-    `A service account named "${name}" already exists ${projectId === null ? 'in the organization' : `in project "${projectId}"`}; choose another name or adopt the existing one.`,
-  );
+  errors.nameTaken(`service account named "${name}"`, projectId === null ? 'in the organization' : `in project "${projectId}"`, 'choose another name or adopt the existing one');
 
 function futureOrNull(ctx: Ctx, expiresAt: string | null | undefined): void {
   if (expiresAt && Date.parse(expiresAt) <= ctx.clock.now().getTime()) throw errors.field('expires_at', 'must be in the future');

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { Page, Token, TokenCreate, TokenPatch, TokenRegenerate, TokenScope, TokenWithSecret } from '../../api-client/contract';
-import { errors } from '../errors';
+import { ERRORS, type Page, type Token, type TokenCreate, type TokenPatch, type TokenRegenerate, type TokenScope, type TokenWithSecret } from '../../api-client/contract';
+import { errors, refuse } from '../errors';
 import { UniqueViolation } from '../store';
 import { audit } from './audit';
 import { DAY_MS, addDays } from './clock';
@@ -104,13 +104,13 @@ export async function createToken(ctx: Ctx, ownerType: OwnerType, ownerId: strin
     await audit(ctx, 'token.create', 'token', id);
     return { ...(await presentToken(ctx, await findToken(ctx, ownerType, ownerId, id))), token: secret };
   } catch (err) {
-    if (err instanceof UniqueViolation) throw errors.conflict('WARDEN_ERR_NAME_TAKEN', `A token named "${input.name}" already exists for this owner; token names are unique per owner.`);
+    if (err instanceof UniqueViolation) throw errors.nameTaken(`token named "${input.name}"`, 'for this owner', 'token names are unique per owner');
     throw err;
   }
 }
 
 function refuseRevoked(row: TokenRow): void {
-  if (row.revoked_at !== null) throw errors.conflict('WARDEN_ERR_TOKEN_REVOKED', `Token "${row.id}" was revoked; create a new token instead.`);
+  if (row.revoked_at !== null) throw refuse(ERRORS.TOKEN_REVOKED, row.id);
 }
 
 /**

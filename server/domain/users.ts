@@ -71,7 +71,7 @@ export async function insertUser(db: Queryable, user: { email: string; name: str
       now,
     ]);
   } catch (err) {
-    if (err instanceof UniqueViolation) throw errors.conflict('WARDEN_ERR_NAME_TAKEN', `A user with email "${user.email}" already exists.`);
+    if (err instanceof UniqueViolation) throw errors.nameTaken(`user with email "${user.email}"`, '', 'use another email');
     throw err;
   }
   return id;

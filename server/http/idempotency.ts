@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { SecretResponse } from '../../api-client/contract';
-import { ApiError } from '../errors';
+import { ERRORS, type SecretResponse } from '../../api-client/contract';
+import { refuse } from '../errors';
 import type { Ctx } from '../domain/context';
 import { findKey, forgetKeysBefore, recordKey, repointKey } from '../domain/idempotency-keys';
 import { reissueSecret, revokeById } from '../domain/token-secrets';
@@ -43,9 +43,6 @@ export interface IdempotentRequest {
   suppliedSecret?: string | undefined;
 }
 
-const revoked = () =>
-  new ApiError(409, 'WARDEN_ERR_TOKEN_REVOKED', 'Conflict', 'The token created under this Idempotency-Key has since been revoked; create a new one with a new key.');
-
 /** The id of the credential a secret-carrying response was issued for, as the contract names it. */
 function credentialIdOf(secret: SecretResponse, body: unknown): string {
   const id = (body as Record<string, unknown> | undefined)?.[secret.credentialId];
@@ -64,12 +61,12 @@ export async function once(ctx: Ctx, req: IdempotentRequest, execute: () => Prom
   const prior = await findKey(ctx.db, req.callerKey, req.key);
   if (prior) {
     if (prior.request_hash !== req.fingerprint) {
-      throw new ApiError(422, 'WARDEN_ERR_IDEMPOTENCY_MISMATCH', 'Unprocessable Content', 'This Idempotency-Key was used with a different request; use a new key for a new request.');
+      throw refuse(ERRORS.IDEMPOTENCY_MISMATCH);
     }
     if (!req.secret || prior.secret_token_id === null) return { status: prior.status, body: JSON.parse(prior.response) as unknown };
     if (req.secret.replay === 'reissue') {
       const reissued = await reissueSecret(ctx, prior.secret_token_id, req.suppliedSecret);
-      if (!reissued) throw revoked();
+      if (!reissued) throw refuse(ERRORS.TOKEN_REVOKED, null);
       return { status: prior.status, body: reissued };
     }
     // new_session: the caller proved the password again (routes check it before this runs).
@@ -90,9 +87,7 @@ export async function once(ctx: Ctx, req: IdempotentRequest, execute: () => Prom
     await recordKey(ctx.db, req.callerKey, req.key, { request_hash: req.fingerprint, status: outcome.status, response: JSON.stringify(storable ?? null), secret_token_id: credentialId }, ctx.clock.now());
   } catch (err) {
     if (err instanceof UniqueViolation) {
-      throw new ApiError(409, 'WARDEN_ERR_IDEMPOTENCY_IN_PROGRESS', 'Conflict', 'A request with this Idempotency-Key is being processed; retry it shortly to get its result.', {
-        headers: { 'retry-after': '1' },
-      });
+      throw refuse(ERRORS.IDEMPOTENCY_IN_PROGRESS).with({ headers: { 'retry-after': '1' } });
     }
     throw err;
   }

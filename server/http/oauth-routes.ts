@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { routes } from '../../api-client/contract';
+import { ERRORS, routes } from '../../api-client/contract';
 import { writeAudit } from '../domain/audit';
-import { type FederationVerifier, OAuthRefusal, type RefusalContext, exchangeToken } from '../domain/federation';
-import { ApiError } from '../errors';
+import { type FederationVerifier, type RefusalContext, exchangeToken } from '../domain/federation';
+import { ApiError, isOAuthRefusal, oauthRefusal, refuse } from '../errors';
 import { type Deps, ANONYMOUS, contextFor } from './deps';
 import { fieldErrors } from './problems';
 
@@ -13,8 +13,9 @@ interface Form {
   repeated: string[];
 }
 
-function sendRefusal(reply: FastifyReply, refusal: OAuthRefusal): FastifyReply {
-  return reply.code(400).type('application/json').send({ error: refusal.error, error_description: refusal.message });
+/** RFC 6749 section 5.2: the entry's `error`, the refusal's detail as `error_description`. */
+function sendRefusal(reply: FastifyReply, refusal: ApiError): FastifyReply {
+  return reply.code(refusal.status).type('application/json').send({ error: refusal.entry.oauth, error_description: refusal.message });
 }
 
 /**
@@ -35,33 +36,33 @@ export async function registerOAuthRoutes(app: FastifyInstance, deps: Deps, veri
     });
     scope.setErrorHandler((err: FastifyError, request, reply) => {
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-      if (err instanceof OAuthRefusal) return sendRefusal(reply, err);
+      if (isOAuthRefusal(err)) return sendRefusal(reply, err);
       if (err instanceof ApiError || (err.statusCode !== undefined && err.statusCode < 500)) {
-        return sendRefusal(reply, new OAuthRefusal('invalid_request', `send the parameters as ${FORM} (at most 64 KiB)`));
+        return sendRefusal(reply, oauthRefusal('invalid_request', `send the parameters as ${FORM} (at most 64 KiB)`));
       }
       request.log.error({ err: { message: err.message, code: err.code } }, 'token exchange failed');
-      return reply.code(500).type('application/json').send({ error: 'server_error', error_description: `the exchange failed on the server; retry later and quote request id ${request.id}` });
+      return sendRefusal(reply, refuse(ERRORS.OAUTH_SERVER_ERROR, request.id));
     });
     scope.post(def.path, async (request, reply) => {
       // RFC 6749 section 5.1: token responses and their errors are never cached.
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
       const form = request.body as Form | undefined;
-      if (!form || typeof form !== 'object' || !('values' in form)) throw new OAuthRefusal('invalid_request', `send the parameters as ${FORM}`);
-      if (form.repeated.length > 0) throw new OAuthRefusal('invalid_request', `${form.repeated[0]} is given more than once`);
+      if (!form || typeof form !== 'object' || !('values' in form)) throw oauthRefusal('invalid_request', `send the parameters as ${FORM}`);
+      if (form.repeated.length > 0) throw oauthRefusal('invalid_request', `${form.repeated[0]} is given more than once`);
       if (form.values.grant_type !== undefined && form.values.grant_type !== '' && form.values.grant_type !== 'urn:ietf:params:oauth:grant-type:token-exchange') {
-        throw new OAuthRefusal('unsupported_grant_type', 'grant_type must be urn:ietf:params:oauth:grant-type:token-exchange');
+        throw oauthRefusal('unsupported_grant_type', 'grant_type must be urn:ietf:params:oauth:grant-type:token-exchange');
       }
       const parsed = def.body.safeParse(form.values);
       if (!parsed.success) {
         const first = fieldErrors(parsed.error)[0]!;
-        throw new OAuthRefusal('invalid_request', `${first.path || 'body'}: ${first.message}`);
+        throw oauthRefusal('invalid_request', `${first.path || 'body'}: ${first.message}`);
       }
       const refusal: RefusalContext = { credentialId: null };
       try {
         const answer = await exchangeToken({ store: deps.store, verifier, clock: deps.clock }, parsed.data, (fn) => deps.store.transaction((tx) => fn(contextFor(deps, request, ANONYMOUS, tx))), refusal);
         return reply.code(200).type('application/json').send(answer);
       } catch (err) {
-        if (err instanceof OAuthRefusal) {
+        if (isOAuthRefusal(err)) {
           // Audited without the token or its unverified claims: only which credential refused it.
           await writeAudit(
             deps.store,

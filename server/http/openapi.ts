@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OAuthError, Problem, type RouteDef, ScimErrorDocument, routes, scimRoutes, sendsEtag, serverRoutes } from '../../api-client/contract';
+import { ERRORS, OAuthError, Problem, type RouteDef, ScimErrorDocument, routes, scimRoutes, sendsEtag, serverRoutes } from '../../api-client/contract';
 
 /** Everything the server answers, in the order the document lists it. */
 export const documentedRoutes: Record<string, RouteDef> = { ...routes, ...scimRoutes, ...serverRoutes };
@@ -39,7 +39,7 @@ const REFUSALS: { status: number; description: string; applies: (def: RouteDef) 
   { status: 412, description: 'If-Match does not match the current etag', applies: (d) => d.ifMatch === true },
   { status: 413, description: 'The body is larger than 64 KiB', applies: (d) => BODY_METHODS.has(d.method) },
   { status: 415, description: 'The body is not JSON', applies: (d) => BODY_METHODS.has(d.method) },
-  { status: 422, description: 'The Idempotency-Key was used with another body (WARDEN_ERR_IDEMPOTENCY_MISMATCH)', applies: idempotent },
+  { status: 422, description: `The Idempotency-Key was used with another body (${ERRORS.IDEMPOTENCY_MISMATCH.code})`, applies: idempotent },
   { status: 429, description: 'Rate limited per client address; see Retry-After', applies: (d) => d.rateLimited === true },
 ];
 
@@ -143,7 +143,7 @@ function notAllowed(path: string, method: string): object {
     tags: ['405'],
     security: [],
     responses: {
-      '405': { description: 'Method not allowed (WARDEN_ERR_METHOD_NOT_ALLOWED)', headers: headersOf(['Allow']), content: errorContent },
+      '405': { description: `Method not allowed (${ERRORS.METHOD_NOT_ALLOWED.code})`, headers: headersOf(['Allow']), content: errorContent },
       '431': { description: 'The request headers are larger than the server accepts', headers: headersOf([]), content: ERROR_CONTENT.problem },
     },
   };

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ApiError, type FieldError, errors } from '../errors';
-import { ScimError } from '../domain/scim-error';
-import { SCIM_ERROR_SCHEMA } from '../../api-client/contract';
+import { ApiError, type FieldError, errors, refuse } from '../errors';
+import { ERRORS, SCIM_ERROR_SCHEMA } from '../../api-client/contract';
 
 /** zod issue paths become the dotted field paths clients and providers map onto their own. */
 export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
@@ -32,7 +31,7 @@ function sendProblem(reply: FastifyReply, err: ApiError): FastifyReply {
   for (const [k, v] of Object.entries(err.extra.headers ?? {})) reply.header(k, v);
   // Identity providers read SCIM errors only: every refusal under /scim is one, whatever raised it.
   if (isScim(reply.request.url)) {
-    const scimType = err instanceof ScimError ? err.scimType : undefined;
+    const { scimType } = err.entry;
     return reply
       .code(err.status)
       .type('application/scim+json')
@@ -64,14 +63,14 @@ function fromFastify(err: FastifyError, scim: boolean): ApiError | null {
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return scim ? new ScimError(400, 'invalidSyntax', 'The body is not valid JSON.') : errors.field('', 'the body is not valid JSON');
+      return scim ? refuse(ERRORS.SCIM_INVALID_SYNTAX, 'The body is not valid JSON.') : errors.field('', 'the body is not valid JSON');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ApiError(413, 'WARDEN_ERR_TOO_LARGE', 'Content Too Large', 'The body is larger than this server accepts (64 KiB).');
+      return refuse(ERRORS.TOO_LARGE);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ApiError(415, 'WARDEN_ERR_UNSUPPORTED_MEDIA_TYPE', 'Unsupported Media Type', scim ? 'Send the body as application/scim+json.' : 'Send the body as application/json.');
+      return refuse(ERRORS.UNSUPPORTED_MEDIA_TYPE, scim ? 'application/scim+json' : 'application/json');
   }
   if (err instanceof SyntaxError || (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500)) {
-    return new ApiError(err.statusCode ?? 400, 'WARDEN_ERR_BAD_REQUEST', 'Bad Request', 'The request could not be read; check its body, headers and content type.');
+    return refuse(ERRORS.BAD_REQUEST, 'unreadable').with({ status: err.statusCode ?? 400 });
   }
   return null;
 }
@@ -92,7 +91,7 @@ export function installProblemHandlers(app: FastifyInstance): void {
     const known = err instanceof ApiError ? err : fromFastify(err, isScim(request.url));
     if (known) return sendProblem(reply, known);
     request.log.error({ err }, 'unhandled error');
-    return sendProblem(reply, new ApiError(500, 'WARDEN_ERR_INTERNAL', 'Internal Server Error', `Something went wrong on the server; retry later and quote request id ${request.id}.`));
+    return sendProblem(reply, refuse(ERRORS.INTERNAL, request.id));
   });
   const methodsOf = methodIndex(app);
   app.setNotFoundHandler((request, reply) => {
@@ -101,12 +100,10 @@ export function installProblemHandlers(app: FastifyInstance): void {
     if (allowed.length > 0) {
       return sendProblem(
         reply,
-        new ApiError(405, 'WARDEN_ERR_METHOD_NOT_ALLOWED', 'Method Not Allowed', `${path} does not answer ${request.method}; it answers ${allowed.join(', ')}.`, {
-          headers: { allow: allowed.join(', ') },
-        }),
+        refuse(ERRORS.METHOD_NOT_ALLOWED, path, request.method, allowed).with({ headers: { allow: allowed.join(', ') } }),
       );
     }
-    return sendProblem(reply, new ApiError(404, 'WARDEN_ERR_NO_ROUTE', 'Not Found', `No endpoint ${request.method} ${path}; see /v1/openapi.json.`));
+    return sendProblem(reply, refuse(ERRORS.NO_ROUTE, request.method, path));
   });
 }
 
@@ -114,8 +111,7 @@ export function installProblemHandlers(app: FastifyInstance): void {
 export function frameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   // No route was chosen, so no-store is sent here for the routes whose every answer must carry it.
   reply.header('x-request-id', request.id).header('cache-control', 'no-store').header('pragma', 'no-cache');
-  const detail = err.code === 'FST_ERR_BAD_URL' ? 'The URL has a malformed percent-escape; encode "%" as %25.' : 'The request could not be routed; check its URL.';
-  void sendProblem(reply, new ApiError(400, err.code === 'FST_ERR_BAD_URL' ? 'WARDEN_ERR_BAD_URL' : 'WARDEN_ERR_BAD_REQUEST', 'Bad Request', detail));
+  void sendProblem(reply, err.code === 'FST_ERR_BAD_URL' ? refuse(ERRORS.BAD_URL) : refuse(ERRORS.BAD_REQUEST, 'unroutable'));
 }
 
 /**
@@ -124,18 +120,10 @@ export function frameworkError(err: FastifyError, request: FastifyRequest, reply
  */
 export function clientError(err: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable) return;
-  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? 431 : 400;
+  const refusal = err.code === 'HPE_HEADER_OVERFLOW' ? refuse(ERRORS.HEADERS_TOO_LARGE) : refuse(ERRORS.BAD_REQUEST, 'not_http');
   const requestId = randomUUID();
-  const body = JSON.stringify({
-    type: `urn:warden:error:${tooLarge ? 'WARDEN_ERR_HEADERS_TOO_LARGE' : 'WARDEN_ERR_BAD_REQUEST'}`,
-    title: tooLarge ? 'Request Header Fields Too Large' : 'Bad Request',
-    status,
-    detail: tooLarge ? 'The request headers are larger than this server accepts; send fewer or shorter headers.' : 'The request is not valid HTTP/1.1; check the request line and headers.',
-    code: tooLarge ? 'WARDEN_ERR_HEADERS_TOO_LARGE' : 'WARDEN_ERR_BAD_REQUEST',
-    request_id: requestId,
-  });
+  const body = JSON.stringify({ type: `urn:warden:error:${refusal.code}`, title: refusal.title, status: refusal.status, detail: refusal.message, code: refusal.code, request_id: requestId });
   socket.end(
-    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nCache-Control: no-store\r\nPragma: no-cache\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${refusal.status} ${refusal.title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nCache-Control: no-store\r\nPragma: no-cache\r\nConnection: close\r\n\r\n${body}`,
   );
 }

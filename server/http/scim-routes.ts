@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { Id, SCIM_USER_SCHEMA, ScimListQuery, ScimPatch, type ScimUser, ScimUserInput, scimRoutes } from '../../api-client/contract';
+import { ERRORS, Id, SCIM_USER_SCHEMA, ScimListQuery, ScimPatch, type ScimUser, ScimUserInput, scimRoutes } from '../../api-client/contract';
 import type { Ctx } from '../domain/context';
 import { requirePermission } from '../domain/rbac';
 import { scimCreate, scimDelete, scimGet, scimList, scimPatch, scimReplace } from '../domain/scim';
-import { ScimError } from '../domain/scim-error';
-import { errors } from '../errors';
+import { errors, refuse } from '../errors';
 import { type Deps, contextFor, principalOf } from './deps';
 import { fieldErrors } from './problems';
 import { listOf, serviceProviderConfig, userResourceType, userSchema } from './scim-discovery';
@@ -14,7 +13,7 @@ const IdParams = z.strictObject({ id: Id });
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new ScimError(400, 'invalidValue', fieldErrors(result.error).map((e) => `${e.path || '(body)'}: ${e.message}`).join('; '));
+  if (!result.success) throw refuse(ERRORS.SCIM_INVALID_VALUE, ERRORS.VALIDATION.detail(fieldErrors(result.error)));
   return result.data;
 }
 
@@ -50,12 +49,12 @@ export function registerScimRoutes(app: FastifyInstance, deps: Deps): void {
     scimServiceProviderConfig: async (_request, reply) => scim(reply, serviceProviderConfig(base)),
     scimListResourceTypes: async (_request, reply) => scim(reply, listOf([userResourceType(base)])),
     scimGetResourceType: async (request, reply) => {
-      if ((request.params as { id: string }).id !== 'User') throw new ScimError(404, undefined, 'The only resource type is User.');
+      if ((request.params as { id: string }).id !== 'User') throw refuse(ERRORS.SCIM_NOT_FOUND, 'The only resource type is User.');
       return scim(reply, userResourceType(base));
     },
     scimListSchemas: async (_request, reply) => scim(reply, listOf([userSchema(base)])),
     scimGetSchema: async (request, reply) => {
-      if ((request.params as { id: string }).id !== SCIM_USER_SCHEMA) throw new ScimError(404, undefined, `The only schema is ${SCIM_USER_SCHEMA}.`);
+      if ((request.params as { id: string }).id !== SCIM_USER_SCHEMA) throw refuse(ERRORS.SCIM_NOT_FOUND, `The only schema is ${SCIM_USER_SCHEMA}.`);
       return scim(reply, userSchema(base));
     },
     scimListUsers: async (request, reply) => {

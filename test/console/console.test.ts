@@ -305,6 +305,40 @@ describe('the web console', () => {
     await expect(page.getByRole('status').textContent()).resolves.toBe('');
   });
 
+  test('a page that loads slowly does not replace the page the user went to meanwhile', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inFlight = 0;
+    const started = () => inFlight++;
+    const ended = () => inFlight--;
+    page.on('request', started);
+    page.on('requestfinished', ended);
+    page.on('requestfailed', ended);
+    // The list's first read waits until the user is on another page.
+    await page.route('**/v1/projects*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.getByRole('link', { name: 'Service accounts' }).click();
+      await page.getByRole('link', { name: 'My API tokens' }).click();
+      await page.getByRole('heading', { name: 'My API tokens' }).waitFor();
+      release();
+      // The held view goes on reading after its first answer: wait until the page has been quiet for 250 ms.
+      const deadline = Date.now() + 10_000;
+      for (let quiet = 0; quiet < 5; quiet = inFlight === 0 ? quiet + 1 : 0) {
+        if (Date.now() > deadline) throw new Error(`the page still had ${inFlight} requests in flight after 10 s`);
+        await page.waitForTimeout(50);
+      }
+      await expect(page.getByRole('heading', { level: 1 }).allTextContents()).resolves.toEqual(['My API tokens']);
+    } finally {
+      await page.unroute('**/v1/projects*');
+      page.off('request', started);
+      page.off('requestfinished', ended);
+      page.off('requestfailed', ended);
+    }
+  });
+
   test('the reveal box says so when its token is revoked, and forgets the secret', async () => {
     await page.getByRole('link', { name: 'My API tokens' }).click();
     await page.getByRole('button', { name: 'Add token' }).click();

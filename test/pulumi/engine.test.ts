@@ -278,6 +278,8 @@ describe(`warden-iac/pulumi under the real pulumi CLI, with @pulumi/pulumi ${sdk
       knobs.quarter = '2026Q2';
       const preview = await dev.preview(program(knobs));
       expect(planned(preview)).toEqual(['update ci']);
+      // The preview says why, in the program's own property names.
+      expect(preview.diagnostics).toContainEqual(expect.objectContaining({ severity: 'info', message: expect.stringContaining('warden_token "ci": the secret is rotated because "rotationTriggers" changed') }));
 
       const result = await up();
       expect(done(result)).toEqual(['update ci']);
@@ -300,6 +302,7 @@ describe(`warden-iac/pulumi under the real pulumi CLI, with @pulumi/pulumi ${sdk
       clock.advance(Date.parse(before.expiresAt) - clock.now().getTime() - 13 * DAY);
       const preview = await dev.preview(program(knobs));
       expect(planned(preview)).toEqual(['update ci']);
+      expect(preview.diagnostics).toContainEqual(expect.objectContaining({ severity: 'info', message: expect.stringMatching(/the secret is rotated because it expires at \S+, within "rotateBeforeDays" \(14\)/) }));
 
       const result = await up();
       expect(done(result)).toEqual(['update ci']);

@@ -66,7 +66,7 @@ test('a token whose forcing attributes differ is refused, naming the first of th
   await expect(adoptExisting(token, resourceContext(server), planned)).rejects.toMatchObject({
     name: 'ResourceError',
     message: `Cannot adopt the existing warden_token ${account.id}/${existing.id}`,
-    path: ['scopes'],
+    problem: { path: ['scopes'] },
   });
   expect((await server.client.getServiceAccountToken(account.id, existing.id)).token_hint).toBe(existing.token_hint);
 });

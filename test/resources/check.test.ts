@@ -1,6 +1,7 @@
 // Each definition's configuration check (attribute rules, then its cross-attribute rules), case by
 // case: a bad argument is one error diagnostic on the attribute it names, a good one none.
 import { type Definition, type State, checkConfig, complete, dataSources, ephemeralResources, resources } from '../../provider/resources';
+import { render, snakeName } from '../../provider/resources/problem';
 
 const ID = 'sa_1';
 const all: Definition[] = [...resources, ...dataSources, ...ephemeralResources];
@@ -59,5 +60,5 @@ test.each(bad)('%s %s: %s is one error on the attribute', (kind, typeName, _titl
   expect(diagnostics).toHaveLength(1);
   expect(diagnostics[0]!.severity).toBe('error');
   expect(diagnostics[0]!.path?.[0]).toBe(path);
-  expect(`${diagnostics[0]!.summary} ${diagnostics[0]!.detail ?? ''}`).toContain(words);
+  expect(`${render(diagnostics[0]!.summary, snakeName)} ${render(diagnostics[0]!.detail, snakeName) ?? ''}`).toContain(words);
 });

@@ -1,6 +1,6 @@
 // The cross-field rules of a token body live once, in the contract: the server's validation and
 // warden_token's plan-time check refuse the same configurations, on the same fields.
-import { MaxAgeDays, ServiceAccountName, Teams, TokenCreate, extendedTokenProblems } from '../../api-client/contract';
+import { MaxAgeDays, ServiceAccountName, Teams, TokenCreate, extendedTokenProblems, quotedField } from '../../api-client/contract';
 import { type State, Unknown, checkConfig, complete, resources } from '../../provider/resources';
 
 const definition = (typeName: string) => resources.find((d) => d.typeName === typeName)!;
@@ -30,8 +30,12 @@ test('a rule reading a value not known yet (a reference, at plan time) waits for
   expect(extendedTokenProblems({ extended: Unknown, max_age_days: 7 })).toEqual([]);
 });
 
-test('an extended token that never expires is refused on expires_at, with a message naming what to give', () => {
-  expect(extendedTokenProblems({ extended: true, max_age_days: 7, expires_at: null })).toEqual([{ path: 'expires_at', message: expect.stringContaining('"expires_in_days"') }]);
+test('an extended token that never expires is refused on expires_at, with a message naming what to give, in each face\'s spelling', () => {
+  const [problem, ...more] = extendedTokenProblems({ extended: true, max_age_days: 7, expires_at: null });
+  expect(more).toEqual([]);
+  expect(problem!.path).toBe('expires_at');
+  expect(problem!.message(quotedField)).toContain('"expires_in_days"');
+  expect(problem!.message((field) => `"${field === 'expires_in_days' ? 'expiresInDays' : field}"`)).toContain('"expiresInDays"');
 });
 
 test('the definitions describe API fields with the contract\'s text', () => {

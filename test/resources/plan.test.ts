@@ -1,6 +1,7 @@
 // planChange as both providers call it, case by case, against the real server in this process:
 // milliseconds per case, beside the end-to-end suites that run the same plans through terraform.
 import { type ResourceDefinition, type State, Unknown, complete, planChange, resources } from '../../provider/resources';
+import { type Problem, render, snakeName } from '../../provider/resources/problem';
 import { resourceContext } from '../support/resource-context';
 import { type TestServer, startServer } from '../support/server';
 
@@ -44,6 +45,9 @@ const tokenState = (o: Record<string, unknown> = {}): State =>
 /** The configuration a prior state was applied from: its settable attributes, computed ones null. */
 const configOf = (def: ResourceDefinition, state: State, o: Record<string, unknown> = {}): State =>
   Object.fromEntries(Object.entries(def.attributes).map(([name, a]) => [name, a.mode === 'computed' ? null : name in o ? (o[name] as State[string]) : state[name]!]));
+
+/** The plan's reasons as Terraform words them. */
+const summaries = (reasons: Problem[]) => reasons.map((r) => render(r.summary, snakeName));
 
 let server: TestServer;
 beforeAll(async () => {
@@ -109,7 +113,7 @@ describe('an update of a token', () => {
     const plan = await planChange(token, resourceContext(server), prior, configOf(token, prior));
     expect(plan.replace).toEqual(['status']);
     expect(plan.planned.status).toBe(Unknown);
-    expect(plan.reasons).toEqual([`the token is ${status} on the server, so it is replaced`]);
+    expect(summaries(plan.reasons)).toEqual([`the token is ${status} on the server, so it is replaced`]);
   });
 
   test('a token disabled outside the tool is planned active again, in place', async () => {
@@ -117,7 +121,7 @@ describe('an update of a token', () => {
     const plan = await planChange(token, resourceContext(server), prior, configOf(token, prior));
     expect(plan.replace).toEqual([]);
     expect(plan.planned.status).toBe('active');
-    expect(plan.reasons).toEqual(['the token was disabled outside Terraform and is re-enabled']);
+    expect(summaries(plan.reasons)).toEqual(['the token was disabled outside Terraform and is re-enabled']);
   });
 
   test('a changed rotation trigger rotates in place: secret, hint, status and expiry unknown', async () => {
@@ -125,19 +129,21 @@ describe('an update of a token', () => {
     const plan = await planChange(token, resourceContext(server), prior, configOf(token, prior, { rotation_triggers: { version: '2' } }));
     expect(plan.replace).toEqual([]);
     expect(plan.planned).toMatchObject({ token: Unknown, token_hint: Unknown, status: Unknown, expires_at: Unknown, id: 't1' });
-    expect(plan.reasons).toEqual(['the secret is rotated because rotation_triggers changed; the previous secret stays valid for 600 s']);
+    expect(summaries(plan.reasons)).toEqual(['the secret is rotated because "rotation_triggers" changed']);
+    expect(plan.reasons[0]!.path).toEqual(['rotation_triggers']);
+    expect(render(plan.reasons[0]!.detail!, snakeName)).toBe('The previous secret stays valid for 600 s ("overlap_seconds").');
   });
 
   test('with secret_wo, a rotation without a new secret_wo_version is refused on secret_wo_version', async () => {
     const prior = tokenState({ token: null, secret_wo_version: 1, expires_in_days: 30 });
     const config = configOf(token, prior, { secret_wo: 'supplied', expires_in_days: 31 });
-    await expect(planChange(token, resourceContext(server), prior, config)).rejects.toMatchObject({ name: 'ResourceError', message: 'Rotation needs a new secret_wo_version', path: ['secret_wo_version'] });
+    await expect(planChange(token, resourceContext(server), prior, config)).rejects.toMatchObject({ name: 'ResourceError', message: 'Rotation needs a new "secret_wo_version"', problem: { path: ['secret_wo_version'] } });
   });
 
   test('with secret_wo and a new secret_wo_version, the rotation plans token null (never stored)', async () => {
     const prior = tokenState({ token: null, secret_wo_version: 1 });
     const plan = await planChange(token, resourceContext(server), prior, configOf(token, prior, { secret_wo: 'supplied', secret_wo_version: 2 }));
     expect(plan.planned).toMatchObject({ token: null, token_hint: Unknown, secret_wo: 'supplied', secret_wo_version: 2 });
-    expect(plan.reasons[0]).toBe('the secret is rotated because secret_wo_version changed from 1 to 2; the previous secret stays valid for 0 s');
+    expect(summaries(plan.reasons)).toEqual(['the secret is rotated because "secret_wo_version" changed from 1 to 2']);
   });
 });

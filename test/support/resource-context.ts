@@ -1,8 +1,9 @@
 import type { ResourceContext } from '../../provider/resources';
+import { render, snakeName } from '../../provider/resources/problem';
 import type { TestServer } from './server';
 
 export interface RecordingContext extends ResourceContext {
-  /** Every warning the definitions gave, in order. */
+  /** The summary of every warning the definitions gave, in order, as Terraform words it. */
   warnings: string[];
 }
 
@@ -17,7 +18,7 @@ export function resourceContext(server: TestServer, adoptOnConflict = true): Rec
     client: server.client,
     serverNow: () => server.client.serverTime(),
     adoptOnConflict,
-    warn: (summary) => warnings.push(summary),
+    warn: (problem) => warnings.push(render(problem.summary, snakeName)),
     warnings,
   };
 }

@@ -190,6 +190,23 @@ for (const engine of ENGINES) {
         expectError: ['Invalid value for "expires_at"', '"expires_at" cannot be given with "expires_in_days"'],
       },
       {
+        title: 'a refusal by the server reads as terraform-plugin-framework words it: the operation, what to do, the original error and the request id once, on the attribute',
+        async check({ tf, server, state }) {
+          tf.write(`${replaced}\nresource "warden_role_binding" "ghost" {\n  service_account_id = warden_service_account.ci.id\n  role               = "no-such-role"\n}\n`);
+          const refused = await tf.run(['apply', '-auto-approve', '-input=false', '-no-color', '-target=warden_role_binding.ghost']);
+          expect(refused.code).toBe(1);
+          expect(refused.stderr).toContain('Error: Unable to create warden_role_binding');
+          expect(refused.stderr).toContain('with warden_role_binding.ghost');
+          expect(refused.stderr).toMatch(/role\s+=\s+"no-such-role"/);
+          expect(refused.stderr).toMatch(/The server refused the value of\s+"role"/);
+          expect(refused.stderr).toMatch(/Original error: POST\s+\/v1\/role-bindings\s+failed\s+with\s+400/);
+          expect(refused.stderr).toContain('WARDEN_ERR_VALIDATION');
+          expect(refused.stderr.match(/request id/gi)).toHaveLength(1);
+          expect(await server.client.listRoleBindings({ service_account_id: resourceOf(await state(), 'warden_service_account.ci').values.id as string })).toMatchObject({ items: [{ role: 'editor' }] });
+          tf.write(replaced);
+        },
+      },
+      {
         title: 'provider configuration errors name the setting',
         config: 'provider "warden" {\n  endpoint = "ftp://nowhere"\n}\nresource "warden_service_account" "x" {\n  name = "x"\n}\n',
         expectError: ['Invalid Warden endpoint', '"endpoint" must be an http or https URL'],

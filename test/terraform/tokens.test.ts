@@ -75,7 +75,7 @@ for (const engine of ENGINES) {
         config: config('2'),
         async check(c) {
           const { stdout, stderr } = c.applied!;
-          expect(stdout + stderr).toContain('the secret is rotated because rotation_triggers changed');
+          expect(stdout + stderr).toContain('the secret is rotated because "rotation_triggers" changed');
           expect(stdout).toContain('Resources: 0 added, 1 changed, 0 destroyed.');
 
           const after = await token(c);
@@ -98,7 +98,7 @@ for (const engine of ENGINES) {
         },
         config: config('2'),
         async plan({ output, file }, { tf }) {
-          expect(output).toMatch(/the secret is rotated because it expires at \S+, within rotate_before_days \(3\)/);
+          expect(output).toMatch(/the secret is rotated because it expires at \S+, within "rotate_before_days" \(3\)/);
           const shown = await tf.ok(['show', '-no-color', file]);
           expect(shown.stdout).toContain('# warden_token.ci will be updated in-place');
         },

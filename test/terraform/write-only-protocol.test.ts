@@ -1,5 +1,5 @@
 import { generateSecret } from '../../api-client/token-format';
-import { planChange, resources, type ResourceContext, type State } from '../../provider/resources';
+import { type Problem, planChange, render, resources, snakeName, type ResourceContext, type State } from '../../provider/resources';
 import { ProviderService } from '../../provider/terraform/framework/provider-service';
 import { providersSchemaJson, providerSchema } from '../../provider/terraform/framework/schema';
 import { getProviderSchema } from '../../provider/terraform/protocol/schema-document';
@@ -10,6 +10,8 @@ import { encodeValue } from '../../provider/terraform/protocol/values';
 
 const tokenDef = resources.find((r) => r.typeName === 'warden_token')!;
 const config = (values: Partial<State>): State => ({ service_account_id: 'sa_1', name: 'ci', ...values });
+/** Plan reasons as Terraform shows them: the attribute they are about, and the summary in its spelling. */
+const said = (reasons: Problem[]) => reasons.map((r) => ({ path: r.path, summary: render(r.summary, snakeName) }));
 
 describe('write-only attributes in the tfplugin6 face', () => {
   test('secret_wo is write-only (and sensitive, never computed) in the schema Terraform reads and in the JSON the CDKTF generator reads', () => {
@@ -82,7 +84,7 @@ describe('rotation under secret_wo', () => {
 
   test('a new secret_wo_version rotates, and the plan keeps token null (the secret is not stored)', async () => {
     const plan = await planChange(tokenDef, ctx, prior, config({ expires_in_days: 30, secret_wo: generateSecret(), secret_wo_version: 2 }));
-    expect(plan.reasons.join()).toContain('secret_wo_version changed from 1 to 2');
+    expect(said(plan.reasons)).toEqual([{ path: ['secret_wo_version'], summary: expect.stringContaining('because "secret_wo_version" changed from 1 to 2') }]);
     expect(plan.planned.token).toBeNull();
     expect(typeof plan.planned.token_hint).toBe('symbol');
   });
@@ -90,7 +92,7 @@ describe('rotation under secret_wo', () => {
   test('a token moving to secret_wo (a version where there was none) rotates to the supplied secret', async () => {
     const serverGenerated = { ...prior, secret_wo_version: null, token: 'wdn_previously_in_state' };
     const plan = await planChange(tokenDef, ctx, serverGenerated, config({ expires_in_days: 30, secret_wo: generateSecret(), secret_wo_version: 1 }));
-    expect(plan.reasons.join()).toContain('secret_wo_version changed from null to 1');
+    expect(said(plan.reasons)).toEqual([{ path: ['secret_wo_version'], summary: expect.stringContaining('because "secret_wo_version" changed from null to 1') }]);
     expect(plan.planned.token).toBeNull();
   });
 
@@ -102,10 +104,10 @@ describe('rotation under secret_wo', () => {
 
   test('a change that would rotate for another reason asks for a new secret_wo_version', async () => {
     await expect(planChange(tokenDef, ctx, prior, config({ expires_in_days: 60, secret_wo: generateSecret(), secret_wo_version: 1 }))).rejects.toMatchObject({
-      message: 'Rotation needs a new secret_wo_version',
-      path: ['secret_wo_version'],
+      message: 'Rotation needs a new "secret_wo_version"',
+      problem: { path: ['secret_wo_version'] },
     });
     const bumped = await planChange(tokenDef, ctx, prior, config({ expires_in_days: 60, secret_wo: generateSecret(), secret_wo_version: 2 }));
-    expect(bumped.reasons.join()).toContain('secret_wo_version changed');
+    expect(said(bumped.reasons)).toEqual([{ path: ['secret_wo_version'], summary: expect.stringContaining('"secret_wo_version" changed') }]);
   });
 });

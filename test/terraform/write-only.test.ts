@@ -84,7 +84,7 @@ describe.each(ENGINES)('write-only token secrets on %s', (engine) => {
     const before = await token();
     tf.write(fromVariable(2));
     const planned = await tf.ok(['plan', '-input=false', '-no-color', '-out=rotate.plan', `-var=secret=${second}`]);
-    expect(planned.stdout + planned.stderr).toContain('the secret is rotated because secret_wo_version changed from 1 to 2');
+    expect(planned.stdout + planned.stderr).toContain('the secret is rotated because "secret_wo_version" changed from 1 to 2');
     expect((await tf.ok(['show', '-json', 'rotate.plan'])).stdout).not.toContain(second);
     const { stdout } = await tf.ok(['apply', '-input=false', '-no-color', `-var=secret=${second}`, 'rotate.plan']);
     expect(stdout).toContain('0 added, 1 changed, 0 destroyed');
@@ -161,7 +161,7 @@ resource "terraform_data" "deliver" {
 }
 `);
     const plan = await tf.ok(['plan', '-input=false', '-no-color', '-out=ephemeral.plan']);
-    expect(plan.stdout + plan.stderr).toContain('the secret is rotated because secret_wo_version changed from 2 to 4');
+    expect(plan.stdout + plan.stderr).toContain('the secret is rotated because "secret_wo_version" changed from 2 to 4');
     await tf.ok(['apply', '-input=false', '-no-color', 'ephemeral.plan']);
     expect(existsSync(captured)).toBe(true);
     expect(statSync(captured).mode & 0o777).toBe(0o600);

@@ -13,6 +13,8 @@ import {
   isKnown,
   planChange,
   providerConfig,
+  render,
+  snakeName,
   exchangeOidcToken,
   resolveProviderConfig,
   resources,
@@ -22,7 +24,7 @@ import {
   withoutWriteOnly,
   writeOnlySet,
 } from '../../resources';
-import { attributePath, errorDiagnostics, toProtocol } from './diagnostics';
+import { attributePath, errorDiagnostics, toProtocol, withCause } from './diagnostics';
 import { tfplugin6 as tf } from '../protocol/generated/protocol';
 import { decodeJsonState, decodeObject, encodeValue } from '../protocol/values';
 
@@ -61,7 +63,7 @@ export class ProviderService {
     if (!this.client || !this.now) throw new Error('the provider is not configured yet: Terraform calls ConfigureProvider first');
     // A create that collides with a live object of the same name adopts it: a re-run after a lost
     // answer converges instead of failing.
-    return { client: this.client, serverNow: this.now, adoptOnConflict: true, warn: (summary, detail) => warnings.push({ severity: 'warning', summary, ...(detail ? { detail } : {}) }) };
+    return { client: this.client, serverNow: this.now, adoptOnConflict: true, warn: (problem) => warnings.push({ severity: 'warning', ...problem }) };
   }
 
   validateProviderConfig(req: tf.ValidateProviderConfig.IRequest): tf.ValidateProviderConfig.IResponse {
@@ -89,13 +91,13 @@ export class ProviderService {
       // Keyless CI: the OIDC token is traded once per provider process for a short-lived token.
       const anonymous = new Client({ endpoint: settings.endpoint, userAgent });
       const exchanged = await exchangeOidcToken(anonymous, settings, this.options.env).finally(() => anonymous.close());
-      if ('diagnostic' in exchanged) return { diagnostics: diagnostics([exchanged.diagnostic]) };
+      if ('diagnostic' in exchanged) return { diagnostics: diagnostics([withCause(exchanged.diagnostic, exchanged.cause)]) };
       token = exchanged.token;
     }
     this.client = new Client({ endpoint: settings.endpoint, token, userAgent });
     this.now = serverClock(this.client);
     const unreachable = await verifyConnection(this.client, settings.endpoint);
-    return { diagnostics: diagnostics(unreachable ? [unreachable] : []) };
+    return { diagnostics: diagnostics(unreachable ? [withCause(unreachable.diagnostic, unreachable.cause)] : []) };
   }
 
   validateResourceConfig(req: tf.ValidateResourceConfig.IRequest): tf.ValidateResourceConfig.IResponse {
@@ -143,7 +145,7 @@ export class ProviderService {
       const read = await def.read(this.context(warnings), state);
       return { newState: dynamic('gone' in read ? null : withoutWriteOnly(def, read.state)), diagnostics: diagnostics(warnings), private: req.private ?? null };
     } catch (err) {
-      return { newState: dynamic(state), diagnostics: diagnostics([...warnings, ...errorDiagnostics(err, def.attributes)]) };
+      return { newState: dynamic(state), diagnostics: diagnostics([...warnings, ...errorDiagnostics(err, 'read', def)]) };
     }
   }
 
@@ -157,11 +159,11 @@ export class ProviderService {
     try {
       const plan = await planChange(def, this.context(warnings), prior, config);
       const label = typeof config.name === 'string' ? `${def.typeName} "${config.name}"` : def.typeName;
-      for (const reason of plan.reasons) warnings.push({ severity: 'warning', summary: `${label}: ${reason.split(';')[0]}`, detail: `${reason[0]!.toUpperCase()}${reason.slice(1)}.` });
+      for (const reason of plan.reasons) warnings.push({ severity: 'warning', ...reason, summary: (n) => `${label}: ${render(reason.summary, n)}` });
       // Write-only values are planned null: Terraform refuses a plan that would store them.
       return { plannedState: dynamic(withoutWriteOnly(def, plan.planned)), requiresReplace: plan.replace.map((name) => attributePath([name])), diagnostics: diagnostics(warnings) };
     } catch (err) {
-      return { diagnostics: diagnostics([...warnings, ...errorDiagnostics(err, def.attributes)]) };
+      return { diagnostics: diagnostics([...warnings, ...errorDiagnostics(err, 'plan', def)]) };
     }
   }
 
@@ -173,6 +175,8 @@ export class ProviderService {
     const config = decodeObject(req.config?.msgpack, def.attributes);
     if (planned && config) for (const name of writeOnlySet(def, config)) planned = { ...planned, [name]: config[name]! };
     const warnings: Diagnostic[] = [];
+    // Decided as terraform-plugin-framework does: no planned state deletes, no prior state creates.
+    const operation = !planned ? 'delete' : !prior ? 'create' : 'update';
     try {
       const ctx = this.context(warnings);
       let newState: State | null;
@@ -187,7 +191,7 @@ export class ProviderService {
       return { newState: dynamic(withoutWriteOnly(def, newState)), diagnostics: diagnostics(warnings) };
     } catch (err) {
       // The object is unchanged as far as we know: keep the prior state, so nothing is lost.
-      return { newState: dynamic(prior), diagnostics: diagnostics([...warnings, ...errorDiagnostics(err, def.attributes)]) };
+      return { newState: dynamic(prior), diagnostics: diagnostics([...warnings, ...errorDiagnostics(err, operation, def)]) };
     }
   }
 
@@ -203,9 +207,8 @@ export class ProviderService {
       const state = await def.import(this.context(warnings), req.id ?? '');
       return { importedResources: [{ typeName: def.typeName, state: dynamic(withoutWriteOnly(def, state)) }], diagnostics: diagnostics(warnings) };
     } catch (err) {
-      const found = errorDiagnostics(err, {});
-      found[0]!.detail = `${found[0]!.detail ?? ''} The import id of ${def.typeName} is ${def.importId}.`.trim();
-      return { diagnostics: diagnostics(found) };
+      const found = errorDiagnostics(err, 'import', { typeName: def.typeName, attributes: {} });
+      return { diagnostics: diagnostics(found.map((d) => ({ ...d, detail: `The import id of ${def.typeName} is ${def.importId}.\n\n${render(d.detail, snakeName) ?? ''}`.trim() }))) };
     }
   }
 
@@ -216,7 +219,7 @@ export class ProviderService {
       const found = await def.read(this.context([]), config);
       return { state: dynamic({ ...config, ...found }) };
     } catch (err) {
-      return { diagnostics: diagnostics(errorDiagnostics(err, def.attributes)) };
+      return { diagnostics: diagnostics(errorDiagnostics(err, 'read', def)) };
     }
   }
 
@@ -227,7 +230,7 @@ export class ProviderService {
       const opened = await def.open(this.context([]), withDefaults(def.attributes, config));
       return { result: dynamic(complete(def.attributes, opened.result)), private: Buffer.from(JSON.stringify(opened.private)) };
     } catch (err) {
-      return { diagnostics: diagnostics(errorDiagnostics(err, def.attributes)) };
+      return { diagnostics: diagnostics(errorDiagnostics(err, 'open', def)) };
     }
   }
 
@@ -241,7 +244,7 @@ export class ProviderService {
       await def.close(this.context([]), JSON.parse(Buffer.from(req.private ?? []).toString() || '{}') as Record<string, string>);
       return {};
     } catch (err) {
-      return { diagnostics: diagnostics(errorDiagnostics(err, def.attributes)) };
+      return { diagnostics: diagnostics(errorDiagnostics(err, 'close', def)) };
     }
   }
 }
