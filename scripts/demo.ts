@@ -11,8 +11,7 @@ import { generateSecret } from '../server/domain/secrets';
 import { openStore } from '../server/store';
 import { dotenv, parseOutputs, select, writePrivate } from '../ci-secrets';
 import { GitopsStack, TEAMS } from '../examples/cdktf-gitops/stack';
-import { install } from '../provider/terraform/install';
-import { Terraform } from './demo-terraform';
+import { TerraformWorkspace } from '../test/support/terraform';
 import { ensureToolchain, locate } from './toolchain';
 
 const ROOT = resolve(__dirname, '..');
@@ -75,9 +74,6 @@ async function main(): Promise<void> {
     return ids;
   });
 
-  const { cliConfig } = await progress('Install the Terraform provider into a local filesystem mirror', async () => install(join(DEMO_DIR, 'terraform')));
-  say(`TF_CLI_CONFIG_FILE=${show(cliConfig)}`);
-
   const stackDir = await progress('Synthesize examples/cdktf-gitops', async () => {
     const outdir = join(DEMO_DIR, 'cdktf.out');
     const cdktf = new App({ outdir });
@@ -86,14 +82,12 @@ async function main(): Promise<void> {
     return join(outdir, 'stacks', 'warden');
   });
 
-  const terraform = new Terraform(binary, stackDir, {
-    TF_CLI_CONFIG_FILE: cliConfig,
-    WARDEN_ENDPOINT: url,
-    WARDEN_TOKEN: adminToken,
-    ...Object.fromEntries(Object.entries(projects).map(([name, id]) => [`TF_VAR_${name}`, id])),
-  });
-  await progress(`${engine} ${version} init (offline, from the mirror)`, terraform.init);
-  await progress(`${engine} apply`, terraform.apply);
+  // The same runner as the end-to-end tests: the engine's output is kept, not shown, and shown on failure (the engine redacts sensitive values).
+  const projectVars = Object.fromEntries(Object.entries(projects).map(([name, id]) => [`TF_VAR_${name}`, id]));
+  const terraform = await progress('Install the Terraform provider into a local filesystem mirror', async () => new TerraformWorkspace(engine, url, adminToken, projectVars, stackDir));
+  say(`TF_CLI_CONFIG_FILE=${show(terraform.cliConfig)}`);
+  await progress(`${engine} ${version} init (offline, from the mirror)`, () => terraform.init());
+  await progress(`${engine} apply`, () => terraform.apply());
 
   await progress('Read back what was created (through the API)', async () => {
     for await (const account of client.paginate('listServiceAccounts', {})) {
@@ -107,17 +101,18 @@ async function main(): Promise<void> {
 
   const ciEnv = join(DEMO_DIR, 'ci.env');
   await progress('Write the CI tokens to a 0600 dotenv file (as examples/ci-secrets does)', async () => {
-    const outputs = parseOutputs(await terraform.outputJson());
+    // Kept in memory: the outputs hold the secrets.
+    const outputs = parseOutputs((await terraform.ok(['output', '-json'])).stdout);
     writePrivate(ciEnv, dotenv(select(outputs, TEAMS.map(({ team }) => ({ output: `${team}_deployer_token`, key: `${team.toUpperCase()}_WARDEN_TOKEN` })))));
   });
   say(`${show(ciEnv)} (mode 0600; the secrets were never printed)`);
 
-  const code = await progress(`${engine} plan again`, terraform.planExitCode);
+  const { code } = await progress(`${engine} plan again`, () => terraform.run(['plan', '-detailed-exitcode', '-input=false', '-no-color']));
   if (code !== 0) throw new Error('the second plan is not empty: the provider did not converge');
   say('No changes. Your infrastructure matches the configuration.');
 
   if (once) {
-    await progress(`${engine} destroy`, terraform.destroy);
+    await progress(`${engine} destroy`, () => terraform.destroy());
     await progress('Check through the API that nothing is left', async () => {
       const left = (await client.listServiceAccounts({})).items.length;
       if (left !== 0) throw new Error(`${left} service accounts are left after destroy`);

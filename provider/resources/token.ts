@@ -166,7 +166,7 @@ interface Rotation {
 }
 
 /** Why the secret must be rotated by this plan, if it must. Decided here, carried to apply by the unknown `token`. */
-async function rotationReason(ctx: ResourceContext, prior: State, planned: State): Promise<Rotation | undefined> {
+export async function rotationReason(ctx: ResourceContext, prior: State, planned: State): Promise<Rotation | undefined> {
   // Also from none to a version: a token moving to a client-supplied secret gets it now.
   if (planned.secret_wo_version !== null && !sameValue('number', prior.secret_wo_version ?? null, planned.secret_wo_version ?? null)) {
     return { because: (n) => `${n('secret_wo_version')} changed from ${String(prior.secret_wo_version)} to ${String(planned.secret_wo_version)}`, path: 'secret_wo_version' };

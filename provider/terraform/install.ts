@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { packageRoot, packageVersion } from '../../server/version';
 
 /**
  * `warden-terraform install [--dir DIR]`: lays the provider out as a Terraform filesystem mirror
@@ -23,17 +24,6 @@ export function platform(): string {
   return `${process.platform === 'win32' ? 'windows' : process.platform}_${arch}`;
 }
 
-/** The warden-iac package around this script, and its version. */
-function packageRoot(): { root: string; version: string } {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (!existsSync(manifest)) continue;
-    const { name, version } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version: string };
-    if (name === 'warden-iac') return { root: dir, version };
-  }
-  throw new Error('cannot find the warden-iac package around this script');
-}
-
 export interface Installed {
   version: string;
   /** The filesystem mirror's root. */
@@ -43,7 +33,7 @@ export interface Installed {
 }
 
 export function install(dir: string): Installed {
-  const { root, version } = packageRoot();
+  const [root, version] = [packageRoot(__dirname), packageVersion(__dirname)];
   const built = join(root, 'dist', 'terraform-provider');
   if (!existsSync(join(built, 'terraform-provider-warden'))) throw new Error(`the provider is not built (${built} is missing): run \`npm run build\``);
   const mirror = join(dir, 'mirror');

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type ConsoleAssets, buildConsoleAssets } from '../../console/build';
 import { serverRoutes } from '../../api-client/contract';
+import { packageRoot } from '../version';
 
 /** Strict: only our own script and stylesheet, API calls to this origin, nothing inline. */
 const CSP = [
@@ -31,19 +32,9 @@ const INDEX_HTML = `<!doctype html>
 </html>
 `;
 
-function packageRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) return __dirname;
-    dir = parent;
-  }
-  return dir;
-}
-
 /** Prebuilt dist/console/ when present (production), otherwise an in-memory esbuild (development). */
 async function loadAssets(): Promise<ConsoleAssets> {
-  const dist = join(packageRoot(), 'dist', 'console');
+  const dist = join(packageRoot(__dirname), 'dist', 'console');
   if (existsSync(join(dist, 'app.js')) && existsSync(join(dist, 'app.css'))) {
     return new Map([
       ['/console/app.js', { body: readFileSync(join(dist, 'app.js')), type: 'text/javascript; charset=utf-8' }],

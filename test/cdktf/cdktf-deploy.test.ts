@@ -1,11 +1,11 @@
 // The CDKTF CLI's own path, offline: `cdktf deploy --auto-approve --skip-provider-lock` of
 // examples/cdktf-gitops through the installed provider against the real server, then `cdktf destroy`;
 // on OpenTofu the way CDKTF runs it, with TERRAFORM_BINARY_NAME=tofu.
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { install } from '../../provider/terraform/install';
 import { toolPath } from '../../scripts/toolchain';
+import { runCommand } from '../support/run';
 import { type TestServer, startServer } from '../support/server';
 import { ENGINES } from '../support/terraform';
 
@@ -16,14 +16,7 @@ const EXAMPLE = join(ROOT, 'examples', 'cdktf-gitops');
 const TEAMS = ['payments', 'search', 'platform'];
 
 function cdktf(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'cdktf'), args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, output }));
-  });
+  return runCommand(join(ROOT, 'node_modules', '.bin', 'cdktf'), args, { cwd, env });
 }
 
 describe.each(ENGINES)('cdktf deploy of examples/cdktf-gitops on %s', (engine) => {

@@ -3,11 +3,11 @@
 // through the installed provider against the real server and `cdktn destroy`, on each engine
 // (OpenTofu the way cdktn runs it, with TERRAFORM_BINARY_NAME=tofu); and the example's
 // cdktf.json `targetVersions` reaching the app's validators and the CLI's binary check.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { install } from '../../provider/terraform/install';
 import { toolPath } from '../../scripts/toolchain';
+import { runCommand } from '../support/run';
 import { type TestServer, startServer } from '../support/server';
 import { ENGINES, type Engine } from '../support/terraform';
 
@@ -78,14 +78,7 @@ function cdktn({ dir, cliConfig }: Project, args: string[], engine: Engine): Pro
     WARDEN_TOKEN: server.adminToken,
     ...teamVars,
   };
-  return new Promise((done, fail) => {
-    const child = spawn(node, [CLI, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, output }));
-  });
+  return runCommand(node, [CLI, ...args], { cwd: dir, env });
 }
 
 describe('cdktn synth of examples/cdktn-gitops', () => {

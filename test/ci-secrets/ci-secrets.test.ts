@@ -1,12 +1,12 @@
 // warden-ci-secrets, run as users run it (a child process): the secret reaches its destination
 // and never appears on stdout or stderr.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { type IncomingMessage, type Server, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
+import { runCommand } from '../support/run';
 
 const CLI = resolve(__dirname, '..', '..', 'ci-secrets', 'cli.ts');
 // Bundled once, so that each run starts as fast as the installed bin does.
@@ -21,17 +21,9 @@ let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'warden-ci-secrets-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(args: string[], input: string, env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; out: string; err: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', fail);
-    child.on('close', (status) => done({ status, out, err }));
-    child.stdin.end(input);
-  });
+async function cli(args: string[], input: string, env: NodeJS.ProcessEnv = {}): Promise<{ status: number; out: string; err: string }> {
+  const { code, stdout, stderr } = await runCommand(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env }, input });
+  return { status: code, out: stdout, err: stderr };
 }
 
 const terraformJson = (values: Record<string, string>) =>
@@ -64,13 +56,8 @@ describe('warden-ci-secrets to files', () => {
     const a = `${secret()}'$(x)"`;
     const out = join(dir, 'ci.env');
     await cli(['--output', 'tok', '--out', out], terraformJson({ tok: a }));
-    const shell = await new Promise<string>((done) => {
-      const child = spawn('sh', ['-c', `. '${out}'; printf %s "$TOK"`]);
-      let text = '';
-      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
-      child.on('close', () => done(text));
-    });
-    expect(shell).toBe(a);
+    const shell = await runCommand('sh', ['-c', `. '${out}'; printf %s "$TOK"`]);
+    expect(shell.stdout).toBe(a);
   });
 
   test('reads a cdktf outputs file and writes a Kubernetes Secret manifest', async () => {

@@ -1,22 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ENGINES } from '../support/terraform';
+import { runCommand } from '../support/run';
 
 jest.setTimeout(300_000);
 
 test.each(ENGINES)('`npm run demo -- --once --engine %s` runs every step, prints no secret and exits 0', async (engine) => {
   const dir = mkdtempSync(join(tmpdir(), 'warden-demo-'));
   try {
-    const { code, out } = await new Promise<{ code: number | null; out: string }>((res, reject) => {
-      const child = spawn('npm', ['run', '--silent', 'demo', '--', '--once', '--engine', engine], { cwd: resolve(__dirname, '..', '..'), env: { ...process.env, WARDEN_DEMO_DIR: dir } });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      child.on('error', reject);
-      child.on('close', (c) => res({ code: c, out }));
-    });
+    const { code, output: out } = await runCommand('npm', ['run', '--silent', 'demo', '--', '--once', '--engine', engine], { cwd: resolve(__dirname, '..', '..'), env: { ...process.env, WARDEN_DEMO_DIR: dir } });
     expect({ code, out }).toEqual({ code: 0, out: expect.stringContaining('Demo complete.') });
     expect(out).toContain(`${engine} apply ... done`);
     expect(out).toContain('No changes.');

@@ -2,10 +2,10 @@
 // two projects, organization and project accounts, a custom role, bindings at both scopes,
 // tokens of every lifetime kind, and the objects an export cannot declare (a revoked and a
 // disabled token). Then a read-only account whose token the export runs with.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { TokenWithSecret } from '../../api-client';
 import { ROOT, type TestServer } from '../support/server';
+import { type RunResult, runCommand } from '../support/run';
 
 export interface Estate {
   projects: { payments: string; search: string };
@@ -100,25 +100,10 @@ export async function snapshot(server: TestServer): Promise<unknown> {
   return out;
 }
 
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `warden-server export ...` from the sources (tsx), as its own process, asynchronously (the server lives in this one). */
-export function exportCli(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'server', 'cli.ts'), 'export', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
+export function exportCli(args: string[], env: Record<string, string | undefined>): Promise<RunResult> {
+  return runCommand(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'server', 'cli.ts'), 'export', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
   });
 }

@@ -2,10 +2,10 @@
 // stack synthesized by its app, each planned by Terraform and OpenTofu: every change is an import
 // that changes nothing. The projects live in ignored directories inside the repository, so that
 // `warden-iac/constructs` and `warden-iac/cdktn` resolve to this checkout's build, as from a package.
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, type TestServer, startServer } from '../support/server';
+import { runCommand } from '../support/run';
 import { ENGINES, type TerraformPlan, TerraformWorkspace } from '../support/terraform';
 import { type Estate, exportCli, makeEstate, snapshot } from './estate';
 
@@ -17,16 +17,10 @@ let before: unknown;
 const synthesized: Record<'cdktf' | 'cdktn', string> = { cdktf: '', cdktn: '' };
 let artifacts: string;
 
-function exec(cwd: string, command: string, args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((done, fail) => {
-    const env = { PATH: process.env.PATH, HOME: cwd, CHECKPOINT_DISABLE: '1', DISABLE_VERSION_CHECK: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1', CI: '1' };
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, output }));
-  });
+async function exec(cwd: string, command: string, args: string[]): Promise<{ code: number; output: string }> {
+  const env = { PATH: process.env.PATH, HOME: cwd, CHECKPOINT_DISABLE: '1', DISABLE_VERSION_CHECK: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1', CI: '1' };
+  const { code, output } = await runCommand(command, args, { cwd, env });
+  return { code, output };
 }
 
 /** The one stack's JSON under an output directory (`<outdir>/stacks/warden/cdk.tf.json`). */

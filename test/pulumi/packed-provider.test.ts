@@ -173,7 +173,7 @@ describe('in the dynamic-provider host', () => {
       await expect(server.client.getRoleBinding(id)).rejects.toMatchObject({ status: 404 });
     });
 
-    it('creates a token, rotates it with the overlap, and the old secret works during the overlap only', async () => {
+    it('creates a token and rotates it by trigger: with an overlap the old secret keeps working, without one it stops at once', async () => {
       const inputs = (version: string, overlapSeconds: number) => tkInputs({ serviceAccountId: accountId, name: 'ci', expiresInDays: 30, rotationTriggers: { version }, overlapSeconds });
       const created = await engine.create(TK, inputs('1', 3600));
       const first = created.properties.token as string;

@@ -1,10 +1,13 @@
 import { startServerProcess } from '../support/server';
+import { within } from '../support/wait';
 
 describe('the embedded store is durable', () => {
   test('every acknowledged write survives kill -9 of the server', async () => {
     const server = await startServerProcess();
     try {
       const acknowledged: string[] = [];
+      let fortieth!: () => void;
+      const fortyAcknowledged = new Promise<void>((r) => (fortieth = r));
       // Writes in flight when the process dies: the acknowledged ones must all be there after.
       const writer = (async () => {
         for (let i = 0; i < 1000; i++) {
@@ -13,9 +16,10 @@ describe('the embedded store is durable', () => {
           } catch {
             return;
           }
+          if (acknowledged.length === 40) fortieth();
         }
       })();
-      while (acknowledged.length < 40) await new Promise((r) => setTimeout(r, 5));
+      await within('the server to acknowledge 40 writes', Promise.race([fortyAcknowledged, writer.then(() => Promise.reject(new Error(`the writer stopped after ${acknowledged.length} writes`)))]), 30_000);
       await server.kill('SIGKILL');
       await writer;
       await server.restart();

@@ -3,8 +3,8 @@ import { TestClock, startServer } from '../support/server';
 
 const DAY = 24 * 3600 * 1000;
 
-describe('extended tokens slide their expiry with use, up to a hard cap', () => {
-  test('each use moves expires_at to now + max_age_days, never past created_at + the cap', async () => {
+describe('token expiry', () => {
+  test('an extended token: each use slides expires_at 7 days past it (max_age_days and the first lifetime are both 7), at most once a minute, never past the cap (extendedMaxLifetimeDays after creation), and past the cap it is refused', async () => {
     const clock = new TestClock(new Date('2030-01-01T00:00:00.000Z'));
     const server = await startServer({ clock, extendedMaxLifetimeDays: 20 });
     try {
@@ -37,7 +37,7 @@ describe('extended tokens slide their expiry with use, up to a hard cap', () => 
     }
   });
 
-  test('an unused extended token expires on schedule; a plain token never slides', async () => {
+  test('a plain token never slides: used, it keeps its expiry, and expires on schedule', async () => {
     const clock = new TestClock(new Date('2030-01-01T00:00:00.000Z'));
     const server = await startServer({ clock });
     try {

@@ -3,7 +3,8 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort } from './ports';
+import { onFreePort } from './ports';
+import { waitFor } from './wait';
 
 export interface Postgres {
   /** Connection URL of a fresh database (see createDatabase). */
@@ -39,25 +40,34 @@ export async function startPostgres(): Promise<Postgres> {
   const dir = mkdtempSync(join(tmpdir(), 'warden-pg-'));
   if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
   const data = join(dir, 'data');
-  const port = await freePort();
   execFileSync(...asPostgres('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']), { stdio: 'ignore' });
-  const [cmd, args] = asPostgres('postgres', ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']);
-  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  const base = `postgres://postgres@127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    const c = new pg.Client({ connectionString: `${base}/postgres` });
+  // PostgreSQL must be told its port: a port taken between choosing and binding is retried.
+  const { child, port } = await onFreePort(async (port) => {
+    const [cmd, args] = asPostgres('postgres', ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']);
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+    const accepts = async () => {
+      if (child.exitCode !== null) throw new Error(`PostgreSQL exited with ${child.exitCode}`);
+      const c = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
+      try {
+        await c.connect();
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await c.end().catch(() => undefined);
+      }
+    };
     try {
-      await c.connect();
-      await c.end();
-      break;
-    } catch {
-      await c.end().catch(() => undefined);
-      if (i > 100 || child.exitCode !== null) throw new Error(`PostgreSQL did not start:\n${log}`);
-      await new Promise((r) => setTimeout(r, 100));
+      await waitFor('PostgreSQL to accept connections', accepts, { timeoutMs: 30_000, intervalMs: 100 });
+    } catch (err) {
+      child.kill('SIGTERM');
+      throw new Error(`${err instanceof Error ? err.message : String(err)}:\n${log}`);
     }
-  }
+    return { child, port };
+  });
+  const base = `postgres://postgres@127.0.0.1:${port}`;
   let n = 0;
   const createDatabase = async (name: string) => {
     const db = `${name.replace(/[^a-z0-9_]/g, '_')}_${++n}`;

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './ports';
+import { onFreePort } from './ports';
 import { ROOT } from './server';
 
 /**
@@ -28,7 +28,6 @@ export interface Prism {
  * to Prism as a file: Prism's own download fails on Node 24 (its fetch refuses Node's AbortSignal).
  */
 export async function startPrismProxy(document: string, upstream: string): Promise<Prism> {
-  const port = await freePort();
   let file = document;
   let cleanup = () => undefined as void;
   if (/^https?:\/\//.test(document)) {
@@ -37,6 +36,25 @@ export async function startPrismProxy(document: string, upstream: string): Promi
     writeFileSync(file, await (await fetch(document)).text());
     cleanup = () => rmSync(dir, { recursive: true, force: true });
   }
+  // Prism must be told its port: a port taken between choosing and binding is retried.
+  return onFreePort((port) => startPrism(file, upstream, port)).then(
+    ({ child, port }) => ({
+      url: `http://127.0.0.1:${port}`,
+      stop: () =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }).finally(cleanup),
+    }),
+    (err: unknown) => {
+      cleanup();
+      throw err;
+    },
+  );
+}
+
+async function startPrism(file: string, upstream: string, port: number): Promise<{ child: ChildProcess; port: number }> {
   const child: ChildProcess = spawn(
     process.execPath,
     [`${ROOT}/node_modules/@stoplight/prism-cli/dist/index.js`, 'proxy', file, upstream, '--host', '127.0.0.1', '--port', String(port), '--errors=false'],
@@ -44,7 +62,10 @@ export async function startPrismProxy(document: string, upstream: string): Promi
   );
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Prism did not start in 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`Prism did not start in 60 s:\n${output}`));
+    }, 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('Prism is listening')) {
@@ -58,19 +79,8 @@ export async function startPrismProxy(document: string, upstream: string): Promi
       clearTimeout(timer);
       reject(new Error(`Prism exited with ${code}:\n${output}`));
     });
-  }).catch((err: unknown) => {
-    cleanup();
-    throw err;
   });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }).finally(cleanup),
-  };
+  return { child, port };
 }
 
 export function violationsOf(headers: Headers): Violation[] {

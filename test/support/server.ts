@@ -88,7 +88,8 @@ export interface ProcessServer extends TestServer {
 
 /**
  * The real server as its own process (`warden-server`), for crash and multi-process tests, on this Node.js: the checkout's sources through tsx, or
- * `entry`, the script of an installed package (`node_modules/warden-iac/dist/server/cli.js`).
+ * `entry`, the script of an installed package (`node_modules/warden-iac/dist/server/cli.js`). It binds port 0 and says which port it got; a
+ * restart binds that same port again, so clients made before the crash (a Terraform workspace's endpoint) reach the restarted server.
  */
 export async function startServerProcess(env: Record<string, string> = {}, entry: string[] = ['--import', 'tsx', join(ROOT, 'server', 'cli.ts')]): Promise<ProcessServer> {
   const dataDir = env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'warden-proc-'));
@@ -97,9 +98,10 @@ export async function startServerProcess(env: Record<string, string> = {}, entry
   let child!: ChildProcess;
   let url = '';
   const launch = async () => {
+    const port = url ? { WARDEN_PORT: new URL(url).port } : {};
     child = spawn(process.execPath, entry, {
       cwd: ROOT,
-      env: { ...process.env, WARDEN_PORT: '0', WARDEN_HOST: '127.0.0.1', WARDEN_BOOTSTRAP_TOKEN: adminToken, ...(dataDir ? { WARDEN_DATA_DIR: dataDir } : {}), ...env },
+      env: { ...process.env, WARDEN_PORT: '0', WARDEN_HOST: '127.0.0.1', WARDEN_BOOTSTRAP_TOKEN: adminToken, ...(dataDir ? { WARDEN_DATA_DIR: dataDir } : {}), ...env, ...port },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     url = await new Promise<string>((resolveUrl, reject) => {

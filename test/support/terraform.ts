@@ -1,14 +1,15 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { install } from '../../provider/terraform/install';
 import { toolPath } from '../../scripts/toolchain';
+import { type RunResult, runCommand } from './run';
 import { ROOT } from './server';
 
 /**
  * The real `terraform` or `tofu` binary running the real provider, as built by `npm run build`
  * (dist/terraform-provider): one build per test run, laid out once per workspace as a mirror.
+ * The tests, the demo (scripts/demo.ts) and the Terraform benchmark all run the engine through it.
  */
 
 export type Engine = 'terraform' | 'tofu';
@@ -24,11 +25,7 @@ export const ENGINES: Engine[] = (() => {
   return named as Engine[];
 })();
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { RunResult } from './run';
 
 export const PROVIDER_BLOCK = `terraform {
   required_providers {
@@ -41,13 +38,17 @@ export class TerraformWorkspace {
   readonly dir: string;
   /** Absolute path of the engine's binary. */
   readonly binary: string;
+  /** The CLI configuration (TF_CLI_CONFIG_FILE) that points the engine at the provider's mirror. */
+  readonly cliConfig: string;
   private readonly env: NodeJS.ProcessEnv;
 
-  constructor(readonly engine: Engine, endpoint: string, token: string, env: Record<string, string> = {}) {
+  /** `dir`: an existing working directory (a synthesized stack, say) instead of a fresh temporary one. */
+  constructor(readonly engine: Engine, endpoint: string, token: string, env: Record<string, string> = {}, dir?: string) {
     this.binary = toolPath(engine);
     if (!existsSync(join(ROOT, 'dist', 'terraform-provider', 'terraform-provider-warden'))) throw new Error('the provider is not built: run `npm run build` first');
-    this.dir = mkdtempSync(join(tmpdir(), 'warden-tf-'));
+    this.dir = dir ?? mkdtempSync(join(tmpdir(), 'warden-tf-'));
     const { cliConfig } = install(join(this.dir, '.warden'));
+    this.cliConfig = cliConfig;
     this.env = {
       // The provider runs on the first `node` on PATH: the one running these tests.
       PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
@@ -73,16 +74,7 @@ export class TerraformWorkspace {
   }
 
   run(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
-    // Asynchronous on purpose: the server under test may live in this very process.
-    const child = spawn(this.binary, [...args], { cwd: this.dir, env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    return new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+    return runCommand(this.binary, args, { cwd: this.dir, env: { ...this.env, ...env } });
   }
 
   /** Runs and insists on exit code 0 (or `expect`), showing Terraform's output otherwise. */
@@ -132,6 +124,7 @@ export class TerraformWorkspace {
 
 export interface StateResource {
   address: string;
+  mode: 'managed' | 'data';
   type: string;
   provider_name: string;
   values: Record<string, unknown>;

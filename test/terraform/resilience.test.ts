@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { freePort } from '../support/ports';
 import { type ProcessServer, startServerProcess } from '../support/server';
 import { ENGINES, TerraformWorkspace } from '../support/terraform';
+import { waitFor } from '../support/wait';
 
 // Failures between Terraform and the server: none of them may leave duplicates or orphans.
 
@@ -60,7 +61,7 @@ describe.each(ENGINES)('terraform-provider-warden on %s when the server misbehav
   };
 
   beforeAll(async () => {
-    server = await startServerProcess({ WARDEN_PORT: String(await freePort()) });
+    server = await startServerProcess();
   });
   afterAll(async () => {
     for (const tf of workspaces) tf.remove();
@@ -68,6 +69,7 @@ describe.each(ENGINES)('terraform-provider-warden on %s when the server misbehav
   });
 
   test('an unreachable server is one clear error, not a stack trace', async () => {
+    // A port nothing listens on (the tiny chance that something binds it meanwhile would fail this test loudly, not pass it).
     const tf = workspace(`http://127.0.0.1:${await freePort()}`);
     tf.write(`provider "warden" {}\n${accounts(1, 'unreachable')}`);
     await tf.init();
@@ -100,16 +102,14 @@ describe.each(ENGINES)('terraform-provider-warden on %s when the server misbehav
     let finished = false;
     const apply = tf.run(['apply', '-auto-approve', '-input=false', '-no-color', '-parallelism=10']).finally(() => (finished = true));
     // Kill once the server has acknowledged part of the apply.
-    for (let seen = 0; seen < 20 && !finished; ) {
-      await new Promise((r) => setTimeout(r, 100));
-      seen = (await server.client.listServiceAccounts({ limit: 500 })).items.filter((sa) => sa.name.startsWith('crash')).length;
-    }
+    const created = async () => (await server.client.listServiceAccounts({ limit: 500 })).items.filter((sa) => sa.name.startsWith('crash')).length;
+    await waitFor('20 of the 34 accounts created, or the apply done', async () => finished || (await created()) >= 20, { timeoutMs: 120_000, intervalMs: 100 });
     expect(finished).toBe(false);
     await server.kill('SIGKILL');
-    await new Promise((r) => setTimeout(r, 500));
-    await server.restart();
+    // The apply fails on the dead server (its retries give up), and only then does the server come back, on the same port.
     const interrupted = await apply;
     expect(interrupted.code).toBe(1);
+    await server.restart();
 
     await tf.apply();
     await tf.plan(0);

@@ -1,9 +1,11 @@
 import { AuthError } from '../../api-client';
-import { TestClock, type TestServer, startServer } from '../support/server';
-import { ENGINES, TerraformWorkspace, resourceOf } from '../support/terraform';
+import { TestClock } from '../support/server';
+import { type StepContext, steps } from '../support/steps';
+import { ENGINES } from '../support/terraform';
 
 // Tokens over time: rotation by trigger and by window (the server's clock is injected, and the
-// provider plans with the server's time), drift of each kind, and the ephemeral token.
+// provider plans with the server's time), drift of each kind, and the ephemeral token; one case of
+// steps (test/support/steps.ts) per engine.
 
 const DAY = 24 * 3600 * 1000;
 
@@ -29,112 +31,7 @@ output "token" {
 }
 `;
 
-describe.each(ENGINES)('warden_token over time on %s', (engine) => {
-  const clock = new TestClock();
-  let server: TestServer;
-  let tf: TerraformWorkspace;
-  const secret = async () => (await tf.outputs()).token!.value as string;
-  const token = async () => resourceOf(await tf.state(), 'warden_token.ci').values;
-  const changeOf = async (address: string) => (await tf.planJson()).resource_changes!.find((c) => c.address === address)!;
-
-  beforeAll(async () => {
-    server = await startServer({ clock });
-    tf = new TerraformWorkspace(engine, server.url, server.adminToken);
-    tf.write(config('1'));
-    await tf.init();
-    await tf.apply();
-  });
-  afterAll(async () => {
-    tf.remove();
-    await server.stop();
-  });
-
-  test('a changed trigger rotates in place; the old secret works through the overlap, then stops', async () => {
-    const before = await token();
-    const oldSecret = await secret();
-    tf.write(config('2'));
-    const { stdout, stderr } = await tf.apply();
-    expect(stdout + stderr).toContain('the secret is rotated because "rotation_triggers" changed');
-    expect(stdout).toContain('Resources: 0 added, 1 changed, 0 destroyed.');
-
-    const after = await token();
-    expect(after.id).toBe(before.id);
-    const newSecret = await secret();
-    expect(newSecret).not.toBe(oldSecret);
-    await expect(server.clientFor(oldSecret).whoami()).resolves.toMatchObject({ token_id: before.id });
-    await expect(server.clientFor(newSecret).whoami()).resolves.toMatchObject({ token_id: before.id });
-
-    clock.advance(601_000);
-    await expect(server.clientFor(oldSecret).whoami()).rejects.toBeInstanceOf(AuthError);
-    await expect(server.clientFor(newSecret).whoami()).resolves.toBeDefined();
-    await tf.plan(0);
-  });
-
-  test('inside rotate_before_days the plan rotates, and applying that plan renews the lifetime', async () => {
-    const before = await token();
-    clock.advance(8 * DAY);
-    const planned = await tf.ok(['plan', '-no-color', '-input=false', '-out=rotate.plan']);
-    expect(planned.stdout + planned.stderr).toMatch(/the secret is rotated because it expires at \S+, within "rotate_before_days" \(3\)/);
-    const shown = await tf.ok(['show', '-no-color', 'rotate.plan']);
-    expect(shown.stdout).toContain('# warden_token.ci will be updated in-place');
-    const { stdout } = await tf.ok(['apply', '-no-color', '-input=false', 'rotate.plan']);
-    expect(stdout).toContain('1 changed');
-    const after = await token();
-    expect(after.token_hint).not.toBe(before.token_hint);
-    expect(Date.parse(after.expires_at as string)).toBeGreaterThan(clock.now().getTime() + 9 * DAY);
-    await tf.plan(0);
-  });
-
-  test('a token disabled outside Terraform is re-enabled in place', async () => {
-    const t = await token();
-    await server.client.updateServiceAccountToken(t.service_account_id as string, t.id as string, { disabled: true });
-    const change = await changeOf('warden_token.ci');
-    expect(change.change.actions).toEqual(['update']);
-    await tf.apply();
-    expect((await server.client.getServiceAccountToken(t.service_account_id as string, t.id as string)).state).toBe('active');
-    await tf.plan(0);
-  });
-
-  test('a revoked token is replaced, and the plan says why', async () => {
-    const t = await token();
-    await server.client.revokeServiceAccountToken(t.service_account_id as string, t.id as string);
-    const change = await changeOf('warden_token.ci');
-    expect(change.change.actions).toEqual(['delete', 'create']);
-    expect(change.change.replace_paths).toEqual([['status']]);
-    const { stdout, stderr } = await tf.apply();
-    expect(stdout + stderr).toContain('the token is revoked on the server, so it is replaced');
-    const replaced = await token();
-    expect(replaced.id).not.toBe(t.id);
-    await expect(server.clientFor(await secret()).whoami()).resolves.toBeDefined();
-  });
-
-  test('an expired token is replaced, not reported as deleted', async () => {
-    clock.advance(11 * DAY);
-    const change = await changeOf('warden_token.ci');
-    expect(change.change.actions).toEqual(['delete', 'create']);
-    expect(change.change.before).toMatchObject({ status: 'expired' });
-    await tf.apply();
-    expect((await token()).status).toBe('active');
-    await tf.plan(0);
-  });
-
-  test('objects deleted outside Terraform are created again', async () => {
-    const t = await token();
-    await server.client.deleteServiceAccount(t.service_account_id as string);
-    const plan = await tf.planJson();
-    expect(plan.resource_changes!.map((c) => [c.address, c.change.actions])).toEqual([
-      ['warden_service_account.app', ['create']],
-      ['warden_token.ci', ['create']],
-    ]);
-    await tf.apply();
-    await tf.plan(0);
-  });
-
-  test('an ephemeral token serves one run, never reaches state, and is revoked at the end', async () => {
-    const appId = resourceOf(await tf.state(), 'warden_service_account.app').values.id as string;
-    await server.client.createRoleBinding({ service_account_id: appId, role: 'member' });
-    tf.write(
-      `${config('2')}
+const ephemeralConfig = `${config('2')}
 ephemeral "warden_token" "run" {
   service_account_id = warden_service_account.app.id
 }
@@ -150,15 +47,147 @@ data "warden_role" "seen_by_app" {
 }
 
 output "seen_by_app" { value = data.warden_role.seen_by_app.built_in }
-`
-    );
-    await tf.apply();
-    expect((await tf.outputs()).seen_by_app!.value).toBe(true);
-    const runTokens = (await server.client.listServiceAccountTokens(appId)).items.filter((t) => t.name.startsWith('run-'));
-    expect(runTokens.length).toBeGreaterThan(0);
-    expect(runTokens.every((t) => t.state === 'revoked')).toBe(true);
-    const stateFile = tf.stateFile();
-    for (const t of runTokens) expect(stateFile).not.toContain(t.id);
-    expect(stateFile).not.toContain('run-');
+`;
+
+const secret = async ({ tf }: StepContext) => (await tf.outputs()).token!.value as string;
+const token = ({ values }: StepContext) => values('warden_token.ci');
+
+for (const engine of ENGINES) {
+  const clock = new TestClock();
+  /** What a step's `before` saw, for its checks. */
+  let before: Record<string, unknown>;
+  let oldSecret: string;
+
+  steps(`warden_token over time on ${engine}`, {
+    engine,
+    server: { clock },
+    steps: [
+      {
+        title: 'the first apply converges',
+        config: config('1'),
+      },
+      {
+        title: 'a changed trigger rotates in place; the old secret works through the overlap, then stops',
+        async before(c) {
+          before = await token(c);
+          oldSecret = await secret(c);
+        },
+        config: config('2'),
+        async check(c) {
+          const { stdout, stderr } = c.applied!;
+          expect(stdout + stderr).toContain('the secret is rotated because "rotation_triggers" changed');
+          expect(stdout).toContain('Resources: 0 added, 1 changed, 0 destroyed.');
+
+          const after = await token(c);
+          expect(after.id).toBe(before.id);
+          const newSecret = await secret(c);
+          expect(newSecret).not.toBe(oldSecret);
+          await expect(c.server.clientFor(oldSecret).whoami()).resolves.toMatchObject({ token_id: before.id });
+          await expect(c.server.clientFor(newSecret).whoami()).resolves.toMatchObject({ token_id: before.id });
+
+          clock.advance(601_000);
+          await expect(c.server.clientFor(oldSecret).whoami()).rejects.toBeInstanceOf(AuthError);
+          await expect(c.server.clientFor(newSecret).whoami()).resolves.toBeDefined();
+        },
+      },
+      {
+        title: 'inside rotate_before_days the plan rotates, and applying that plan renews the lifetime',
+        async before(c) {
+          before = await token(c);
+          clock.advance(8 * DAY);
+        },
+        config: config('2'),
+        async plan({ output, file }, { tf }) {
+          expect(output).toMatch(/the secret is rotated because it expires at \S+, within "rotate_before_days" \(3\)/);
+          const shown = await tf.ok(['show', '-no-color', file]);
+          expect(shown.stdout).toContain('# warden_token.ci will be updated in-place');
+        },
+        async check(c) {
+          expect(c.applied!.stdout).toContain('1 changed');
+          const after = await token(c);
+          expect(after.token_hint).not.toBe(before.token_hint);
+          expect(Date.parse(after.expires_at as string)).toBeGreaterThan(clock.now().getTime() + 9 * DAY);
+        },
+      },
+      {
+        title: 'a token disabled outside Terraform is re-enabled in place',
+        async before(c) {
+          before = await token(c);
+          await c.server.client.updateServiceAccountToken(before.service_account_id as string, before.id as string, { disabled: true });
+        },
+        config: config('2'),
+        plan({ json }) {
+          expect(json.resource_changes!.find((c) => c.address === 'warden_token.ci')!.change.actions).toEqual(['update']);
+        },
+        async check({ server }) {
+          expect((await server.client.getServiceAccountToken(before.service_account_id as string, before.id as string)).state).toBe('active');
+        },
+      },
+      {
+        title: 'a revoked token is replaced, and the plan says why',
+        async before(c) {
+          before = await token(c);
+          await c.server.client.revokeServiceAccountToken(before.service_account_id as string, before.id as string);
+        },
+        config: config('2'),
+        plan({ json, output }) {
+          const change = json.resource_changes!.find((c) => c.address === 'warden_token.ci')!;
+          expect(change.change.actions).toEqual(['delete', 'create']);
+          expect(change.change.replace_paths).toEqual([['status']]);
+          expect(output).toContain('the token is revoked on the server, so it is replaced');
+        },
+        async check(c) {
+          const replaced = await token(c);
+          expect(replaced.id).not.toBe(before.id);
+          await expect(c.server.clientFor(await secret(c)).whoami()).resolves.toBeDefined();
+        },
+      },
+      {
+        title: 'an expired token is replaced, not reported as deleted',
+        before() {
+          clock.advance(11 * DAY);
+        },
+        config: config('2'),
+        plan({ json }) {
+          const change = json.resource_changes!.find((c) => c.address === 'warden_token.ci')!;
+          expect(change.change.actions).toEqual(['delete', 'create']);
+          expect(change.change.before).toMatchObject({ status: 'expired' });
+        },
+        async check(c) {
+          expect((await token(c)).status).toBe('active');
+        },
+      },
+      {
+        title: 'objects deleted outside Terraform are created again',
+        async before(c) {
+          await c.server.client.deleteServiceAccount((await token(c)).service_account_id as string);
+        },
+        config: config('2'),
+        plan({ json }) {
+          expect(json.resource_changes!.map((c) => [c.address, c.change.actions])).toEqual([
+            ['warden_service_account.app', ['create']],
+            ['warden_token.ci', ['create']],
+          ]);
+        },
+      },
+      {
+        title: 'an ephemeral token serves one run, never reaches state, and is revoked at the end',
+        async before({ server, values }) {
+          before = await values('warden_service_account.app');
+          await server.client.createRoleBinding({ service_account_id: before.id as string, role: 'member' });
+        },
+        config: ephemeralConfig,
+        async check({ tf, server }) {
+          const appId = before.id as string;
+          expect((await tf.outputs()).seen_by_app!.value).toBe(true);
+          const runTokens = (await server.client.listServiceAccountTokens(appId)).items.filter((t) => t.name.startsWith('run-'));
+          expect(runTokens.length).toBeGreaterThan(0);
+          expect(runTokens.every((t) => t.state === 'revoked')).toBe(true);
+          const stateFile = tf.stateFile();
+          for (const t of runTokens) expect(stateFile).not.toContain(t.id);
+          expect(stateFile).not.toContain('run-');
+        },
+      },
+    ],
   });
-});
+}
