@@ -1,9 +1,8 @@
 // HCL for Terraform 1.5+ and OpenTofu 1.6+: one resource and one `import {}` block per object,
 // laid out exactly as `terraform fmt` would (the round-trip test runs `fmt -check` on it).
+import { type Entry, type Value, declared } from './attributes';
 import type { EstateModel } from './model';
 import { headerLines, lifetimeOf } from './notes';
-
-type Value = string | { ref: string } | { map: Record<string, string> } | string[] | boolean | number;
 
 /** An HCL string literal: JSON escapes, plus HCL's own `${` and `%{` template escapes. */
 export function hclString(s: string): string {
@@ -20,7 +19,7 @@ function value(v: Value): string {
 }
 
 /** A block of single-line attributes, `=` aligned as `terraform fmt` aligns consecutive lines. */
-function block(header: string, attributes: [string, Value | undefined][]): string {
+function block(header: string, attributes: Entry[]): string {
   const present = attributes.filter((a): a is [string, Value] => a[1] !== undefined);
   const width = Math.max(0, ...present.map(([k]) => k.length));
   return `${header} {\n${present.map(([k, v]) => `  ${k.padEnd(width)} = ${value(v)}\n`).join('')}}\n`;
@@ -40,27 +39,16 @@ export function renderHcl(model: EstateModel): string {
     out.push(block('# Projects are not managed by the provider: their ids, by name.\nlocals', model.projects.map((p) => [`project_${p.key}`, p.project.id])));
   }
   for (const { key, role } of model.roles) out.push(block(`data "warden_role" "${key}"`, [['name', role.name]]));
-  for (const { key, account: a, projectKey } of model.accounts) {
+  for (const a of model.accounts) {
+    const { key, projectKey } = a;
+    const account = { ref: `warden_service_account.${key}.id` };
     out.push(
-      block(`resource "warden_service_account" "${key}"`, [
-        ['name', a.name],
-        ['display_name', a.display_name !== a.name ? a.display_name : undefined],
-        ['description', a.description || undefined],
-        ['project_id', project(projectKey)],
-        ['disabled', a.disabled || undefined],
-        ['expires_at', a.expires_at ?? undefined],
-        ['teams', a.teams.some((t) => t !== 'public') ? a.teams.filter((t) => t !== 'public') : undefined],
-        ['allowed_cidrs', a.allowed_cidrs.length > 0 ? a.allowed_cidrs : undefined],
-      ]),
-      importBlock(`warden_service_account.${key}`, a.id),
+      block(`resource "warden_service_account" "${key}"`, declared.account(a, project(projectKey))),
+      importBlock(`warden_service_account.${key}`, a.account.id),
     );
     for (const b of model.bindings.filter((x) => x.accountKey === key)) {
       out.push(
-        block(`resource "warden_role_binding" "${b.key}"`, [
-          ['service_account_id', { ref: `warden_service_account.${key}.id` }],
-          ['role', b.roleKey ? { ref: `data.warden_role.${b.roleKey}.name` } : b.binding.role],
-          ['project_id', project(b.projectKey)],
-        ]),
+        block(`resource "warden_role_binding" "${b.key}"`, declared.binding(account, project(b.projectKey), b.roleKey ? { ref: `data.warden_role.${b.roleKey}.name` } : b.binding.role)),
         importBlock(`warden_role_binding.${b.key}`, b.binding.id),
       );
     }
@@ -69,31 +57,14 @@ export function renderHcl(model: EstateModel): string {
       const lifetime = lifetimeOf(tok);
       out.push(
         comment([`Secret not exported (hint ${tok.token_hint}); ${lifetime}.`]) +
-          block(`resource "warden_token" "${t.key}"`, [
-            ['service_account_id', { ref: `warden_service_account.${key}.id` }],
-            ['name', tok.name],
-            ['scopes', tok.scopes],
-            ['expires_at', tok.expires_at ?? undefined],
-            ['extended', tok.extended || undefined],
-            ['max_age_days', tok.max_age_days ?? undefined],
-            ['allowed_cidrs', tok.allowed_cidrs.length > 0 ? tok.allowed_cidrs : undefined],
-            ['max_unused_days', tok.max_unused_days ?? undefined],
-          ]),
+          block(`resource "warden_token" "${t.key}"`, declared.token(t, account)),
         importBlock(`warden_token.${t.key}`, `${tok.owner_id}/${tok.id}`),
       );
     }
-    for (const { key: cKey, credential: c } of model.credentials.filter((x) => x.accountKey === key)) {
+    for (const c of model.credentials.filter((x) => x.accountKey === key)) {
       out.push(
-        block(`resource "warden_federated_credential" "${cKey}"`, [
-          ['service_account_id', { ref: `warden_service_account.${key}.id` }],
-          ['name', c.name],
-          ['issuer', c.issuer],
-          ['audience', c.audience],
-          ['subject', c.subject],
-          ['claims', Object.keys(c.claims).length > 0 ? { map: c.claims } : undefined],
-          ['max_token_lifetime_seconds', c.max_token_lifetime_seconds],
-        ]),
-        importBlock(`warden_federated_credential.${cKey}`, `${c.service_account_id}/${c.id}`),
+        block(`resource "warden_federated_credential" "${c.key}"`, declared.credential(c, account)),
+        importBlock(`warden_federated_credential.${c.key}`, `${c.credential.service_account_id}/${c.credential.id}`),
       );
     }
   }

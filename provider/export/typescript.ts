@@ -1,10 +1,12 @@
 // The TypeScript renderings: a Pulumi program (every object adopted) and a CDKTF / CDK Terrain
 // stack (every object imported with `importFrom`). Objects live in maps keyed by their resource
 // name, so that any name (even `delete`) is valid TypeScript.
+import { camel } from '../resources/values';
+import { type Entry, type Value as AttributeValue, declared } from './attributes';
 import type { EstateModel, ExportedCredential, ExportedToken } from './model';
 import { headerLines, lifetimeOf } from './notes';
 
-type Value = string | { ref: string } | { map: Record<string, string> } | string[] | boolean | number | undefined;
+type Value = AttributeValue | undefined;
 
 const str = (s: string) => JSON.stringify(s);
 const prop = (k: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? k : str(k));
@@ -31,49 +33,15 @@ function object(entries: [string, Value][], indent: string, strings: Strings = '
 
 const comment = (lines: string[], indent = '') => lines.map((l) => `${indent}// ${l}`.trimEnd()).join('\n') + '\n';
 
-interface Shape {
-  account: (m: EstateModel['accounts'][number], project: Value) => [string, Value][];
-  binding: (m: EstateModel['bindings'][number], project: Value, role: Value) => [string, Value][];
-  token: (t: ExportedToken) => [string, Value][];
-  credential: (c: ExportedCredential) => [string, Value][];
-}
-
 /** Attribute names are the resource definitions' own, camelCased (as both faces derive them). */
-const SHAPE: Shape = {
-  account: ({ account: a }, project) => [
-    ['name', a.name],
-    ['displayName', a.display_name !== a.name ? a.display_name : undefined],
-    ['description', a.description || undefined],
-    ['projectId', project],
-    ['disabled', a.disabled || undefined],
-    ['expiresAt', a.expires_at ?? undefined],
-    ['teams', a.teams.some((t) => t !== 'public') ? a.teams.filter((t) => t !== 'public') : undefined],
-    ['allowedCidrs', a.allowed_cidrs.length > 0 ? a.allowed_cidrs : undefined],
-  ],
-  binding: (b, project, role) => [
-    ['serviceAccountId', { ref: `accounts.${b.accountKey}.id` }],
-    ['role', role],
-    ['projectId', project],
-  ],
-  token: ({ token: t, accountKey }) => [
-    ['serviceAccountId', { ref: `accounts.${accountKey}.id` }],
-    ['name', t.name],
-    ['scopes', t.scopes],
-    ['expiresAt', t.expires_at ?? undefined],
-    ['extended', t.extended || undefined],
-    ['maxAgeDays', t.max_age_days ?? undefined],
-    ['allowedCidrs', t.allowed_cidrs.length > 0 ? t.allowed_cidrs : undefined],
-    ['maxUnusedDays', t.max_unused_days ?? undefined],
-  ],
-  credential: ({ credential: c, accountKey }) => [
-    ['serviceAccountId', { ref: `accounts.${accountKey}.id` }],
-    ['name', c.name],
-    ['issuer', c.issuer],
-    ['audience', c.audience],
-    ['subject', c.subject],
-    ['claims', Object.keys(c.claims).length > 0 ? { map: c.claims } : undefined],
-    ['maxTokenLifetimeSeconds', c.max_token_lifetime_seconds],
-  ],
+const props = (entries: Entry[]): [string, Value][] => entries.map(([name, value]) => [camel(name), value]);
+const accountRef = (key: string): AttributeValue => ({ ref: `accounts.${key}.id` });
+
+const SHAPE = {
+  account: (a: EstateModel['accounts'][number], project: Value) => props(declared.account(a, project)),
+  binding: (b: EstateModel['bindings'][number], project: Value, role: AttributeValue) => props(declared.binding(accountRef(b.accountKey), project, role)),
+  token: (t: ExportedToken) => props(declared.token(t, accountRef(t.accountKey))),
+  credential: (c: ExportedCredential) => props(declared.credential(c, accountRef(c.accountKey))),
 };
 
 function projectsConst(model: EstateModel): string {
