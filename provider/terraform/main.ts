@@ -1,6 +1,6 @@
 import module from 'node:module';
 import { HandshakeError, serve } from './protocol/plugin-server';
-import { providerMethods } from './protocol/provider-rpc';
+import { protocol, providerMethods } from './protocol/provider-rpc';
 import type { ProviderService } from './framework/provider-service';
 import type { ProviderSchema } from './framework/schema';
 import { getMetadata, getProviderSchema, providersSchemaJson } from './protocol/schema-document';
@@ -49,9 +49,13 @@ async function main(): Promise<void> {
     onShutdown: () => process.exit(0),
     writeHandshake: (line) => {
       handshake(line);
-      // Save what is compiled so far (launcher.ts enabled the cache): Terraform may kill this
-      // process without a clean exit, which is when Node would otherwise write it.
-      setImmediate(() => flushCompileCache?.());
+      // While Terraform dials: the message types every call needs, then save what is compiled
+      // so far (launcher.ts enabled the cache). Node caches a script as compiled when it saves
+      // it, and would not save it again; and Terraform may kill this process without a clean exit.
+      setImmediate(() => {
+        protocol();
+        flushCompileCache?.();
+      });
     },
   });
 }

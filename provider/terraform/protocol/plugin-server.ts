@@ -1,4 +1,5 @@
-import * as http2 from 'node:http2';
+import type * as http2 from 'node:http2';
+import * as net from 'node:net';
 import { selfSignedCertificate } from './certificate';
 import { type Method, serveGrpc } from './grpc-server';
 
@@ -70,12 +71,19 @@ export async function serve(options: ServeOptions): Promise<http2.Http2Server | 
   // AutoMTLS: Terraform passes its client certificate and trusts only ours; without one (an old
   // or custom client) the connection is plain HTTP/2, as go-plugin does.
   const cert = clientCert ? selfSignedCertificate() : undefined;
-  const server = cert ? http2.createSecureServer({ key: cert.keyPem, cert: cert.certPem, ca: clientCert, requestCert: true, rejectUnauthorized: true }) : http2.createServer();
-  serveGrpc(server, methods);
+  // The port is taken with node:net, and node:http2 and the TLS context (a third of the start)
+  // are loaded right after the handshake line: Terraform reads it and dials while they load, and
+  // no connection is handled before they are ready (this is all one task).
+  const listener = net.createServer();
   const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+    listener.once('error', reject);
+    listener.listen(0, '127.0.0.1', () => resolve((listener.address() as net.AddressInfo).port));
   });
   options.writeHandshake(`${CORE_PROTOCOL_VERSION}|${PROVIDER_PROTOCOL_VERSION}|tcp|127.0.0.1:${port}|grpc|${cert?.derBase64 ?? ''}\n`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createSecureServer, createServer } = require('node:http2') as typeof http2;
+  const server = cert ? createSecureServer({ key: cert.keyPem, cert: cert.certPem, ca: clientCert, requestCert: true, rejectUnauthorized: true }) : createServer();
+  serveGrpc(server, methods);
+  listener.on('connection', (socket) => server.emit('connection', socket));
   return server;
 }

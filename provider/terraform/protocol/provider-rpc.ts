@@ -34,7 +34,7 @@ export type LightAnswers = Partial<Record<Rpc, () => unknown>>;
  * generated code and protobufjs are a good part of what a start would otherwise compile).
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const protocol = () => (require('./generated/protocol') as typeof import('./generated/protocol')).tfplugin6;
+export const protocol = () => (require('./generated/protocol') as typeof import('./generated/protocol')).tfplugin6;
 
 /**
  * The provider service's methods, by gRPC path. The service itself (definitions, zod, the HTTP
