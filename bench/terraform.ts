@@ -7,7 +7,8 @@
  * `node`, and Warden's provider with and without Node's compile cache on each Node.js of the
  * matrix (`-- --startup` measures only that). `-- --baseline DIR` adds another build of the
  * provider (a copy of dist/terraform-provider from an earlier commit) to every step and start-up,
- * so a change is measured before/after in one run. Not a test: it asserts nothing; figures are
+ * so a change is measured before/after in one run; BENCH_ROUNDS repeats the steps and reports
+ * medians; BENCH_COUNT sets the count (default 200 of each of the three types). Not a test: it asserts nothing; figures are
  * ratios.
  */
 import { spawn } from 'node:child_process';
@@ -219,12 +220,16 @@ async function main(): Promise<void> {
     process.stdout.write(`Start-up, median of 15 runs taken in turns.\n\n${await startups(HANDSHAKE_ENV)}`);
     return;
   }
-  const server = await startServerProcess({ WARDEN_LOG_LEVEL: 'info' });
+  // BENCH_SERVER_DATA_DIR puts the server's SQLite file elsewhere (a tmpfs, say), to see what its
+  // synchronous commits cost.
+  const dataDir = process.env.BENCH_SERVER_DATA_DIR ? mkdtempSync(join(process.env.BENCH_SERVER_DATA_DIR, 'warden-bench-')) : undefined;
+  const server = await startServerProcess({ WARDEN_LOG_LEVEL: 'info', ...(dataDir ? { WARDEN_DATA_DIR: dataDir } : {}) });
   const out = process.stdout;
   try {
     for (const engine of ENGINES) out.write(await sideBySide(engine, server.url, server.adminToken));
   } finally {
     await server.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
   out.write(`\nStart-up, median of 15 runs taken in turns.\n\n${await startups(HANDSHAKE_ENV)}`);
 }
