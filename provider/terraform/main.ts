@@ -1,6 +1,6 @@
 import module from 'node:module';
 import { HandshakeError, serve } from './protocol/plugin-server';
-import { registerProviderService } from './protocol/provider-rpc';
+import { protocol, providerMethods } from './protocol/provider-rpc';
 import type { ProviderService } from './framework/provider-service';
 import type { ProviderSchema } from './framework/schema';
 import { getMetadata, getProviderSchema, providersSchemaJson } from './protocol/schema-document';
@@ -28,34 +28,34 @@ async function main(): Promise<void> {
   console.log = console.error;
 
   let service: ProviderService | undefined;
-  const server = await serve({
+  await serve({
     env: process.env,
-    register: (s) =>
-      registerProviderService(
-        s,
-        () => {
+    methods: providerMethods(
+      () => {
         // A separate file in the bundle (see scripts/build-provider.ts): compiling it is most of
         // the start-up cost, so it waits for the first RPC, after the handshake.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { ProviderService: Service } = require('./framework/provider-service') as typeof import('./framework/provider-service');
         return (service ??= new Service({ version: WARDEN_VERSION, env: process.env }));
-        },
-        {
-          GetProviderSchema: () => getProviderSchema(WARDEN_PROVIDER_SCHEMA),
-          GetMetadata: () => getMetadata(WARDEN_PROVIDER_SCHEMA),
-          GetFunctions: () => ({}),
-          StopProvider: () => ({}),
-        },
-      ),
-    onShutdown: () => {
-      server.forceShutdown();
-      process.exit(0);
-    },
+      },
+      {
+        GetProviderSchema: () => getProviderSchema(WARDEN_PROVIDER_SCHEMA),
+        GetMetadata: () => getMetadata(WARDEN_PROVIDER_SCHEMA),
+        GetFunctions: () => ({}),
+        StopProvider: () => ({}),
+      },
+    ),
+    // Open calls (the silent stdio stream) end with the process.
+    onShutdown: () => process.exit(0),
     writeHandshake: (line) => {
       handshake(line);
-      // Save what is compiled so far (launcher.ts enabled the cache): Terraform may kill this
-      // process without a clean exit, which is when Node would otherwise write it.
-      setImmediate(() => flushCompileCache?.());
+      // While Terraform dials: the message types every call needs, then save what is compiled
+      // so far (launcher.ts enabled the cache). Node caches a script as compiled when it saves
+      // it, and would not save it again; and Terraform may kill this process without a clean exit.
+      setImmediate(() => {
+        protocol();
+        flushCompileCache?.();
+      });
     },
   });
 }

@@ -1,6 +1,7 @@
-import * as grpc from '@grpc/grpc-js';
-import { plugin } from './generated/protocol';
+import type * as http2 from 'node:http2';
+import * as net from 'node:net';
 import { selfSignedCertificate } from './certificate';
+import { type Method, serveGrpc } from './grpc-server';
 
 /**
  * go-plugin's side of the conversation with Terraform: the handshake line on stdout, a gRPC
@@ -12,24 +13,6 @@ const MAGIC_COOKIE_KEY = 'TF_PLUGIN_MAGIC_COOKIE';
 const MAGIC_COOKIE_VALUE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2';
 const CORE_PROTOCOL_VERSION = 1;
 const PROVIDER_PROTOCOL_VERSION = 6;
-
-interface MessageType<T> {
-  encode(message: T): { finish(): Uint8Array };
-  decode(bytes: Uint8Array): T;
-}
-
-/** A unary or server-streaming method definition for grpc-js from static protobuf types. */
-export function method<Req, Res>(path: string, request: MessageType<Req>, response: MessageType<Res>, responseStream = false): grpc.MethodDefinition<Req, Res> {
-  return {
-    path,
-    requestStream: false,
-    responseStream,
-    requestSerialize: (m: Req) => Buffer.from(request.encode(m).finish()),
-    requestDeserialize: (b: Buffer) => request.decode(b),
-    responseSerialize: (m: Res) => Buffer.from(response.encode(m).finish()),
-    responseDeserialize: (b: Buffer) => response.decode(b),
-  };
-}
 
 export class HandshakeError extends Error {}
 
@@ -44,51 +27,63 @@ export function checkLaunchedByTerraform(env: NodeJS.ProcessEnv): void {
   }
 }
 
+/**
+ * go-plugin's own messages are an Empty and a health status: written by hand, so that the
+ * handshake needs no protobuf code (grpc.health.v1.HealthCheckResponse{status: SERVING} is
+ * field 1, varint 1).
+ */
+const empty = { encode: () => ({ finish: () => new Uint8Array(0) }), decode: () => ({}) };
+const serving = { encode: () => ({ finish: () => new Uint8Array([0x08, 0x01]) }), decode: () => ({}) };
+
 export interface ServeOptions {
   env: NodeJS.ProcessEnv;
-  /** Adds the provider's own service. */
-  register(server: grpc.Server): void;
+  /** The provider's own methods, by gRPC path. */
+  methods: ReadonlyMap<string, Method>;
   /** Called when Terraform asks the plugin to stop (GRPCController.Shutdown). */
   onShutdown(): void;
   /** Where the handshake line goes (stdout). */
   writeHandshake(line: string): void;
 }
 
-export async function serve(options: ServeOptions): Promise<grpc.Server> {
+export async function serve(options: ServeOptions): Promise<http2.Http2Server | http2.Http2SecureServer> {
   checkLaunchedByTerraform(options.env);
   const clientCert = options.env.PLUGIN_CLIENT_CERT;
-  const server = new grpc.Server();
-  const empty = plugin.Empty;
-
-  server.addService(
-    { Shutdown: method('/plugin.GRPCController/Shutdown', empty, empty) },
-    {
-      Shutdown: (_call: grpc.ServerUnaryCall<plugin.IEmpty, plugin.IEmpty>, callback: grpc.sendUnaryData<plugin.IEmpty>) => {
-        callback(null, {});
-        // Answer first: Terraform waits for the reply, then for the process to exit.
-        setImmediate(options.onShutdown);
+  const methods = new Map<string, Method>([
+    [
+      '/plugin.GRPCController/Shutdown',
+      {
+        kind: 'unary',
+        codecs: () => ({ request: empty, response: empty }),
+        handle: () => {
+          // Answer first: Terraform waits for the reply, then for the process to exit.
+          setImmediate(options.onShutdown);
+          return {};
+        },
       },
-    },
-  );
-  // Terraform subscribes to the plugin's stdio; the provider writes nothing there, so the stream
-  // stays open and silent until shutdown.
-  server.addService({ StreamStdio: method('/plugin.GRPCStdio/StreamStdio', empty, plugin.StdioData, true) }, { StreamStdio: () => undefined });
-  server.addService(
-    { Check: method('/grpc.health.v1.Health/Check', plugin.HealthCheckRequest, plugin.HealthCheckResponse) },
-    {
-      Check: (_call: grpc.ServerUnaryCall<plugin.IHealthCheckRequest, plugin.IHealthCheckResponse>, callback: grpc.sendUnaryData<plugin.IHealthCheckResponse>) =>
-        callback(null, { status: plugin.HealthCheckResponse.ServingStatus.SERVING }),
-    },
-  );
-  options.register(server);
+    ],
+    // Terraform subscribes to the plugin's stdio; the provider writes nothing there, so the stream
+    // stays open and silent until shutdown.
+    ['/plugin.GRPCStdio/StreamStdio', { kind: 'silent-stream' }],
+    ['/grpc.health.v1.Health/Check', { kind: 'unary', codecs: () => ({ request: empty, response: serving }), handle: () => ({}) }],
+    ...options.methods,
+  ]);
 
-  // AutoMTLS: Terraform passes its client certificate; without one (an old or custom client) the
-  // connection is plain, as go-plugin does.
+  // AutoMTLS: Terraform passes its client certificate and trusts only ours; without one (an old
+  // or custom client) the connection is plain HTTP/2, as go-plugin does.
   const cert = clientCert ? selfSignedCertificate() : undefined;
-  const credentials = cert
-    ? grpc.ServerCredentials.createSsl(Buffer.from(clientCert!), [{ private_key: Buffer.from(cert.keyPem), cert_chain: Buffer.from(cert.certPem) }], true)
-    : grpc.ServerCredentials.createInsecure();
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', credentials, (err, p) => (err ? reject(err) : resolve(p))));
+  // The port is taken with node:net, and node:http2 and the TLS context (a third of the start)
+  // are loaded right after the handshake line: Terraform reads it and dials while they load, and
+  // no connection is handled before they are ready (this is all one task).
+  const listener = net.createServer();
+  const port = await new Promise<number>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(0, '127.0.0.1', () => resolve((listener.address() as net.AddressInfo).port));
+  });
   options.writeHandshake(`${CORE_PROTOCOL_VERSION}|${PROVIDER_PROTOCOL_VERSION}|tcp|127.0.0.1:${port}|grpc|${cert?.derBase64 ?? ''}\n`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createSecureServer, createServer } = require('node:http2') as typeof http2;
+  const server = cert ? createSecureServer({ key: cert.keyPem, cert: cert.certPem, ca: clientCert, requestCert: true, rejectUnauthorized: true }) : createServer();
+  serveGrpc(server, methods);
+  listener.on('connection', (socket) => server.emit('connection', socket));
   return server;
 }

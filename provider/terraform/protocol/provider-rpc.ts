@@ -1,6 +1,5 @@
-import type * as grpc from '@grpc/grpc-js';
-import { method } from './plugin-server';
-import { tfplugin6 as tf } from './generated/protocol';
+import type { Codec, Method } from './grpc-server';
+import type { tfplugin6 } from './generated/protocol';
 import type { ProviderService } from '../framework/provider-service';
 
 /** Every tfplugin6.Provider RPC this provider answers; its handler is the method of the same name. */
@@ -31,33 +30,43 @@ type Handler = (request: unknown) => unknown;
 export type LightAnswers = Partial<Record<Rpc, () => unknown>>;
 
 /**
- * Registers the provider service with only the protocol's message types loaded; the service
- * itself (definitions, zod, the HTTP client) is loaded by the first call that needs it, so the
- * handshake stays fast and a process that only serves the schema never loads it. A handler that throws answers with an error diagnostic instead of failing the RPC.
+ * The protocol's message types, loaded by the first RPC rather than before the handshake (the
+ * generated code and protobufjs are a good part of what a start would otherwise compile).
  */
-export function registerProviderService(server: grpc.Server, load: () => ProviderService, light: LightAnswers): void {
-  const definition: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
-  const implementation: grpc.UntypedServiceImplementation = {};
-  for (const name of RPCS) {
-    const types = tf[name] as unknown as { Request: Parameters<typeof method>[1]; Response: Parameters<typeof method>[2] };
-    definition[name] = method(`/tfplugin6.Provider/${name}`, types.Request, types.Response) as grpc.MethodDefinition<unknown, unknown>;
-    implementation[name] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-      Promise.resolve()
-        .then(() => {
-          if (light[name]) return light[name]();
-          const service = load();
-          return (service[handlerName(name)] as Handler).call(service, call.request);
-        })
-        .then(
-          (response) => callback(null, response),
-          (err: unknown) =>
-            callback(null, {
-              diagnostics: [{ severity: tf.Diagnostic.Severity.ERROR, summary: 'Unexpected error in terraform-provider-warden', detail: err instanceof Error ? err.message : String(err) }],
-            }),
-        );
-    };
-  }
-  server.addService(definition as grpc.ServiceDefinition, implementation);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const protocol = () => (require('./generated/protocol') as typeof import('./generated/protocol')).tfplugin6;
+
+/**
+ * The provider service's methods, by gRPC path. The service itself (definitions, zod, the HTTP
+ * client) is loaded by the first call that needs it, so the handshake stays fast and a process
+ * that only serves the schema never loads it. A handler that throws answers with an error
+ * diagnostic instead of failing the RPC.
+ */
+export function providerMethods(load: () => ProviderService, light: LightAnswers): Map<string, Method> {
+  return new Map(
+    RPCS.map((name): [string, Method] => [
+      `/tfplugin6.Provider/${name}`,
+      {
+        kind: 'unary',
+        codecs: () => {
+          const types = protocol()[name] as unknown as { Request: Codec<unknown>; Response: Codec<unknown> };
+          return { request: types.Request, response: types.Response };
+        },
+        handle: (request) =>
+          Promise.resolve()
+            .then(() => {
+              if (light[name]) return light[name]();
+              const service = load();
+              return (service[handlerName(name)] as Handler).call(service, request);
+            })
+            .catch(
+              (err: unknown): { diagnostics: tfplugin6.IDiagnostic[] } => ({
+                diagnostics: [{ severity: protocol().Diagnostic.Severity.ERROR, summary: 'Unexpected error in terraform-provider-warden', detail: err instanceof Error ? err.message : String(err) }],
+              }),
+            ),
+      },
+    ]),
+  );
 }
 
 function handlerName(rpc: Rpc): keyof ProviderService {
