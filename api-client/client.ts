@@ -119,7 +119,8 @@ export class WardenClient {
     const res = await this.pool.request({ method: 'GET', path: `${this.basePath}/healthz`, signal: AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs ?? 30_000) });
     await res.body.dump();
     const date = new Date(String(res.headers.date));
-    if (Number.isNaN(date.getTime())) throw new WardenError('the server sent no valid Date header', { code: 'WARDEN_CLIENT_ERR_RESPONSE', request: { method: 'GET', path: '/healthz' }, status: res.statusCode });
+    if (Number.isNaN(date.getTime()))
+      throw new WardenError('the server sent no valid Date header', { code: 'WARDEN_CLIENT_ERR_RESPONSE', request: { method: 'GET', path: '/healthz' }, status: res.statusCode });
     return date;
   }
 

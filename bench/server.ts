@@ -46,7 +46,10 @@ function spawnAndWaitForUrl(args: string[], env: Record<string, string>, pattern
 
 const bare = () =>
   spawnAndWaitForUrl(
-    ['-e', "const s=require('http').createServer((q,r)=>{r.setHeader('content-type','application/json');r.end('{\"hello\":\"world\"}')});s.listen(0,'127.0.0.1',()=>console.log('listening at http://127.0.0.1:'+s.address().port))"],
+    [
+      '-e',
+      "const s=require('http').createServer((q,r)=>{r.setHeader('content-type','application/json');r.end('{\"hello\":\"world\"}')});s.listen(0,'127.0.0.1',()=>console.log('listening at http://127.0.0.1:'+s.address().port))",
+    ],
     {},
     /listening at (http:\/\/127\.0\.0\.1:\d+)/,
   );
@@ -77,7 +80,9 @@ async function warden(store: string, token: string): Promise<Proc> {
 async function load(url: string, path: string, token?: string, options: { warmUp?: boolean; create?: boolean } = {}) {
   const headers = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(options.create ? { 'content-type': 'application/json' } : {}) };
   // Creates need a fresh name each: autocannon builds every request through setupRequest.
-  const requests: autocannon.Request[] | undefined = options.create ? [{ method: 'POST', setupRequest: (req) => ({ ...req, body: JSON.stringify({ name: `c-${randomBytes(6).toString('hex')}` }) }) }] : undefined;
+  const requests: autocannon.Request[] | undefined = options.create
+    ? [{ method: 'POST', setupRequest: (req) => ({ ...req, body: JSON.stringify({ name: `c-${randomBytes(6).toString('hex')}` }) }) }]
+    : undefined;
   const opts = { url: url + path, connections: CONNECTIONS, headers, ...(requests ? { requests } : {}) };
   if (options.warmUp !== false) await autocannon({ ...opts, duration: 2 });
   const r = await autocannon({ ...opts, duration: SECONDS });
@@ -144,7 +149,9 @@ async function seedTokens(dataDir: string, count: number): Promise<void> {
   await store.close();
   const db = new Database(join(dataDir, 'warden.db'));
   const now = new Date().toISOString();
-  db.prepare("INSERT INTO service_accounts (id, uid, name, display_name, description, project_id, scope_key, disabled, expires_at, teams, created_at, updated_at, version) VALUES ('sa_seed', 'seed', 'seed', 'seed', '', NULL, '', 0, NULL, '[\"public\"]', ?, ?, 1)").run(now, now);
+  db.prepare(
+    "INSERT INTO service_accounts (id, uid, name, display_name, description, project_id, scope_key, disabled, expires_at, teams, created_at, updated_at, version) VALUES ('sa_seed', 'seed', 'seed', 'seed', '', NULL, '', 0, NULL, '[\"public\"]', ?, ?, 1)",
+  ).run(now, now);
   const insert = db.prepare(
     "INSERT INTO tokens (id, kind, owner_type, owner_id, name, digest, hint, scopes, expires_at, extended, disabled, created_at, version) VALUES (?, 'api', 'service_account', 'sa_seed', ?, ?, 'wdn_xxxx', '[\"api\"]', NULL, 0, 0, ?, 1)",
   );
@@ -250,7 +257,11 @@ async function main() {
 
     const m = await mixed(w.url, admin);
     rows.push('', `| mixed load (${MIXED_SECONDS} s, ${CONNECTIONS} concurrent) | value |`, '|---|---|');
-    rows.push(`| operations | ${m.ops} (${m.opsPerSecond.toFixed(0)}/s) |`, `| errors | ${m.errors} |`, `| server RSS at start / end (MiB) | ${m.memStart.toFixed(0)} / ${m.memEnd.toFixed(0)} |`);
+    rows.push(
+      `| operations | ${m.ops} (${m.opsPerSecond.toFixed(0)}/s) |`,
+      `| errors | ${m.errors} |`,
+      `| server RSS at start / end (MiB) | ${m.memStart.toFixed(0)} / ${m.memEnd.toFixed(0)} |`,
+    );
     console.log(rows.join('\n'));
   } finally {
     await Promise.all(procs.map((p) => (p.child.exitCode === null ? p.stop() : undefined)));

@@ -103,7 +103,8 @@ function withBaseline(ws: TerraformWorkspace, baseline: string): TerraformWorksp
       const dir = join(versions, version, platform());
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
-      for (const file of readdirSync(baseline)) copyFileSync(join(baseline, file), join(dir, file === 'terraform-provider-warden' ? `terraform-provider-warden_v${version}` : file));
+      for (const file of readdirSync(baseline))
+        copyFileSync(join(baseline, file), join(dir, file === 'terraform-provider-warden' ? `terraform-provider-warden_v${version}` : file));
     }
   }
   return ws;
@@ -128,7 +129,10 @@ async function firstCall(line: string, path: string): Promise<void> {
   const ca = `-----BEGIN CERTIFICATE-----\n${Buffer.from(der!, 'base64').toString('base64')}\n-----END CERTIFICATE-----\n`;
   const tlsOptions = { ca, cert: CLIENT.certPem, key: CLIENT.keyPem, servername: 'localhost', ALPNProtocols: ['h2'] };
   // go-plugin's own servers listen on a unix socket; ours on TCP.
-  const session = connect('https://localhost', { createConnection: () => tlsConnect(network === 'unix' ? { ...tlsOptions, path: address! } : { ...tlsOptions, host: address!.split(':')[0]!, port: Number(address!.split(':')[1]) }) });
+  const session = connect('https://localhost', {
+    createConnection: () =>
+      tlsConnect(network === 'unix' ? { ...tlsOptions, path: address! } : { ...tlsOptions, host: address!.split(':')[0]!, port: Number(address!.split(':')[1]) }),
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       session.once('error', reject);
@@ -183,7 +187,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  */
 async function startups(cookie: NodeJS.ProcessEnv, runs = 15): Promise<string> {
   const provider = join(BUILT, 'terraform-provider-warden');
-  const nodes: [string, string][] = [[`${process.version} (this Node)`, process.execPath], ...ensureToolchain(['node22', 'node24']).map((n): [string, string] => [`v${n.version}`, n.path])];
+  const nodes: [string, string][] = [
+    [`${process.version} (this Node)`, process.execPath],
+    ...ensureToolchain(['node22', 'node24']).map((n): [string, string] => [`v${n.version}`, n.path]),
+  ];
   const metadata = '/tfplugin6.Provider/GetMetadata';
   const rows = [
     'Each cell: to the handshake line / to the answer of a first GetMetadata, in ms.',

@@ -40,7 +40,10 @@ export function parseOutputs(text: string, stack?: string, format?: OutputFormat
     doc = JSON.parse(text);
   } catch {
     // JSON.parse quotes the input in its message; never pass it on.
-    throw new CiSecretsError('WCS_BAD_JSON', 'the input is not valid JSON: give `terraform output -json`, a `cdktf output --outputs-file` file or `pulumi stack output --json --show-secrets`');
+    throw new CiSecretsError(
+      'WCS_BAD_JSON',
+      'the input is not valid JSON: give `terraform output -json`, a `cdktf output --outputs-file` file or `pulumi stack output --json --show-secrets`',
+    );
   }
   if (!isRecord(doc)) throw new CiSecretsError('WCS_BAD_JSON', 'the input must be a JSON object of outputs');
   const values = new Map<string, string>();
@@ -53,7 +56,8 @@ export function parseOutputs(text: string, stack?: string, format?: OutputFormat
   }
   if (from === 'pulumi') {
     // { name: value }
-    if (stack !== undefined) throw new CiSecretsError('WCS_NO_STACK', '--stack applies to cdktf outputs files; pulumi stack output is already one stack (choose it with pulumi --stack)');
+    if (stack !== undefined)
+      throw new CiSecretsError('WCS_NO_STACK', '--stack applies to cdktf outputs files; pulumi stack output is already one stack (choose it with pulumi --stack)');
     for (const [name, value] of entries) collect(values, name, value);
     return values;
   }

@@ -24,7 +24,10 @@ export function announce(message: string, kind: 'ok' | 'error' = 'ok'): void {
 
 export function fmtTime(value: string | null | undefined, never = 'Never'): string {
   if (!value) return never;
-  return new Date(value).toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+  return new Date(value)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:\d\d\.\d+Z$/, ' UTC');
 }
 
 /** A labelled field with an error slot tied to it by aria-describedby. */

@@ -24,7 +24,14 @@ export function reportError(form: HTMLElement, formError: HTMLElement, err: unkn
 }
 
 export function teamsOf(text: string): string[] {
-  return [...new Set(text.split(',').map((t) => t.trim()).filter((t) => t && t !== 'public'))];
+  return [
+    ...new Set(
+      text
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t && t !== 'public'),
+    ),
+  ];
 }
 
 export function dateToIso(value: string): string | null {

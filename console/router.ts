@@ -38,6 +38,10 @@ export async function route(): Promise<void> {
   } catch (err) {
     // Nothing to show when the session ended meanwhile or the user has gone to another page.
     if (!hasSession() || !page.isConnected) return;
-    page.replaceChildren(h('h1', {}, 'Something went wrong'), h('p', { role: 'alert' }, (err as Error).message), h('p', {}, h('a', { href: '#/accounts' }, 'Back to service accounts')));
+    page.replaceChildren(
+      h('h1', {}, 'Something went wrong'),
+      h('p', { role: 'alert' }, (err as Error).message),
+      h('p', {}, h('a', { href: '#/accounts' }, 'Back to service accounts')),
+    );
   }
 }

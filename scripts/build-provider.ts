@@ -17,12 +17,21 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 /** `require('./<dir>/<name>')` stays a run-time require of the sibling file built from it. */
 const apart = (specifier: string) => {
   const name = specifier.split('/').pop() ?? specifier;
-  return { name: `${name}-apart`, setup: (b: PluginBuild) => b.onResolve({ filter: new RegExp(`^${specifier.replace(/[./]/g, '\\$&')}$`) }, () => ({ path: `./${name}.js`, external: true })) };
+  return {
+    name: `${name}-apart`,
+    setup: (b: PluginBuild) => b.onResolve({ filter: new RegExp(`^${specifier.replace(/[./]/g, '\\$&')}$`) }, () => ({ path: `./${name}.js`, external: true })),
+  };
 };
 
 async function main(): Promise<void> {
   // The executable: a few lines that enable Node's compile cache before the provider is compiled.
-  await build({ ...common, entryPoints: [join(root, 'provider', 'terraform', 'launcher.ts')], outfile: join(out, 'terraform-provider-warden'), banner: { js: '#!/usr/bin/env node' }, plugins: [apart('./provider-main')] });
+  await build({
+    ...common,
+    entryPoints: [join(root, 'provider', 'terraform', 'launcher.ts')],
+    outfile: join(out, 'terraform-provider-warden'),
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [apart('./provider-main')],
+  });
   await build({
     ...common,
     entryPoints: [join(root, 'provider', 'terraform', 'main.ts')],

@@ -67,9 +67,7 @@ export function listFiles(dir: string): string[] {
  * mark the members it overrides from the library's base classes.
  */
 function withOverrides(code: string): string {
-  return code
-    .replace(/^(\s+)protected (synthesize(?:Hcl)?Attributes\()/gm, '$1protected override $2')
-    .replace(/^(\s+)public (get|set) alias\(/gm, '$1public override $2 alias(');
+  return code.replace(/^(\s+)protected (synthesize(?:Hcl)?Attributes\()/gm, '$1protected override $2').replace(/^(\s+)public (get|set) alias\(/gm, '$1public override $2 alias(');
 }
 
 /** Only module specifiers change (imports, dynamic imports, requires); prose and identifiers stay. */
@@ -92,7 +90,9 @@ export async function generateBindings(library: Library, outDir: string, schema:
     }
     rmSync(outDir, { recursive: true, force: true });
     cpSync(source, outDir, { recursive: true });
-    return listFiles(outDir).map((f) => relative(outDir, f)).sort();
+    return listFiles(outDir)
+      .map((f) => relative(outDir, f))
+      .sort();
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

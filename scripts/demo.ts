@@ -84,7 +84,10 @@ async function main(): Promise<void> {
 
   // The same runner as the end-to-end tests: the engine's output is kept, not shown, and shown on failure (the engine redacts sensitive values).
   const projectVars = Object.fromEntries(Object.entries(projects).map(([name, id]) => [`TF_VAR_${name}`, id]));
-  const terraform = await progress('Install the Terraform provider into a local filesystem mirror', async () => new TerraformWorkspace(engine, url, adminToken, projectVars, stackDir));
+  const terraform = await progress(
+    'Install the Terraform provider into a local filesystem mirror',
+    async () => new TerraformWorkspace(engine, url, adminToken, projectVars, stackDir),
+  );
   say(`TF_CLI_CONFIG_FILE=${show(terraform.cliConfig)}`);
   await progress(`${engine} ${version} init (offline, from the mirror)`, () => terraform.init());
   await progress(`${engine} apply`, () => terraform.apply());
@@ -103,7 +106,15 @@ async function main(): Promise<void> {
   await progress('Write the CI tokens to a 0600 dotenv file (as examples/ci-secrets does)', async () => {
     // Kept in memory: the outputs hold the secrets.
     const outputs = parseOutputs((await terraform.ok(['output', '-json'])).stdout);
-    writePrivate(ciEnv, dotenv(select(outputs, TEAMS.map(({ team }) => ({ output: `${team}_deployer_token`, key: `${team.toUpperCase()}_WARDEN_TOKEN` })))));
+    writePrivate(
+      ciEnv,
+      dotenv(
+        select(
+          outputs,
+          TEAMS.map(({ team }) => ({ output: `${team}_deployer_token`, key: `${team.toUpperCase()}_WARDEN_TOKEN` })),
+        ),
+      ),
+    );
   });
   say(`${show(ciEnv)} (mode 0600; the secrets were never printed)`);
 
@@ -123,7 +134,9 @@ async function main(): Promise<void> {
     process.stdout.write('Demo complete.\n');
     return;
   }
-  process.stdout.write(`\nWarden is running at ${url}. Try:\n  WARDEN_ENDPOINT=${url} WARDEN_TOKEN=$(cat ${show(adminTokenFile)}) ${binary} -chdir=${show(stackDir)} plan\nPress Ctrl-C to stop.\n`);
+  process.stdout.write(
+    `\nWarden is running at ${url}. Try:\n  WARDEN_ENDPOINT=${url} WARDEN_TOKEN=$(cat ${show(adminTokenFile)}) ${binary} -chdir=${show(stackDir)} plan\nPress Ctrl-C to stop.\n`,
+  );
   await new Promise<void>((res) => process.once('SIGINT', res));
   await client.close();
   await app.close();

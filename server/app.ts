@@ -111,7 +111,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('onResponse', async (request, reply) => {
     // The user agent says which client (and which provider on which runtime) made the call.
-    request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ua: request.headers['user-agent'] }, 'request');
+    request.log.info(
+      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ua: request.headers['user-agent'] },
+      'request',
+    );
   });
   // Bodies are JSON only (SCIM clients say application/scim+json); text/plain gets 415 like any
   // other type. An empty body with a JSON content type (a DELETE, say) counts as no body.

@@ -6,7 +6,12 @@ import { Cidr } from '../api-client/contract/network';
 /** Comma-separated addresses or CIDR blocks of the reverse proxies whose X-Forwarded-For is believed. */
 const TrustedProxies = z
   .string()
-  .transform((v) => v.split(',').map((p) => p.trim()).filter((p) => p !== ''))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
+  )
   .pipe(z.array(z.string().refine((p) => isIP(p) !== 0 || Cidr.safeParse(p).success, 'each entry must be an IP address or a CIDR block, e.g. 10.0.0.0/8,127.0.0.1')));
 
 const optionalInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
@@ -30,14 +35,22 @@ export const Env = z.object({
   WARDEN_HOST: z.string().min(1).default('127.0.0.1'),
   WARDEN_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   WARDEN_DATA_DIR: z.string().min(1).default('.warden/data'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   WARDEN_BOOTSTRAP_TOKEN: z.string().optional(),
   WARDEN_BOOTSTRAP_EMAIL: z.email().default('admin@warden.local'),
   WARDEN_BOOTSTRAP_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   WARDEN_TOKEN_HASH_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   WARDEN_TOKEN_MAX_LIFETIME_DAYS: optionalInt(EXPIRES_IN_DAYS.min, EXPIRES_IN_DAYS.max),
   WARDEN_EXTENDED_MAX_LIFETIME_DAYS: z.coerce.number().int().min(EXPIRES_IN_DAYS.min).max(EXPIRES_IN_DAYS.max).default(POLICY_DEFAULTS.extendedMaxLifetimeDays),
-  WARDEN_SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(POLICY_DEFAULTS.sessionTtlMinutes),
+  WARDEN_SESSION_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(POLICY_DEFAULTS.sessionTtlMinutes),
   WARDEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(POLICY_DEFAULTS.unauthenticatedRateLimit),
   WARDEN_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   // Only for tests and local issuers: federated credentials may then name http:// issuers on loopback.

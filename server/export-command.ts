@@ -53,7 +53,7 @@ export async function runExport(argv: string[], env: NodeJS.ProcessEnv = process
   }
   const endpoint = env.WARDEN_ENDPOINT;
   const token = env.WARDEN_TOKEN;
-  if (!endpoint) throw new UsageError('WARDEN_ENDPOINT is not set: give the server\'s URL, e.g. http://127.0.0.1:8080');
+  if (!endpoint) throw new UsageError("WARDEN_ENDPOINT is not set: give the server's URL, e.g. http://127.0.0.1:8080");
   if (!token) throw new UsageError('WARDEN_TOKEN is not set: give an API token with read permissions');
   const client = new WardenClient({ endpoint, token, userAgent: 'warden-server-export' });
   try {
@@ -70,7 +70,9 @@ export async function runExport(argv: string[], env: NodeJS.ProcessEnv = process
     } else {
       io.stdout.write(renderText(model, args.format));
     }
-    io.stderr.write(`exported ${model.accounts.length} service account(s), ${model.bindings.length} role binding(s), ${model.tokens.length} token(s), ${model.credentials.length} federated credential(s); ${model.unsupported.length} object(s) not exported\n`);
+    io.stderr.write(
+      `exported ${model.accounts.length} service account(s), ${model.bindings.length} role binding(s), ${model.tokens.length} token(s), ${model.credentials.length} federated credential(s); ${model.unsupported.length} object(s) not exported\n`,
+    );
   } finally {
     await client.close();
   }

@@ -19,8 +19,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Fastif
     bootstrapToken: config.WARDEN_BOOTSTRAP_TOKEN,
     bootstrapEmail: config.WARDEN_BOOTSTRAP_EMAIL,
     bootstrapPassword: config.WARDEN_BOOTSTRAP_PASSWORD,
-    onGeneratedBootstrapToken: (secret) =>
-      process.stderr.write(`\nBootstrap admin token (shown once; store it now, e.g. as WARDEN_TOKEN):\n\n  ${secret}\n\n`),
+    onGeneratedBootstrapToken: (secret) => process.stderr.write(`\nBootstrap admin token (shown once; store it now, e.g. as WARDEN_TOKEN):\n\n  ${secret}\n\n`),
     tokenHashKey: config.WARDEN_TOKEN_HASH_KEY,
     tokenMaxLifetimeDays: config.WARDEN_TOKEN_MAX_LIFETIME_DAYS ?? null,
     extendedMaxLifetimeDays: config.WARDEN_EXTENDED_MAX_LIFETIME_DAYS,

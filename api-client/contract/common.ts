@@ -5,7 +5,11 @@ import { DESCRIPTION, NAME, TEAM_NAME } from './limits';
 export const Timestamp = z.iso.datetime({ offset: false }).describe('RFC 3339 timestamp (UTC)');
 
 /** Opaque identifiers: the server mints them, clients never parse them. */
-export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an opaque id of letters, digits, "-" or "_"');
+export const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be an opaque id of letters, digits, "-" or "_"');
 
 /** Names of service accounts, projects, custom roles and tokens. */
 export const ResourceName = z.string().min(NAME.minLength).max(NAME.maxLength).regex(NAME.pattern, `must be ${NAME.rule}`);
@@ -37,7 +41,11 @@ export type Problem = z.infer<typeof Problem>;
 export const queryInt = (min: number, max: number) =>
   z.preprocess(
     (v) => (typeof v === 'string' && /^-?[0-9]{1,10}$/.test(v) ? Number(v) : v),
-    z.number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a whole number written in decimal digits' : undefined) }).int().min(min).max(max),
+    z
+      .number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a whole number written in decimal digits' : undefined) })
+      .int()
+      .min(min)
+      .max(max),
   );
 
 export const PageQuery = z.strictObject({

@@ -25,7 +25,11 @@ export const TOKEN_TYPE_ID_TOKEN = 'urn:ietf:params:oauth:token-type:id_token';
 export const TOKEN_TYPE_ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
 
 /** A subject or claim pattern: exact, or with `*` matching any run of characters (`repo:acme/app:ref:refs/heads/*`). */
-const Pattern = z.string().min(1).max(256).regex(/^[\x21-\x7e]+$/, 'must be 1-256 visible ASCII characters (no spaces); "*" matches any run of characters');
+const Pattern = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[\x21-\x7e]+$/, 'must be 1-256 visible ASCII characters (no spaces); "*" matches any run of characters');
 
 export const IssuerUrl = z
   .string()
@@ -41,7 +45,14 @@ export const FederatedCredentialCreate = z.strictObject({
   audience: z.string().min(1).max(256).describe('the "aud" the token must carry (one of them when it is a list)'),
   subject: Pattern.describe('the "sub" the token must carry: exact, or a pattern with "*"'),
   claims: z
-    .record(z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:/-]+$/, 'must be a claim name of letters, digits, "_", ".", ":", "/" or "-"'), Pattern)
+    .record(
+      z
+        .string()
+        .min(1)
+        .max(64)
+        .regex(/^[A-Za-z0-9_.:/-]+$/, 'must be a claim name of letters, digits, "_", ".", ":", "/" or "-"'),
+      Pattern,
+    )
     .refine((c) => Object.keys(c).length <= FEDERATION.maxClaims, `at most ${FEDERATION.maxClaims} claims`)
     .refine((c) => !['iss', 'aud', 'sub', 'exp', 'nbf', 'iat', 'jti'].some((k) => k in c), 'iss, aud, sub, exp, nbf, iat and jti are checked by their own fields')
     .default({})
@@ -70,7 +81,11 @@ export const FederatedCredential = z.object({
 /** RFC 8693 section 2.1, form-encoded. Unknown parameters are ignored (RFC 6749 section 3.2). */
 export const TokenExchangeRequest = z.object({
   grant_type: z.string().min(1).describe(`must be ${GRANT_TYPE_TOKEN_EXCHANGE}`),
-  subject_token: z.string().min(1).max(16 * 1024).describe('the external JWT (a CI OIDC token, a projected Kubernetes service account token)'),
+  subject_token: z
+    .string()
+    .min(1)
+    .max(16 * 1024)
+    .describe('the external JWT (a CI OIDC token, a projected Kubernetes service account token)'),
   subject_token_type: z.enum([TOKEN_TYPE_JWT, TOKEN_TYPE_ID_TOKEN]),
   scope: z.string().max(256).optional().describe('space-separated token scopes ("api", "scim"), never wider than the account holds; default "api"'),
   service_account: z.string().min(1).max(64).optional().describe('name or id of the service account, when several trust the same token'),

@@ -47,16 +47,19 @@ export function inCidr(address: string, cidr: string): boolean {
   const block = parseCidr(cidr);
   if (!ip || typeof block === 'string' || ip.length !== block.bytes.length) return false;
   for (let bit = 0; bit < block.prefix; bit++) {
-    const mask = 0x80 >> bit % 8;
+    const mask = 0x80 >> (bit % 8);
     if ((ip[bit >> 3]! & mask) !== (block.bytes[bit >> 3]! & mask)) return false;
   }
   return true;
 }
 
-export const Cidr = z.string().max(ALLOWED_CIDRS.maxLength).superRefine((value, ctx) => {
-  const parsed = parseCidr(value);
-  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
-});
+export const Cidr = z
+  .string()
+  .max(ALLOWED_CIDRS.maxLength)
+  .superRefine((value, ctx) => {
+    const parsed = parseCidr(value);
+    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+  });
 
 /** Described where it is used: an account's networks and a token's (within its owner's) differ. */
 export const AllowedCidrs = z.array(Cidr).max(ALLOWED_CIDRS.maxItems);
@@ -69,4 +72,6 @@ export const MaxUnusedDays = z
   .int()
   .min(MAX_UNUSED_DAYS.min)
   .max(MAX_UNUSED_DAYS.max)
-  .describe(`The token stops working after this many days without use (${MAX_UNUSED_DAYS.min}-${MAX_UNUSED_DAYS.max}, counted from its last use, or from creation); it then reads as expired. Absent or null: no limit.`);
+  .describe(
+    `The token stops working after this many days without use (${MAX_UNUSED_DAYS.min}-${MAX_UNUSED_DAYS.max}, counted from its last use, or from creation); it then reads as expired. Absent or null: no limit.`,
+  );

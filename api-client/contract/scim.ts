@@ -11,7 +11,10 @@ export const ScimUserInput = z.looseObject({
   userName: z.string().min(1).max(254),
   name: z.object({ formatted: z.string().max(256).optional(), givenName: z.string().max(128).optional(), familyName: z.string().max(128).optional() }).optional(),
   displayName: z.string().max(256).optional(),
-  emails: z.array(z.object({ value: z.string().max(254), primary: z.boolean().optional(), type: z.string().optional() })).max(10).optional(),
+  emails: z
+    .array(z.object({ value: z.string().max(254), primary: z.boolean().optional(), type: z.string().optional() }))
+    .max(10)
+    .optional(),
   active: z.preprocess((v) => (typeof v === 'string' && /^(true|false)$/i.test(v) ? v.toLowerCase() === 'true' : v), z.boolean()).default(true),
   externalId: z.string().max(256).optional(),
 });
@@ -29,7 +32,16 @@ export const ScimUser = z.object({
 export const ScimPatch = z.strictObject({
   schemas: z.array(z.string()).refine((s) => s.includes(SCIM_PATCH_SCHEMA), `must include ${SCIM_PATCH_SCHEMA}`),
   Operations: z
-    .array(z.object({ op: z.string().transform((s) => s.toLowerCase()).pipe(z.enum(['add', 'replace', 'remove'])), path: z.string().max(256).optional(), value: z.unknown().optional() }))
+    .array(
+      z.object({
+        op: z
+          .string()
+          .transform((s) => s.toLowerCase())
+          .pipe(z.enum(['add', 'replace', 'remove'])),
+        path: z.string().max(256).optional(),
+        value: z.unknown().optional(),
+      }),
+    )
     .min(1)
     .max(100),
 });

@@ -36,7 +36,10 @@ export function extendedTokenProblems(body: ExpiryFields & { extended?: unknown;
   if (extended && body.max_age_days === undefined) problems.push({ path: 'max_age_days', message: (name) => `is required when ${name('extended')} is true` });
   if (notExtended && body.max_age_days !== undefined) problems.push({ path: 'max_age_days', message: (name) => `is only allowed when ${name('extended')} is true` });
   if (extended && body.expires_at === null) {
-    problems.push({ path: 'expires_at', message: (name) => `cannot be null (never) for an extended token, which needs an expiry to slide: give ${name('expires_in_days')} or a time` });
+    problems.push({
+      path: 'expires_at',
+      message: (name) => `cannot be null (never) for an extended token, which needs an expiry to slide: give ${name('expires_in_days')} or a time`,
+    });
   }
   return problems;
 }

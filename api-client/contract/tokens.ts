@@ -15,8 +15,13 @@ export type TokenScope = z.infer<typeof TokenScope>;
  */
 export const SuppliedSecret = z
   .string()
-  .refine(isWellFormedSecret, 'must be a secret in the Warden token format ("wdn_" + 36 base62 characters ending in a valid checksum); generate it with `warden-server new-token` or the ephemeral warden_secret')
-  .describe(`a secret you generated in the token format (wdn_ + base62 + CRC32 checksum); the server stores only its digest and refuses one it has seen before (409 ${ERRORS.SECRET_REUSED.code}). The response echoes it as \`token\`.`);
+  .refine(
+    isWellFormedSecret,
+    'must be a secret in the Warden token format ("wdn_" + 36 base62 characters ending in a valid checksum); generate it with `warden-server new-token` or the ephemeral warden_secret',
+  )
+  .describe(
+    `a secret you generated in the token format (wdn_ + base62 + CRC32 checksum); the server stores only its digest and refuses one it has seen before (409 ${ERRORS.SECRET_REUSED.code}). The response echoes it as \`token\`.`,
+  );
 
 export const OverlapSeconds = z
   .number()
@@ -39,9 +44,7 @@ export const ExpiresInDays = z
   .max(EXPIRES_IN_DAYS.max)
   .describe(`Lifetime in days (${EXPIRES_IN_DAYS.min}-${EXPIRES_IN_DAYS.max}), counted from creation and from each regenerate (rotation). Give this or expires_at, not both.`);
 export const TokenExpiresAt = Timestamp.describe('Expiry time (RFC 3339, UTC). Give this or expires_in_days, not both.');
-export const Extended = z
-  .boolean()
-  .describe('Sliding expiry: each use moves expires_at forward (see max_age_days), never past the hard cap the server sets (max_expires_at).');
+export const Extended = z.boolean().describe('Sliding expiry: each use moves expires_at forward (see max_age_days), never past the hard cap the server sets (max_expires_at).');
 export const MaxAgeDays = z
   .number()
   .int()
@@ -87,7 +90,9 @@ export const TokenRegenerate = z
     secret: SuppliedSecret.optional(),
   })
   .superRefine(refineWith([expiryProblems]))
-  .describe('A body of {} issues a new secret at once (no overlap) and keeps the lifetime rule: the lifetime the token was created or last regenerated with, counted from now; a never-expiring token stays so.');
+  .describe(
+    'A body of {} issues a new secret at once (no overlap) and keeps the lifetime rule: the lifetime the token was created or last regenerated with, counted from now; a never-expiring token stays so.',
+  );
 
 export const TokenPatch = z
   .strictObject({
@@ -103,7 +108,9 @@ export const TokenPatch = z
  */
 export const TokenState = z
   .enum(['active', 'disabled', 'expired', 'revoked', 'owner_inactive'])
-  .describe('what authentication does now: only "active" authenticates; "expired" also when unused for max_unused_days; "owner_inactive": the owner is deactivated, disabled or expired');
+  .describe(
+    'what authentication does now: only "active" authenticates; "expired" also when unused for max_unused_days; "owner_inactive": the owner is deactivated, disabled or expired',
+  );
 
 export const Token = z.object({
   id: Id,

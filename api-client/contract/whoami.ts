@@ -10,8 +10,6 @@ export const WhoAmI = z.object({
   name: z.string(),
   token_id: Id.nullable().describe('null for a password session'),
   scopes: z.array(TokenScope),
-  bindings: z.array(
-    RoleBinding.omit({ service_account_id: true }).extend({ permissions: z.array(Permission) }),
-  ),
+  bindings: z.array(RoleBinding.omit({ service_account_id: true }).extend({ permissions: z.array(Permission) })),
 });
 export type WhoAmI = z.infer<typeof WhoAmI>;

@@ -9,7 +9,6 @@ import { api, all } from '../api';
 import { currentUser } from '../current-user';
 import { badge, field, fmtTime, h, table } from '../dom';
 
-
 /**
  * Names for the ids an audit event carries, from what the caller may list: people, service
  * accounts and their tokens and bindings, projects, the caller's own tokens. A list the caller may
@@ -49,7 +48,13 @@ export async function auditView(page: HTMLElement, params: URLSearchParams): Pro
   const who = (type: string, id: string | null) => [names.get(id ?? '') ? h('strong', {}, names.get(id ?? '') ?? '') : null, h('div', { class: 'muted' }, `${type} ${id ?? ''}`)];
   const actor = h('input', { type: 'text', value: params.get('actor_id') ?? '' });
   const target = h('input', { type: 'text', value: params.get('target_id') ?? '' });
-  const filter = h('form', { class: 'filters', role: 'search' }, field('actor_id', 'Actor id', actor), field('target_id', 'Target id', target), h('button', { type: 'submit' }, 'Filter'));
+  const filter = h(
+    'form',
+    { class: 'filters', role: 'search' },
+    field('actor_id', 'Actor id', actor),
+    field('target_id', 'Target id', target),
+    h('button', { type: 'submit' }, 'Filter'),
+  );
   filter.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const p = new URLSearchParams();

@@ -12,11 +12,18 @@ import { all } from '../api';
 import { announce, h } from '../dom';
 import { isName } from '../forms';
 
-
 const TABS: { format: ExportFormat; label: string; hint: string }[] = [
   { format: 'hcl', label: 'HCL', hint: 'Terraform 1.5+ / OpenTofu 1.6+: save as main.tf, then `terraform init && terraform plan` shows only imports.' },
-  { format: 'pulumi', label: 'Pulumi', hint: 'program.ts and index.ts of a Pulumi TypeScript project using warden-iac/pulumi; every account and binding is adopted, the tokens too when adoptTokens is set (that regenerates their secrets).' },
-  { format: 'cdktf', label: 'CDKTF', hint: 'main.ts of a CDKTF app using warden-iac/constructs; every object is imported (for CDK Terrain, `warden-server export --format cdktn`).' },
+  {
+    format: 'pulumi',
+    label: 'Pulumi',
+    hint: 'program.ts and index.ts of a Pulumi TypeScript project using warden-iac/pulumi; every account and binding is adopted, the tokens too when adoptTokens is set (that regenerates their secrets).',
+  },
+  {
+    format: 'cdktf',
+    label: 'CDKTF',
+    hint: 'main.ts of a CDKTF app using warden-iac/constructs; every object is imported (for CDK Terrain, `warden-server export --format cdktn`).',
+  },
 ];
 
 async function exportView(container: HTMLElement, reader: EstateReader, scope: ExportScope, back: { href: string; label: string }): Promise<void> {
@@ -60,7 +67,14 @@ async function exportView(container: HTMLElement, reader: EstateReader, scope: E
     h('div', { class: 'titlebar' }, h('h1', {}, 'Export as code'), copy),
     h('p', {}, `Scope: ${model.scope}. ${counts} Token secrets are never exported.`),
     ...(model.unsupported.length
-      ? [h('div', { class: 'reveal', id: 'not-exported' }, h('p', { class: 'warning' }, 'Not exported:'), h('ul', {}, ...model.unsupported.map((u) => h('li', {}, `${u.kind} ${u.name}: ${u.reason}`))))]
+      ? [
+          h(
+            'div',
+            { class: 'reveal', id: 'not-exported' },
+            h('p', { class: 'warning' }, 'Not exported:'),
+            h('ul', {}, ...model.unsupported.map((u) => h('li', {}, `${u.kind} ${u.name}: ${u.reason}`))),
+          ),
+        ]
       : []),
     h('div', { role: 'tablist', 'aria-label': 'Format', class: 'tabs' }, ...tabs),
     panel,

@@ -38,10 +38,13 @@ export async function newAccountView(page: HTMLElement): Promise<void> {
   step1.addEventListener('submit', (ev) => {
     ev.preventDefault();
     formError.textContent = '';
-    const errs = localErrors({ name: name.value, expires_at: lifetime.value }, {
-      name: (v) => (isName(v) ? null : NAME_MSG),
-      expires_at: (v) => (v && Date.parse(v) <= Date.now() ? 'must be in the future' : null),
-    });
+    const errs = localErrors(
+      { name: name.value, expires_at: lifetime.value },
+      {
+        name: (v) => (isName(v) ? null : NAME_MSG),
+        expires_at: (v) => (v && Date.parse(v) <= Date.now() ? 'must be in the future' : null),
+      },
+    );
     showFieldErrors(step1, errs);
     if (errs.size) return;
     void (async () => {

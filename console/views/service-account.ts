@@ -60,10 +60,15 @@ export async function accountView(page: HTMLElement, id: string): Promise<void> 
           type: 'button',
           class: 'danger',
           onclick: () =>
-            confirmDialog(`Delete service account "${account.name}"?`, 'Every token of this account stops working at once and its role bindings are removed. This cannot be undone.', 'Delete', async () => {
-              await api('DELETE', `/v1/service-accounts/${id}`);
-              navigate('#/accounts', `Service account ${account.name} deleted.`);
-            }),
+            confirmDialog(
+              `Delete service account "${account.name}"?`,
+              'Every token of this account stops working at once and its role bindings are removed. This cannot be undone.',
+              'Delete',
+              async () => {
+                await api('DELETE', `/v1/service-accounts/${id}`);
+                navigate('#/accounts', `Service account ${account.name} deleted.`);
+              },
+            ),
         },
         'Delete account',
       ),
@@ -100,10 +105,13 @@ function editDialog(account: ServiceAccount, bindings: RoleBinding[], roles: Rol
         type: 'button',
         class: 'primary',
         onclick: () => {
-          const errs = localErrors({ name: name.value, display_name: display.value }, {
-            name: (v) => (isName(v) ? null : NAME_MSG),
-            display_name: (v) => (v.trim() ? null : 'is required'),
-          });
+          const errs = localErrors(
+            { name: name.value, display_name: display.value },
+            {
+              name: (v) => (isName(v) ? null : NAME_MSG),
+              display_name: (v) => (v.trim() ? null : 'is required'),
+            },
+          );
           showFieldErrors(form, errs);
           if (errs.size) return;
           void (async () => {

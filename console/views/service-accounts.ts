@@ -6,7 +6,6 @@ import { all } from '../api';
 import { badge, field, fmtTime, h, table } from '../dom';
 import { isName } from '../forms';
 
-
 /** #/accounts?project_id=&name=: the list, filtered, with each account's roles and live tokens. */
 export async function accountsView(page: HTMLElement, params: URLSearchParams): Promise<void> {
   const projects = await all<Project>('/v1/projects');
@@ -19,10 +18,7 @@ export async function accountsView(page: HTMLElement, params: URLSearchParams): 
   const accounts = await all<ServiceAccount>(`/v1/service-accounts?${q}`);
   const rows = await Promise.all(
     accounts.map(async (a) => {
-      const [bindings, tokens] = await Promise.all([
-        all<RoleBinding>(`/v1/role-bindings?service_account_id=${a.id}`),
-        all<Token>(`/v1/service-accounts/${a.id}/tokens`),
-      ]);
+      const [bindings, tokens] = await Promise.all([all<RoleBinding>(`/v1/role-bindings?service_account_id=${a.id}`), all<Token>(`/v1/service-accounts/${a.id}/tokens`)]);
       return h(
         'tr',
         {},
@@ -37,7 +33,13 @@ export async function accountsView(page: HTMLElement, params: URLSearchParams): 
   );
   const projectSel = h('select', {}, h('option', { value: '' }, 'All'), ...projects.map((p) => h('option', { value: p.id, selected: p.id === pid }, p.name)));
   const nameIn = h('input', { type: 'search', value: name ?? '' });
-  const filter = h('form', { class: 'filters', role: 'search' }, field('filter-project', 'Project', projectSel), field('filter-name', 'Name', nameIn), h('button', { type: 'submit' }, 'Filter'));
+  const filter = h(
+    'form',
+    { class: 'filters', role: 'search' },
+    field('filter-project', 'Project', projectSel),
+    field('filter-name', 'Name', nameIn),
+    h('button', { type: 'submit' }, 'Filter'),
+  );
   filter.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const p = new URLSearchParams();
@@ -50,7 +52,12 @@ export async function accountsView(page: HTMLElement, params: URLSearchParams): 
       'div',
       { class: 'titlebar' },
       h('h1', {}, 'Service accounts'),
-      h('div', { class: 'actions' }, h('a', { href: `#/export?${q}`, class: 'button' }, 'Export as code'), h('a', { href: '#/accounts/new', class: 'button primary' }, 'Add service account')),
+      h(
+        'div',
+        { class: 'actions' },
+        h('a', { href: `#/export?${q}`, class: 'button' }, 'Export as code'),
+        h('a', { href: '#/accounts/new', class: 'button primary' }, 'Add service account'),
+      ),
     ),
     filter,
     rows.length ? table('Service accounts', ['Account', 'Scope', 'Roles', 'State', 'Lifetime', 'Tokens'], rows) : h('p', {}, 'No service accounts match.'),

@@ -13,7 +13,14 @@ export function tokenFields(): { nodes: HTMLElement[]; read: () => { body: Recor
   const expiry = h(
     'select',
     {},
-    ...[['30', '30 days'], ['60', '60 days'], ['90', '90 days'], ['365', '1 year'], ['never', 'Never'], ['date', 'On a date']].map(([v, l]) => h('option', { value: v, selected: v === '90' }, l ?? '')),
+    ...[
+      ['30', '30 days'],
+      ['60', '60 days'],
+      ['90', '90 days'],
+      ['365', '1 year'],
+      ['never', 'Never'],
+      ['date', 'On a date'],
+    ].map(([v, l]) => h('option', { value: v, selected: v === '90' }, l ?? '')),
   );
   const date = h('input', { type: 'date' });
   const extended = h('input', { type: 'checkbox' });
@@ -30,11 +37,19 @@ export function tokenFields(): { nodes: HTMLElement[]; read: () => { body: Recor
   extended.id = 'f-extended';
   scim.id = 'f-scim';
   const read = () => {
-    const errors = localErrors({ name: name.value, expires_date: date.value, max_age_days: maxAge.value }, {
-      name: (v) => (isName(v) ? null : NAME_MSG),
-      expires_date: (v) => (expiry.value !== 'date' ? null : !v ? 'pick a date' : Date.parse(v) <= Date.now() ? 'must be in the future' : null),
-      max_age_days: (v) => (!extended.checked ? null : /^\d+$/.test(v) && +v >= MAX_AGE_DAYS.min && +v <= MAX_AGE_DAYS.max ? null : `must be a whole number of days from ${MAX_AGE_DAYS.min} to ${MAX_AGE_DAYS.max}`),
-    });
+    const errors = localErrors(
+      { name: name.value, expires_date: date.value, max_age_days: maxAge.value },
+      {
+        name: (v) => (isName(v) ? null : NAME_MSG),
+        expires_date: (v) => (expiry.value !== 'date' ? null : !v ? 'pick a date' : Date.parse(v) <= Date.now() ? 'must be in the future' : null),
+        max_age_days: (v) =>
+          !extended.checked
+            ? null
+            : /^\d+$/.test(v) && +v >= MAX_AGE_DAYS.min && +v <= MAX_AGE_DAYS.max
+              ? null
+              : `must be a whole number of days from ${MAX_AGE_DAYS.min} to ${MAX_AGE_DAYS.max}`,
+      },
+    );
     const body: Record<string, unknown> = { name: name.value, scopes: scim.checked ? ['scim'] : ['api'], extended: extended.checked };
     if (expiry.value === 'never') body.expires_at = null;
     else if (expiry.value === 'date') body.expires_at = dateToIso(date.value);
@@ -47,61 +62,61 @@ export function tokenFields(): { nodes: HTMLElement[]; read: () => { body: Recor
 
 /** Network binding and inactivity limit, as one line a person can read. */
 function limitsOf(t: Token): string {
-  const parts = [t.allowed_cidrs.length ? `From ${t.allowed_cidrs.join(', ')}` : '', t.max_unused_days !== null ? `Stops if unused ${t.max_unused_days} days (${fmtTime(t.unused_expires_at)})` : ''];
+  const parts = [
+    t.allowed_cidrs.length ? `From ${t.allowed_cidrs.join(', ')}` : '',
+    t.max_unused_days !== null ? `Stops if unused ${t.max_unused_days} days (${fmtTime(t.unused_expires_at)})` : '',
+  ];
   return parts.filter(Boolean).join('; ') || '—';
 }
 
 function tokenTable(tokens: Token[], base: string, refresh: () => void, container: HTMLElement): HTMLElement {
   syncReveal(tokens);
   if (!tokens.length) return h('p', {}, 'No tokens.');
-  const act = (label: string, fn: () => Promise<void>) =>
-    h('button', { type: 'button', onclick: () => void fn().catch((e: Error) => announce(e.message, 'error')) }, label);
+  const act = (label: string, fn: () => Promise<void>) => h('button', { type: 'button', onclick: () => void fn().catch((e: Error) => announce(e.message, 'error')) }, label);
   return table(
     'Tokens',
     ['Name', 'Hint', 'Created', 'Last used', 'Expires', 'Hard cap', 'Extended', 'Scopes', 'Limits', 'State', 'Actions'],
     tokens.map((t) =>
+      h(
+        'tr',
+        { 'data-token': t.name },
+        h('td', {}, t.name),
+        h('td', {}, h('code', {}, `${t.token_hint}…`)),
+        h('td', {}, fmtTime(t.created_at)),
+        h('td', {}, fmtTime(t.last_used_at, 'Never used')),
+        h('td', {}, fmtTime(t.expires_at)),
+        h('td', {}, t.extended ? fmtTime(t.max_expires_at) : '—'),
+        h('td', {}, t.extended ? `Yes (${t.max_age_days} days)` : 'No'),
+        h('td', {}, t.scopes.join(', ')),
+        h('td', { class: 'limits' }, limitsOf(t)),
         h(
-          'tr',
-          { 'data-token': t.name },
-          h('td', {}, t.name),
-          h('td', {}, h('code', {}, `${t.token_hint}…`)),
-          h('td', {}, fmtTime(t.created_at)),
-          h('td', {}, fmtTime(t.last_used_at, 'Never used')),
-          h('td', {}, fmtTime(t.expires_at)),
-          h('td', {}, t.extended ? fmtTime(t.max_expires_at) : '—'),
-          h('td', {}, t.extended ? `Yes (${t.max_age_days} days)` : 'No'),
-          h('td', {}, t.scopes.join(', ')),
-          h('td', { class: 'limits' }, limitsOf(t)),
-          h(
-            'td',
-            { class: 'state' },
-            badge(t.state, t.state === 'active' ? 'on' : 'off'),
-            t.overlap_ends_at && Date.parse(t.overlap_ends_at) > Date.now()
-              ? h('div', { class: 'muted' }, `Old secret works until ${fmtTime(t.overlap_ends_at)}`)
-              : null,
-          ),
-          h(
-            'td',
-            { class: 'actions' },
-            t.state === 'revoked'
-              ? null
-              : [
-                  act('Regenerate', async () => regenerateDialog(t, base, refresh, container)),
-                  act(t.disabled ? 'Enable' : 'Disable', async () => {
-                    await api('PATCH', `${base}/${t.id}`, { disabled: !t.disabled });
-                    announce(`Token ${t.name} ${t.disabled ? 'enabled' : 'disabled'}.`);
+          'td',
+          { class: 'state' },
+          badge(t.state, t.state === 'active' ? 'on' : 'off'),
+          t.overlap_ends_at && Date.parse(t.overlap_ends_at) > Date.now() ? h('div', { class: 'muted' }, `Old secret works until ${fmtTime(t.overlap_ends_at)}`) : null,
+        ),
+        h(
+          'td',
+          { class: 'actions' },
+          t.state === 'revoked'
+            ? null
+            : [
+                act('Regenerate', async () => regenerateDialog(t, base, refresh, container)),
+                act(t.disabled ? 'Enable' : 'Disable', async () => {
+                  await api('PATCH', `${base}/${t.id}`, { disabled: !t.disabled });
+                  announce(`Token ${t.name} ${t.disabled ? 'enabled' : 'disabled'}.`);
+                  refresh();
+                }),
+                act('Revoke', async () =>
+                  confirmDialog(`Revoke token "${t.name}"?`, 'The token stops working at once. This cannot be undone.', 'Revoke', async () => {
+                    await api('DELETE', `${base}/${t.id}`);
+                    announce(`Token ${t.name} revoked.`);
                     refresh();
                   }),
-                  act('Revoke', async () =>
-                    confirmDialog(`Revoke token "${t.name}"?`, 'The token stops working at once. This cannot be undone.', 'Revoke', async () => {
-                      await api('DELETE', `${base}/${t.id}`);
-                      announce(`Token ${t.name} revoked.`);
-                      refresh();
-                    }),
-                  ),
-                ].reduce<HTMLElement>((span, b) => (span.append(b, ' '), span), h('span')),
-          ),
+                ),
+              ].reduce<HTMLElement>((span, b) => (span.append(b, ' '), span), h('span')),
         ),
+      ),
     ),
   );
 }
@@ -132,9 +147,7 @@ function regenerateDialog(t: Token, base: string, refresh: () => void, container
             .then((token) => {
               close();
               refresh();
-              const note = token.overlap_ends_at
-                ? `The old secret keeps working until ${fmtTime(token.overlap_ends_at)}.`
-                : 'The old secret has stopped working.';
+              const note = token.overlap_ends_at ? `The old secret keeps working until ${fmtTime(token.overlap_ends_at)}.` : 'The old secret has stopped working.';
               reveal(container, token, note);
               announce('Token regenerated.');
             })
@@ -184,5 +197,9 @@ export function tokenSection(base: string, heading: HTMLElement): HTMLElement[] 
       .then((tokens) => tokensBox.replaceChildren(tokenTable(tokens, base, refresh, revealBox)))
       .catch((e: Error) => announce(e.message, 'error'));
   refresh();
-  return [h('div', { class: 'titlebar' }, heading, h('button', { type: 'button', class: 'primary', onclick: () => addTokenDialog(base, refresh, revealBox) }, 'Add token')), revealBox, tokensBox];
+  return [
+    h('div', { class: 'titlebar' }, heading, h('button', { type: 'button', class: 'primary', onclick: () => addTokenDialog(base, refresh, revealBox) }, 'Add token')),
+    revealBox,
+    tokensBox,
+  ];
 }

@@ -14,7 +14,10 @@ function value(v: Value): string {
   if (typeof v === 'string') return hclString(v);
   if (typeof v === 'boolean' || typeof v === 'number') return String(v);
   if (Array.isArray(v)) return `[${v.map(hclString).join(', ')}]`;
-  if ('map' in v) return `{ ${Object.entries(v.map).map(([k, x]) => `${hclString(k)} = ${hclString(x)}`).join(', ')} }`;
+  if ('map' in v)
+    return `{ ${Object.entries(v.map)
+      .map(([k, x]) => `${hclString(k)} = ${hclString(x)}`)
+      .join(', ')} }`;
   return v.ref;
 }
 
@@ -25,7 +28,11 @@ function block(header: string, attributes: Entry[]): string {
   return `${header} {\n${present.map(([k, v]) => `  ${k.padEnd(width)} = ${value(v)}\n`).join('')}}\n`;
 }
 
-const importBlock = (to: string, id: string) => block('import', [['to', { ref: to }], ['id', id]]);
+const importBlock = (to: string, id: string) =>
+  block('import', [
+    ['to', { ref: to }],
+    ['id', id],
+  ]);
 const comment = (lines: string[]) => lines.map((l) => (l ? `# ${l}` : '#')).join('\n') + '\n';
 
 export function renderHcl(model: EstateModel): string {
@@ -36,19 +43,24 @@ export function renderHcl(model: EstateModel): string {
   ];
   const project = (key: string | null) => (key === null ? undefined : { ref: `local.project_${key}` });
   if (model.projects.length > 0) {
-    out.push(block('# Projects are not managed by the provider: their ids, by name.\nlocals', model.projects.map((p) => [`project_${p.key}`, p.project.id])));
+    out.push(
+      block(
+        '# Projects are not managed by the provider: their ids, by name.\nlocals',
+        model.projects.map((p) => [`project_${p.key}`, p.project.id]),
+      ),
+    );
   }
   for (const { key, role } of model.roles) out.push(block(`data "warden_role" "${key}"`, [['name', role.name]]));
   for (const a of model.accounts) {
     const { key, projectKey } = a;
     const account = { ref: `warden_service_account.${key}.id` };
-    out.push(
-      block(`resource "warden_service_account" "${key}"`, declared.account(a, project(projectKey))),
-      importBlock(`warden_service_account.${key}`, a.account.id),
-    );
+    out.push(block(`resource "warden_service_account" "${key}"`, declared.account(a, project(projectKey))), importBlock(`warden_service_account.${key}`, a.account.id));
     for (const b of model.bindings.filter((x) => x.accountKey === key)) {
       out.push(
-        block(`resource "warden_role_binding" "${b.key}"`, declared.binding(account, project(b.projectKey), b.roleKey ? { ref: `data.warden_role.${b.roleKey}.name` } : b.binding.role)),
+        block(
+          `resource "warden_role_binding" "${b.key}"`,
+          declared.binding(account, project(b.projectKey), b.roleKey ? { ref: `data.warden_role.${b.roleKey}.name` } : b.binding.role),
+        ),
         importBlock(`warden_role_binding.${b.key}`, b.binding.id),
       );
     }
@@ -56,8 +68,7 @@ export function renderHcl(model: EstateModel): string {
       const tok = t.token;
       const lifetime = lifetimeOf(tok);
       out.push(
-        comment([`Secret not exported (hint ${tok.token_hint}); ${lifetime}.`]) +
-          block(`resource "warden_token" "${t.key}"`, declared.token(t, account)),
+        comment([`Secret not exported (hint ${tok.token_hint}); ${lifetime}.`]) + block(`resource "warden_token" "${t.key}"`, declared.token(t, account)),
         importBlock(`warden_token.${t.key}`, `${tok.owner_id}/${tok.id}`),
       );
     }

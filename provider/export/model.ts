@@ -88,7 +88,10 @@ export class ExportScopeError extends Error {
 
 /** An identifier safe in HCL, TypeScript and construct ids: lower case, `_` for anything else. */
 export function identifier(text: string): string {
-  const id = text.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  const id = text
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return /^[a-z_]/.test(id) ? id || '_' : `_${id}`;
 }
 
@@ -106,8 +109,14 @@ class Keys {
 const NAME_FILTER = /^[a-z0-9_*-]{1,63}$/i;
 
 function matcher(pattern: string): (name: string) => boolean {
-  if (!NAME_FILTER.test(pattern)) throw new ExportScopeError('name', `--name "${pattern}" is not a name pattern: use letters, digits, "-", "_" and "*" (any run of characters), at most 63 characters`);
-  const re = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[-]/g, '\\-')).join('.*')}$`);
+  if (!NAME_FILTER.test(pattern))
+    throw new ExportScopeError('name', `--name "${pattern}" is not a name pattern: use letters, digits, "-", "_" and "*" (any run of characters), at most 63 characters`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[-]/g, '\\-'))
+      .join('.*')}$`,
+  );
   return (name) => re.test(name);
 }
 
@@ -126,7 +135,8 @@ export async function readEstate(reader: EstateReader, scope: ExportScope = {}):
   let project: Project | undefined;
   if (scope.project !== undefined) {
     project = allProjects.find((p) => p.id === scope.project) ?? allProjects.find((p) => p.name === scope.project);
-    if (!project) throw new ExportScopeError('project', `--project "${scope.project}": no project has this id or name (known: ${allProjects.map((p) => p.name).join(', ') || 'none'})`);
+    if (!project)
+      throw new ExportScopeError('project', `--project "${scope.project}": no project has this id or name (known: ${allProjects.map((p) => p.name).join(', ') || 'none'})`);
   }
   if (scope.accountIds !== undefined) {
     const missing = scope.accountIds.filter((id) => !allAccounts.some((a) => a.id === id));
@@ -134,7 +144,10 @@ export async function readEstate(reader: EstateReader, scope: ExportScope = {}):
   }
   // Code-point order, not the locale's: the same estate gives the same text on every machine.
   const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const by = <T>(key: (x: T) => string) => (a: T, b: T) => compare(key(a), key(b));
+  const by =
+    <T>(key: (x: T) => string) =>
+    (a: T, b: T) =>
+      compare(key(a), key(b));
   const projectName = (id: string | null) => (id === null ? '' : (allProjects.find((p) => p.id === id)?.name ?? id));
   // Organization accounts first, then by project name, then by name: keys then do not depend on ids.
   const accounts = allAccounts
@@ -167,7 +180,11 @@ export async function readEstate(reader: EstateReader, scope: ExportScope = {}):
   };
 
   const model: EstateModel = {
-    scope: [project ? `project "${project.name}"` : scope.accountIds ? '' : 'the whole organization', scope.name !== undefined ? `accounts named "${scope.name}"` : '', scope.accountIds ? `account(s) ${accounts.map((a) => `"${a.name}"`).join(', ')}` : '']
+    scope: [
+      project ? `project "${project.name}"` : scope.accountIds ? '' : 'the whole organization',
+      scope.name !== undefined ? `accounts named "${scope.name}"` : '',
+      scope.accountIds ? `account(s) ${accounts.map((a) => `"${a.name}"`).join(', ')}` : '',
+    ]
       .filter(Boolean)
       .join(', '),
     projects,
@@ -190,7 +207,12 @@ export async function readEstate(reader: EstateReader, scope: ExportScope = {}):
       const pKey = projectKey(binding.project_id);
       const known = allRoles.some((r) => r.name === binding.role);
       if (!known) {
-        model.unsupported.push({ kind: 'role_binding', id: binding.id, name: `${account.name}: ${binding.role}`, reason: `its role "${binding.role}" is not visible to this token` });
+        model.unsupported.push({
+          kind: 'role_binding',
+          id: binding.id,
+          name: `${account.name}: ${binding.role}`,
+          reason: `its role "${binding.role}" is not visible to this token`,
+        });
         continue;
       }
       model.bindings.push({ key: keys.take(`${accountKey}_${binding.role}${pKey ? `_${pKey}` : ''}`), binding, accountKey, projectKey: pKey, roleKey: roleKey(binding.role) });

@@ -8,7 +8,9 @@ export function headerLines(model: EstateModel, tool: string): string[] {
     `${model.accounts.length} service account(s), ${model.bindings.length} role binding(s), ${model.tokens.length} token(s), ${model.credentials.length} federated credential(s), ${model.roles.length} custom role(s) (read as data, not managed).`,
   ];
   // Kinds the provider has no resource for: named, so that nothing is left out unsaid.
-  lines.push('Not resources of the provider, so not declared: projects (their ids are named below), custom role definitions (referred to by name; data sources in HCL and CDKTF), people and their personal tokens.');
+  lines.push(
+    'Not resources of the provider, so not declared: projects (their ids are named below), custom role definitions (referred to by name; data sources in HCL and CDKTF), people and their personal tokens.',
+  );
   if (model.tokens.length > 0) {
     lines.push(
       'Token secrets are not exported: the server keeps only their digests, so no one can read them back.',
@@ -51,4 +53,3 @@ export function lifetimeOf(t: Token): string {
   // Declared as expires_at: an expires_in_days the imported state lacks would make the first plan an update.
   return Math.abs(days - Math.round(days)) < 1 / 24 ? `expires at ${t.expires_at} (${Math.round(days)} days after creation)` : `expires at ${t.expires_at}`;
 }
-

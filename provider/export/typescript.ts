@@ -22,7 +22,10 @@ function literal(v: Exclude<Value, undefined>, strings: Strings): string {
   if (typeof v === 'string') return str(escape(v, strings));
   if (typeof v === 'boolean' || typeof v === 'number') return String(v);
   if (Array.isArray(v)) return `[${v.map((x) => str(escape(x, strings))).join(', ')}]`;
-  if ('map' in v) return `{ ${Object.entries(v.map).map(([k, x]) => `${str(k)}: ${str(escape(x, strings))}`).join(', ')} }`;
+  if ('map' in v)
+    return `{ ${Object.entries(v.map)
+      .map(([k, x]) => `${str(k)}: ${str(escape(x, strings))}`)
+      .join(', ')} }`;
   return v.ref;
 }
 
@@ -64,7 +67,8 @@ export function renderPulumi(model: EstateModel): { 'program.ts': string; 'index
   // Only what is used is declared or imported: the program compiles with noUnusedLocals, even empty.
   if (model.accounts.length > 0) {
     body.push('  const accounts = {\n');
-    for (const a of model.accounts) body.push(`    ${a.key}: new ServiceAccount(${str(a.key)}, ${object([...SHAPE.account(a, projectRef(a.projectKey)), ['adopt', true]], '    ')}),\n`);
+    for (const a of model.accounts)
+      body.push(`    ${a.key}: new ServiceAccount(${str(a.key)}, ${object([...SHAPE.account(a, projectRef(a.projectKey)), ['adopt', true]], '    ')}),\n`);
     body.push('  };\n');
   }
   for (const b of model.bindings) {
@@ -78,7 +82,9 @@ export function renderPulumi(model: EstateModel): { 'program.ts': string; 'index
     body.push('  if (options.adoptTokens) {\n');
     for (const t of model.tokens) {
       body.push(`    // Secret not exported (hint ${t.token.token_hint}); ${lifetimeOf(t.token)}.\n`);
-      body.push(`    tokens[${str(t.key)}] = new Token(${str(t.key)}, ${object([...SHAPE.token(t), ['overlapSeconds', { ref: 'options.overlapSeconds ?? 3600' }], ['adopt', true]], '    ')});\n`);
+      body.push(
+        `    tokens[${str(t.key)}] = new Token(${str(t.key)}, ${object([...SHAPE.token(t), ['overlapSeconds', { ref: 'options.overlapSeconds ?? 3600' }], ['adopt', true]], '    ')});\n`,
+      );
     }
     body.push('  }\n');
   }
@@ -115,7 +121,8 @@ export function renderCdk(model: EstateModel, flavor: 'cdktf' | 'cdktn' = 'cdktf
   }
   if (model.accounts.length > 0) {
     body.push('    const accounts = {\n');
-    for (const a of model.accounts) body.push(`      ${a.key}: new ServiceAccount(this, ${str(a.key)}, ${object(SHAPE.account(a, projectRef(a.projectKey)), '      ', 'terraform')}),\n`);
+    for (const a of model.accounts)
+      body.push(`      ${a.key}: new ServiceAccount(this, ${str(a.key)}, ${object(SHAPE.account(a, projectRef(a.projectKey)), '      ', 'terraform')}),\n`);
     body.push('    };\n');
   }
   for (const a of model.accounts) body.push(`    accounts.${a.key}.importFrom(${str(a.account.id)});\n`);
@@ -128,7 +135,9 @@ export function renderCdk(model: EstateModel, flavor: 'cdktf' | 'cdktn' = 'cdktf
     body.push(`    new Token(this, ${str(t.key)}, ${object(SHAPE.token(t), '    ', 'terraform')}).importFrom(${str(`${t.token.owner_id}/${t.token.id}`)});\n`);
   }
   for (const c of model.credentials) {
-    body.push(`    new FederatedCredential(this, ${str(c.key)}, ${object(SHAPE.credential(c), '    ', 'terraform')}).importFrom(${str(`${c.credential.service_account_id}/${c.credential.id}`)});\n`);
+    body.push(
+      `    new FederatedCredential(this, ${str(c.key)}, ${object(SHAPE.credential(c), '    ', 'terraform')}).importFrom(${str(`${c.credential.service_account_id}/${c.credential.id}`)});\n`,
+    );
   }
   const used: [string, unknown[]][] = [
     ['DataWardenRole', model.roles],

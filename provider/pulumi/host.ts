@@ -76,7 +76,9 @@ async function connect(): Promise<ResourceContext> {
     const problems = diagnostics.map((d) => {
       const key = stackConfigKey(d.path?.[0]);
       // A missing setting: the stack config key or the environment variable that would set it.
-      return d.env ? `${render(d.summary, stackConfigName)}: set the stack config "${key}" or ${d.env}` : `${render(d.summary, stackConfigName)} (stack config "${key}"): ${render(d.detail, stackConfigName) ?? ''}`;
+      return d.env
+        ? `${render(d.summary, stackConfigName)}: set the stack config "${key}" or ${d.env}`
+        : `${render(d.summary, stackConfigName)} (stack config "${key}"): ${render(d.detail, stackConfigName) ?? ''}`;
     });
     throw new Error(problems.join('; '));
   }

@@ -33,7 +33,13 @@ export async function adoptExisting(def: ResourceDefinition, ctx: ResourceContex
 }
 
 /** Create, adopting on a name conflict when the caller allows it (Terraform does; Pulumi only with `adopt`). */
-export async function createOrAdopt(def: ResourceDefinition, ctx: ResourceContext, planned: State, create: () => Promise<State>, isConflict: (err: unknown) => boolean): Promise<State> {
+export async function createOrAdopt(
+  def: ResourceDefinition,
+  ctx: ResourceContext,
+  planned: State,
+  create: () => Promise<State>,
+  isConflict: (err: unknown) => boolean,
+): Promise<State> {
   try {
     return await create();
   } catch (err) {

@@ -22,8 +22,12 @@ export const serviceAccountData: DataSourceDefinition = {
   check(config) {
     const byId = typeof config.id === 'string';
     const byName = typeof config.name === 'string';
-    if (byId === byName && config.id !== null && config.name !== null) return [{ severity: 'error', summary: (n) => `Give either ${n('id')} or ${n('name')}`, detail: 'Look the service account up by one of them, not both.', path: ['name'] }];
-    if (config.id === null && config.name === null) return [{ severity: 'error', summary: (n) => `Missing ${n('id')} or ${n('name')}`, detail: (n) => `Look the service account up by ${n('id')} or by ${n('name')}.`, path: ['id'] }];
+    if (byId === byName && config.id !== null && config.name !== null)
+      return [{ severity: 'error', summary: (n) => `Give either ${n('id')} or ${n('name')}`, detail: 'Look the service account up by one of them, not both.', path: ['name'] }];
+    if (config.id === null && config.name === null)
+      return [
+        { severity: 'error', summary: (n) => `Missing ${n('id')} or ${n('name')}`, detail: (n) => `Look the service account up by ${n('id')} or by ${n('name')}.`, path: ['id'] },
+      ];
     return [];
   },
   async read(ctx, config) {
@@ -31,14 +35,21 @@ export const serviceAccountData: DataSourceDefinition = {
     let sa;
     if (id !== undefined) {
       sa = await ctx.client.getServiceAccount(id).catch((err: unknown) => {
-        throw isNotFound(err) ? new ResourceError({ summary: `No service account has id "${id}"`, detail: (n) => `Check ${n('id')}, or look the account up by ${n('name')}.`, path: ['id'] }, err) : err;
+        throw isNotFound(err)
+          ? new ResourceError({ summary: `No service account has id "${id}"`, detail: (n) => `Check ${n('id')}, or look the account up by ${n('name')}.`, path: ['id'] }, err)
+          : err;
       });
     } else {
       const name = str(config, 'name')!;
       const projectId = str(config, 'project_id') ?? null;
       const page = await ctx.client.listServiceAccounts({ name, ...(projectId ? { project_id: projectId } : {}) });
       sa = page.items.find((s) => s.project_id === projectId);
-      if (!sa) throw new ResourceError({ summary: `No service account is named "${name}" ${projectId ? `in project "${projectId}"` : 'in organization scope'}`, detail: (n) => `Check ${n('name')} and ${n('project_id')}.`, path: ['name'] });
+      if (!sa)
+        throw new ResourceError({
+          summary: `No service account is named "${name}" ${projectId ? `in project "${projectId}"` : 'in organization scope'}`,
+          detail: (n) => `Check ${n('name')} and ${n('project_id')}.`,
+          path: ['name'],
+        });
     }
     const { id: saId, name, project_id, display_name, description, disabled, expires_at, teams, uid, user_name, created_at } = sa;
     return { id: saId, name, project_id, display_name, description, disabled, expires_at, teams, uid, user_name, created_at };
@@ -57,7 +68,12 @@ export const roleData: DataSourceDefinition = {
   async read(ctx, config) {
     const name = str(config, 'name')!;
     const role = await ctx.client.getRole(name).catch((err: unknown) => {
-      throw isNotFound(err) ? new ResourceError({ summary: `No role is named "${name}"`, detail: 'Use a built-in role (admin, manager, editor, member) or the name of a custom role.', path: ['name'] }, err) : err;
+      throw isNotFound(err)
+        ? new ResourceError(
+            { summary: `No role is named "${name}"`, detail: 'Use a built-in role (admin, manager, editor, member) or the name of a custom role.', path: ['name'] },
+            err,
+          )
+        : err;
     });
     return { name: role.name, description: role.description, permissions: role.permissions, built_in: role.built_in };
   },

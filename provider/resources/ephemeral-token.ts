@@ -12,7 +12,10 @@ export const ephemeralToken: EphemeralDefinition = {
     service_account_id: required.string('Id of the service account the token belongs to.', { validate: Id }),
     name: optionalComputed.string('Name of the token; a unique "run-..." name when unset.', { validate: ResourceName }),
     scopes: optional.stringSet('"api" and/or "scim".', { default: ['api'], validate: z.array(TokenScope).min(1).max(2) }),
-    expires_in_days: optional.number('Upper bound on the lifetime should the run never close it (it is revoked at close).', { default: 1, validate: z.number().int().min(1).max(30) }),
+    expires_in_days: optional.number('Upper bound on the lifetime should the run never close it (it is revoked at close).', {
+      default: 1,
+      validate: z.number().int().min(1).max(30),
+    }),
     token: computed.string('The secret, for this run only.', { sensitive: true }),
     token_hint: computed.string('First characters of the secret.'),
     expires_at: computed.string('Expiry time (RFC 3339).'),

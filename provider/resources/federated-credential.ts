@@ -23,7 +23,8 @@ function toState(c: FederatedCredential): State {
 
 function parts(id: string): [string, string] {
   const [saId, credentialId] = id.split('/');
-  if (!saId || !credentialId || id.split('/').length !== 2) throw new ResourceError({ summary: 'Invalid import id', detail: `The import id "${id}" must be "<service_account_id>/<federated_credential_id>".` });
+  if (!saId || !credentialId || id.split('/').length !== 2)
+    throw new ResourceError({ summary: 'Invalid import id', detail: `The import id "${id}" must be "<service_account_id>/<federated_credential_id>".` });
   return [saId, credentialId];
 }
 
@@ -35,7 +36,10 @@ export const federatedCredential: ResourceDefinition = {
   attributes: {
     service_account_id: required.string('Id of the service account the exchanged tokens belong to.', { replace: true, validate: Id }),
     name: required.string('Name, unique per service account.', { replace: true, validate: fields.name }),
-    issuer: required.string('OpenID Connect issuer URL, exactly as the tokens\' "iss" says (https://token.actions.githubusercontent.com).', { replace: true, validate: fields.issuer }),
+    issuer: required.string('OpenID Connect issuer URL, exactly as the tokens\' "iss" says (https://token.actions.githubusercontent.com).', {
+      replace: true,
+      validate: fields.issuer,
+    }),
     audience: required.string('The "aud" the tokens must carry.', { replace: true, validate: fields.audience }),
     subject: required.string('The "sub" the tokens must carry: exact, or a pattern with "*" (repo:acme/app:ref:refs/heads/main).', { replace: true, validate: fields.subject }),
     claims: optional.stringMap('Further claims the tokens must carry, each equal to the value or matching its "*" pattern (GitHub: repository, ref, environment).', {
@@ -62,7 +66,13 @@ export const federatedCredential: ResourceDefinition = {
       claims: (planned.claims as Record<string, string> | null) ?? {},
       max_token_lifetime_seconds: num(planned, 'max_token_lifetime_seconds') ?? FEDERATION.defaultTokenLifetimeSeconds,
     };
-    return createOrAdopt(federatedCredential, ctx, planned, async () => toState(await ctx.client.createFederatedCredential(saId, body)), (err) => isWardenError(err) && err.code === 'WARDEN_ERR_NAME_TAKEN');
+    return createOrAdopt(
+      federatedCredential,
+      ctx,
+      planned,
+      async () => toState(await ctx.client.createFederatedCredential(saId, body)),
+      (err) => isWardenError(err) && err.code === 'WARDEN_ERR_NAME_TAKEN',
+    );
   },
 
   async find(ctx, planned) {

@@ -17,7 +17,9 @@ export const providerConfig = {
     'Keyless CI: an OpenID Connect token of the CI platform (GitHub Actions, GitLab CI, a Kubernetes service account), exchanged at configure time for a short-lived Warden token through a federated credential. Defaults to WARDEN_OIDC_TOKEN. Used when no token is set.',
     { sensitive: true },
   ),
-  oidc_token_file: optional.string('File holding the OpenID Connect token (a Kubernetes projected service account token, say), read at configure time. Defaults to WARDEN_OIDC_TOKEN_FILE.'),
+  oidc_token_file: optional.string(
+    'File holding the OpenID Connect token (a Kubernetes projected service account token, say), read at configure time. Defaults to WARDEN_OIDC_TOKEN_FILE.',
+  ),
   service_account: optional.string('Name or id of the service account to exchange for, when several trust the same OIDC token. Defaults to WARDEN_SERVICE_ACCOUNT.'),
 };
 
@@ -27,7 +29,12 @@ export type ProviderSettings = { endpoint: string; token: string } | { endpoint:
 /** An endpoint that is not an http(s) URL, as one diagnostic naming the setting. */
 export function endpointProblem(endpoint: string): Diagnostic | undefined {
   if (/^https?:\/\/[^/]/.test(endpoint) && URL.canParse(endpoint)) return undefined;
-  return { severity: 'error', summary: 'Invalid Warden endpoint', detail: (n) => `${n('endpoint')} must be an http or https URL such as https://warden.example.com; got "${endpoint}".`, path: ['endpoint'] };
+  return {
+    severity: 'error',
+    summary: 'Invalid Warden endpoint',
+    detail: (n) => `${n('endpoint')} must be an http or https URL such as https://warden.example.com; got "${endpoint}".`,
+    path: ['endpoint'],
+  };
 }
 
 /** Configuration first, then the environment; every problem is one diagnostic naming the setting. */
@@ -37,26 +44,42 @@ export function resolveProviderConfig(config: State, env: NodeJS.ProcessEnv = pr
   const diagnostics: Diagnostic[] = [];
   const oidc = token ? undefined : oidcTokenOf(config, env, diagnostics);
   if (!endpoint) {
-    diagnostics.push({ severity: 'error', summary: 'Missing Warden endpoint', detail: (n) => `Set ${n('endpoint')} in the provider block or the WARDEN_ENDPOINT environment variable.`, path: ['endpoint'], env: 'WARDEN_ENDPOINT' });
+    diagnostics.push({
+      severity: 'error',
+      summary: 'Missing Warden endpoint',
+      detail: (n) => `Set ${n('endpoint')} in the provider block or the WARDEN_ENDPOINT environment variable.`,
+      path: ['endpoint'],
+      env: 'WARDEN_ENDPOINT',
+    });
   } else {
     const invalid = endpointProblem(endpoint);
     if (invalid) diagnostics.push(invalid);
   }
   if (str(config, 'token') && (str(config, 'oidc_token') || str(config, 'oidc_token_file'))) {
-    diagnostics.push({ severity: 'error', summary: 'Conflicting Warden credentials', detail: (n) => `Set either ${n('token')} or ${n('oidc_token')} / ${n('oidc_token_file')}, not both.`, path: ['oidc_token'] });
+    diagnostics.push({
+      severity: 'error',
+      summary: 'Conflicting Warden credentials',
+      detail: (n) => `Set either ${n('token')} or ${n('oidc_token')} / ${n('oidc_token_file')}, not both.`,
+      path: ['oidc_token'],
+    });
   }
   if (!token && !oidc && diagnostics.length === 0) {
     diagnostics.push({
       severity: 'error',
       summary: 'Missing Warden token',
-      detail: (n) => `Set ${n('token')} in the provider block or the WARDEN_TOKEN environment variable; or, for keyless CI, ${n('oidc_token')} / ${n('oidc_token_file')} (WARDEN_OIDC_TOKEN / WARDEN_OIDC_TOKEN_FILE).`,
+      detail: (n) =>
+        `Set ${n('token')} in the provider block or the WARDEN_TOKEN environment variable; or, for keyless CI, ${n('oidc_token')} / ${n('oidc_token_file')} (WARDEN_OIDC_TOKEN / WARDEN_OIDC_TOKEN_FILE).`,
       path: ['token'],
       env: 'WARDEN_TOKEN',
     });
   }
   if (!endpoint || diagnostics.length > 0) return { diagnostics };
   if (token) return { settings: { endpoint, token }, diagnostics };
-  if (oidc) return { settings: { endpoint, oidcToken: oidc.token, oidcSource: oidc.source, serviceAccount: str(config, 'service_account') ?? (env.WARDEN_SERVICE_ACCOUNT || undefined) }, diagnostics };
+  if (oidc)
+    return {
+      settings: { endpoint, oidcToken: oidc.token, oidcSource: oidc.source, serviceAccount: str(config, 'service_account') ?? (env.WARDEN_SERVICE_ACCOUNT || undefined) },
+      diagnostics,
+    };
   return { diagnostics };
 }
 
@@ -73,9 +96,19 @@ function oidcTokenOf(config: State, env: NodeJS.ProcessEnv, diagnostics: Diagnos
   try {
     const token = readFileSync(file, 'utf8').trim();
     if (token) return { token, source };
-    diagnostics.push({ severity: 'error', summary: 'Empty OIDC token file', detail: (n) => `${settingOrEnv(source, n)} names "${file}", which is empty.`, path: ['oidc_token_file'] });
+    diagnostics.push({
+      severity: 'error',
+      summary: 'Empty OIDC token file',
+      detail: (n) => `${settingOrEnv(source, n)} names "${file}", which is empty.`,
+      path: ['oidc_token_file'],
+    });
   } catch (err) {
-    diagnostics.push({ severity: 'error', summary: 'Cannot read the OIDC token file', detail: (n) => `${settingOrEnv(source, n)} names "${file}": ${(err as Error).message}`, path: ['oidc_token_file'] });
+    diagnostics.push({
+      severity: 'error',
+      summary: 'Cannot read the OIDC token file',
+      detail: (n) => `${settingOrEnv(source, n)} names "${file}": ${(err as Error).message}`,
+      path: ['oidc_token_file'],
+    });
   }
   return undefined;
 }
@@ -198,7 +231,12 @@ export async function verifyConnection(client: WardenClient, endpoint: string): 
     const unreachable = isWardenError(err) && (err.code === 'WARDEN_CLIENT_ERR_NETWORK' || err.code === 'WARDEN_CLIENT_ERR_TIMEOUT');
     const diagnostic: Diagnostic = unreachable
       ? { severity: 'error', summary: `Cannot reach the Warden server at ${endpoint}`, detail: (n) => `Check ${n('endpoint')} and that the server is up.`, path: ['endpoint'] }
-      : { severity: 'error', summary: `The Warden server at ${endpoint} refused the provider's credentials`, detail: (n) => `Check ${n('token')} (or the OIDC settings): it may be expired, revoked, or belong to a disabled account.`, path: isWardenError(err) && err.status === 401 ? ['token'] : ['endpoint'] };
+      : {
+          severity: 'error',
+          summary: `The Warden server at ${endpoint} refused the provider's credentials`,
+          detail: (n) => `Check ${n('token')} (or the OIDC settings): it may be expired, revoked, or belong to a disabled account.`,
+          path: isWardenError(err) && err.status === 401 ? ['token'] : ['endpoint'],
+        };
     return { diagnostic, cause: err };
   }
 }

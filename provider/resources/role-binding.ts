@@ -23,7 +23,13 @@ export const roleBinding: ResourceDefinition = {
 
   async create(ctx, planned) {
     const body = { service_account_id: str(planned, 'service_account_id')!, role: str(planned, 'role')!, project_id: str(planned, 'project_id') ?? null };
-    return createOrAdopt(roleBinding, ctx, planned, async () => toState(await ctx.client.createRoleBinding(body)), (err) => isWardenError(err) && err.code === 'WARDEN_ERR_BINDING_EXISTS');
+    return createOrAdopt(
+      roleBinding,
+      ctx,
+      planned,
+      async () => toState(await ctx.client.createRoleBinding(body)),
+      (err) => isWardenError(err) && err.code === 'WARDEN_ERR_BINDING_EXISTS',
+    );
   },
 
   async find(ctx, planned) {

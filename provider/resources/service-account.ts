@@ -80,7 +80,13 @@ export const serviceAccount: ResourceDefinition = {
       teams: strings(planned, 'teams') ?? [],
       allowed_cidrs: strings(planned, 'allowed_cidrs') ?? [],
     };
-    return createOrAdopt(serviceAccount, ctx, planned, async () => toState(await ctx.client.createServiceAccount(body), planned), (err) => isWardenError(err) && err.code === 'WARDEN_ERR_NAME_TAKEN');
+    return createOrAdopt(
+      serviceAccount,
+      ctx,
+      planned,
+      async () => toState(await ctx.client.createServiceAccount(body), planned),
+      (err) => isWardenError(err) && err.code === 'WARDEN_ERR_NAME_TAKEN',
+    );
   },
 
   async find(ctx, planned) {

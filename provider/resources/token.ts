@@ -24,7 +24,19 @@ import { isWardenError } from '../../api-client/errors';
 import { createOrAdopt } from './adopt';
 import { deleteIfPresent, readOrGone } from './gone';
 import { type Problem, type Text, render } from './problem';
-import { type Diagnostic, type ResourceContext, type ResourceDefinition, ResourceError, type State, Unknown, apiField, computed, optional, optionalComputed, required } from './schema';
+import {
+  type Diagnostic,
+  type ResourceContext,
+  type ResourceDefinition,
+  ResourceError,
+  type State,
+  Unknown,
+  apiField,
+  computed,
+  optional,
+  optionalComputed,
+  required,
+} from './schema';
 import { bool, num, sameInstantAs, sameValue, str, strings } from './values';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -41,19 +53,30 @@ const attributes = {
   max_unused_days: optional.number(apiField(MaxUnusedDays, 'An expired token is replaced. Changes in place.')),
   unused_expires_at: computed.string('With max_unused_days: when the token stops working unless used before, as last read.', { dependsOn: ['max_unused_days'], nullable: true }),
   rotation_triggers: optional.stringMap('Arbitrary values; changing any of them rotates the secret in place (regenerate), keeping the token and its name.'),
-  rotate_before_days: optional.number('Rotate the secret when the plan runs within this many days of expiry. Needs expires_in_days.', { validate: z.number().int().min(EXPIRES_IN_DAYS.min).max(EXPIRES_IN_DAYS.max) }),
-  overlap_seconds: optional.number(`On rotation, the previous secret keeps working this many seconds (at most ${MAX_OVERLAP_SECONDS / 86400} days), so consumers switch without downtime.`, {
-    default: 0,
-    validate: OverlapSeconds,
+  rotate_before_days: optional.number('Rotate the secret when the plan runs within this many days of expiry. Needs expires_in_days.', {
+    validate: z.number().int().min(EXPIRES_IN_DAYS.min).max(EXPIRES_IN_DAYS.max),
   }),
+  overlap_seconds: optional.number(
+    `On rotation, the previous secret keeps working this many seconds (at most ${MAX_OVERLAP_SECONDS / 86400} days), so consumers switch without downtime.`,
+    {
+      default: 0,
+      validate: OverlapSeconds,
+    },
+  ),
   secret_wo: optional.string(
     'Write-only (Terraform 1.11+, OpenTofu 1.11+): the secret to issue, generated on the client (ephemeral warden_secret), in the token format. Never stored in state or plan; `token` stays null. Used at creation and whenever secret_wo_version changes.',
     { writeOnly: true, sensitive: true, validate: SuppliedSecret },
   ),
-  secret_wo_version: optional.number('Required with secret_wo, and stored in state: changing it rotates the token to the secret_wo of that run, the previous secret valid for overlap_seconds.', {
-    validate: z.number().int().min(0),
+  secret_wo_version: optional.number(
+    'Required with secret_wo, and stored in state: changing it rotates the token to the secret_wo of that run, the previous secret valid for overlap_seconds.',
+    {
+      validate: z.number().int().min(0),
+    },
+  ),
+  token: computed.string('The secret. Known only to the run that created or rotated it; not recoverable by import. Null when secret_wo supplies the secret.', {
+    sensitive: true,
+    nullable: true,
   }),
-  token: computed.string('The secret. Known only to the run that created or rotated it; not recoverable by import. Null when secret_wo supplies the secret.', { sensitive: true, nullable: true }),
   token_hint: computed.string('First characters of the secret, safe to show.'),
   status: computed.string('active, disabled, expired, revoked or owner_inactive (the owner is deactivated, disabled or expired), as last read from the server.'),
   last_used_at: computed.string('Last time the token authenticated a request.', { nullable: true }),
@@ -138,23 +161,46 @@ function check(config: State): Diagnostic[] {
   // The API's own rules, on the configuration as a request body (unset attributes are absent fields).
   const body = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== null));
   for (const refused of [...expiryProblems(body), ...extendedTokenProblems(body)]) {
-    problem(refused.path, (n) => `Invalid value for ${n(refused.path)}`, (n) => `${n(refused.path)} ${refused.message(n)}.`);
+    problem(
+      refused.path,
+      (n) => `Invalid value for ${n(refused.path)}`,
+      (n) => `${n(refused.path)} ${refused.message(n)}.`,
+    );
   }
   // Stricter than the API, which would apply the server's default lifetime: the configuration says what an extended token slides from.
-  if (config.extended === true && !set('expires_in_days') && !set('expires_at')) problem('expires_in_days', 'Missing expiry', (n) => `An extended token needs ${n('expires_in_days')} or ${n('expires_at')} to extend.`);
+  if (config.extended === true && !set('expires_in_days') && !set('expires_at'))
+    problem('expires_in_days', 'Missing expiry', (n) => `An extended token needs ${n('expires_in_days')} or ${n('expires_at')} to extend.`);
   if (set('secret_wo') && !set('secret_wo_version')) {
-    problem('secret_wo_version', (n) => `Missing ${n('secret_wo_version')}`, (n) => `${n('secret_wo')} is never stored, so Terraform cannot see it change: set ${n('secret_wo_version')} with it, and change the version to rotate.`);
+    problem(
+      'secret_wo_version',
+      (n) => `Missing ${n('secret_wo_version')}`,
+      (n) => `${n('secret_wo')} is never stored, so Terraform cannot see it change: set ${n('secret_wo_version')} with it, and change the version to rotate.`,
+    );
   }
   if (set('secret_wo_version') && !set('secret_wo')) {
-    problem('secret_wo', (n) => `Missing ${n('secret_wo')}`, (n) => `${n('secret_wo_version')} versions the secret given in ${n('secret_wo')}; set ${n('secret_wo')} (for example ephemeral.warden_secret.<name>.secret) or remove the version.`);
+    problem(
+      'secret_wo',
+      (n) => `Missing ${n('secret_wo')}`,
+      (n) =>
+        `${n('secret_wo_version')} versions the secret given in ${n('secret_wo')}; set ${n('secret_wo')} (for example ephemeral.warden_secret.<name>.secret) or remove the version.`,
+    );
   }
   for (const other of ['rotation_triggers', 'rotate_before_days'] as const) {
     if (set('secret_wo') && set(other)) {
-      problem(other, (n) => `${n(other)} conflicts with ${n('secret_wo')}`, (n) => `With ${n('secret_wo')} the secret changes only when ${n('secret_wo_version')} does, so every consumer fed the same secret changes with it; rotate by changing ${n('secret_wo_version')} instead of ${n(other)}.`);
+      problem(
+        other,
+        (n) => `${n(other)} conflicts with ${n('secret_wo')}`,
+        (n) =>
+          `With ${n('secret_wo')} the secret changes only when ${n('secret_wo_version')} does, so every consumer fed the same secret changes with it; rotate by changing ${n('secret_wo_version')} instead of ${n(other)}.`,
+      );
     }
   }
   if (set('rotate_before_days') && !set('expires_in_days')) {
-    problem('rotate_before_days', (n) => `${n('rotate_before_days')} needs ${n('expires_in_days')}`, (n) => `Rotation before expiry renews the lifetime, which only a relative ${n('expires_in_days')} can say.`);
+    problem(
+      'rotate_before_days',
+      (n) => `${n('rotate_before_days')} needs ${n('expires_in_days')}`,
+      (n) => `Rotation before expiry renews the lifetime, which only a relative ${n('expires_in_days')} can say.`,
+    );
   }
   return out;
 }
@@ -173,7 +219,8 @@ export async function rotationReason(ctx: ResourceContext, prior: State, planned
   }
   const triggers = (name: string) => prior[name] !== null && !sameValue(attributes.rotation_triggers.type, prior[name]!, planned[name] ?? null);
   if (triggers('rotation_triggers')) return { because: (n) => `${n('rotation_triggers')} changed`, path: 'rotation_triggers' };
-  if (triggers('expires_in_days')) return { because: (n) => `${n('expires_in_days')} changed from ${String(prior.expires_in_days)} to ${String(planned.expires_in_days)}`, path: 'expires_in_days' };
+  if (triggers('expires_in_days'))
+    return { because: (n) => `${n('expires_in_days')} changed from ${String(prior.expires_in_days)} to ${String(planned.expires_in_days)}`, path: 'expires_in_days' };
   const configuredAt = str(planned, 'expires_at');
   if (configuredAt !== undefined && num(planned, 'expires_in_days') === undefined && Date.parse(configuredAt) !== Date.parse(str(prior, 'expires_at') ?? '')) {
     return { because: (n) => `${n('expires_at')} changed`, path: 'expires_at' };
@@ -182,7 +229,8 @@ export async function rotationReason(ctx: ResourceContext, prior: State, planned
   const expiresAt = str(prior, 'expires_at');
   if (window !== undefined && expiresAt !== undefined) {
     const now = await ctx.serverNow();
-    if (now.getTime() >= Date.parse(expiresAt) - window * DAY_MS) return { because: (n) => `it expires at ${expiresAt}, within ${n('rotate_before_days')} (${window})`, path: 'rotate_before_days' };
+    if (now.getTime() >= Date.parse(expiresAt) - window * DAY_MS)
+      return { because: (n) => `it expires at ${expiresAt}, within ${n('rotate_before_days')} (${window})`, path: 'rotate_before_days' };
   }
   return undefined;
 }
@@ -197,20 +245,30 @@ export const token: ResourceDefinition = {
   async plan(ctx, prior, planned, config) {
     const status = str(prior, 'status');
     if (status === 'revoked' || status === 'expired') {
-      return { planned: { ...planned, status: Unknown }, replace: ['status'], reasons: [{ summary: `the token is ${status} on the server, so it is replaced`, detail: 'A revoked or expired token cannot work again: a new one with the same name is created.' }] };
+      return {
+        planned: { ...planned, status: Unknown },
+        replace: ['status'],
+        reasons: [
+          { summary: `the token is ${status} on the server, so it is replaced`, detail: 'A revoked or expired token cannot work again: a new one with the same name is created.' },
+        ],
+      };
     }
     const reasons: Problem[] = [];
     const next = { ...planned };
     if (status === 'disabled') {
       next.status = 'active';
-      reasons.push({ summary: 'the token was disabled outside Terraform and is re-enabled', detail: 'The declared token is active; the update enables it again, keeping its secret.' });
+      reasons.push({
+        summary: 'the token was disabled outside Terraform and is re-enabled',
+        detail: 'The declared token is active; the update enables it again, keeping its secret.',
+      });
     }
     const rotation = await rotationReason(ctx, prior, planned);
     const supplied = (config.secret_wo ?? null) !== null;
     if (rotation && supplied && rotation.path !== 'secret_wo_version') {
       throw new ResourceError({
         summary: (n) => `Rotation needs a new ${n('secret_wo_version')}`,
-        detail: (n) => `This change rotates the secret (${render(rotation.because, n)}), but with ${n('secret_wo')} the secret changes only with ${n('secret_wo_version')}, so that every consumer fed the same secret changes with it. Change ${n('secret_wo_version')} in the same change.`,
+        detail: (n) =>
+          `This change rotates the secret (${render(rotation.because, n)}), but with ${n('secret_wo')} the secret changes only with ${n('secret_wo_version')}, so that every consumer fed the same secret changes with it. Change ${n('secret_wo_version')} in the same change.`,
         path: ['secret_wo_version'],
       });
     }
@@ -272,7 +330,9 @@ export const token: ResourceDefinition = {
     // A rotation: planned by `plan` (token_hint unknown), or forced by an adoption (token unknown).
     if (planned.token === Unknown || planned.token_hint === Unknown) {
       const secret = suppliedSecret(planned);
-      const rotated = await refusingReuse(() => ctx.client.regenerateServiceAccountToken(saId, id, { ...expiryOf(planned), overlap_seconds: num(planned, 'overlap_seconds') ?? 0, ...secret }));
+      const rotated = await refusingReuse(() =>
+        ctx.client.regenerateServiceAccountToken(saId, id, { ...expiryOf(planned), overlap_seconds: num(planned, 'overlap_seconds') ?? 0, ...secret }),
+      );
       return toState(rotated, planned, secret.secret === undefined ? rotated.token : null);
     }
     return toState(await ctx.client.getServiceAccountToken(saId, id), planned, prior.token ?? null);
@@ -282,7 +342,8 @@ export const token: ResourceDefinition = {
 
   async import(ctx, id) {
     const [saId, tokenId] = id.split('/');
-    if (!saId || !tokenId || id.split('/').length !== 2) throw new ResourceError({ summary: 'Invalid import id', detail: `The import id "${id}" must be "<service_account_id>/<token_id>".` });
+    if (!saId || !tokenId || id.split('/').length !== 2)
+      throw new ResourceError({ summary: 'Invalid import id', detail: `The import id "${id}" must be "<service_account_id>/<token_id>".` });
     return toState(await ctx.client.getServiceAccountToken(saId, tokenId), {}, null);
   },
 };

@@ -67,7 +67,8 @@ export function checkConfig(attributes: Record<string, Attribute>, config: State
     const value = config[name] ?? null;
     if (value === Unknown) continue;
     if (value === null) {
-      if (a.mode === 'required') diagnostics.push({ severity: 'error', summary: (n) => `Missing required attribute ${n(name)}`, detail: (n) => `${n(name)} must be set: ${a.description}`, path: [name] });
+      if (a.mode === 'required')
+        diagnostics.push({ severity: 'error', summary: (n) => `Missing required attribute ${n(name)}`, detail: (n) => `${n(name)} must be set: ${a.description}`, path: [name] });
       continue;
     }
     if (a.mode === 'computed') {
@@ -89,7 +90,16 @@ export function checkConfig(attributes: Record<string, Attribute>, config: State
     }
   }
   for (const key of Object.keys(config)) {
-    if (!(key in attributes)) diagnostics.push({ severity: 'error', summary: (n) => `Unsupported argument ${n(key)}`, detail: (n) => `Known arguments: ${Object.keys(attributes).map((a) => n(a)).join(', ')}.`, path: [key] });
+    if (!(key in attributes))
+      diagnostics.push({
+        severity: 'error',
+        summary: (n) => `Unsupported argument ${n(key)}`,
+        detail: (n) =>
+          `Known arguments: ${Object.keys(attributes)
+            .map((a) => n(a))
+            .join(', ')}.`,
+        path: [key],
+      });
   }
   if (diagnostics.length === 0 && crossCheck) diagnostics.push(...crossCheck(config));
   return diagnostics;

@@ -60,7 +60,7 @@ provider_installation {
     exclude = [${sources}]
   }
 }
-`
+`,
   );
   return { version, mirror, cliConfig };
 }
@@ -69,7 +69,7 @@ function main(): void {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help || positionals[0] !== 'install') {
     process.stdout.write(
-      'Usage: warden-terraform install [--dir DIR]\n\nLays out terraform-provider-warden as a filesystem mirror in DIR (default ~/.warden/terraform)\nand prints TF_CLI_CONFIG_FILE=<path> for `terraform init` or `tofu init` to find it offline.\n'
+      'Usage: warden-terraform install [--dir DIR]\n\nLays out terraform-provider-warden as a filesystem mirror in DIR (default ~/.warden/terraform)\nand prints TF_CLI_CONFIG_FILE=<path> for `terraform init` or `tofu init` to find it offline.\n',
     );
     process.exitCode = values.help ? 0 : 2;
     return;

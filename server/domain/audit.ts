@@ -15,7 +15,19 @@ export async function writeAudit(db: Queryable, actor: Actor, entry: AuditEntry,
   await db.run(
     `INSERT INTO audit_events (id, time, actor_type, actor_id, actor_token_id, action, target_type, target_id, outcome, request_id, external_subject)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [newId('evt'), time.toISOString(), actor.user_type, actor.id, actor.token_id, entry.action, entry.target.type, entry.target.id, entry.outcome, requestId, actor.external_subject ?? null],
+    [
+      newId('evt'),
+      time.toISOString(),
+      actor.user_type,
+      actor.id,
+      actor.token_id,
+      entry.action,
+      entry.target.type,
+      entry.target.id,
+      entry.outcome,
+      requestId,
+      actor.external_subject ?? null,
+    ],
   );
 }
 

@@ -37,8 +37,14 @@ async function loadCredential(db: Queryable, digest: string): Promise<Credential
   const { token } = match;
   const owner =
     token.owner_type === 'service_account'
-      ? await db.get<{ name: string; disabled: number; expires_at: string | null; allowed_cidrs: string }>('SELECT name, disabled, expires_at, allowed_cidrs FROM service_accounts WHERE id = ?', [token.owner_id])
-      : await db.get<{ name: string; disabled: number; expires_at: string | null; allowed_cidrs: string }>("SELECT name, 1 - active AS disabled, NULL AS expires_at, '[]' AS allowed_cidrs FROM users WHERE id = ?", [token.owner_id]);
+      ? await db.get<{ name: string; disabled: number; expires_at: string | null; allowed_cidrs: string }>(
+          'SELECT name, disabled, expires_at, allowed_cidrs FROM service_accounts WHERE id = ?',
+          [token.owner_id],
+        )
+      : await db.get<{ name: string; disabled: number; expires_at: string | null; allowed_cidrs: string }>(
+          "SELECT name, 1 - active AS disabled, NULL AS expires_at, '[]' AS allowed_cidrs FROM users WHERE id = ?",
+          [token.owner_id],
+        );
   return {
     ...match,
     owner: owner && { name: owner.name, disabled: bool(owner.disabled), expires_at: owner.expires_at, allowed_cidrs: json<string[]>(owner.allowed_cidrs) },

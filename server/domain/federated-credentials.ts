@@ -69,7 +69,10 @@ export async function createFederatedCredential(ctx: Ctx, accountId: string, bod
   await authorizeOwner(ctx, 'service_account', accountId, true);
   const allowHttpLoopback = ctx.policy.allowHttpLoopbackIssuers;
   if (!fetchableUrl(body.issuer, allowHttpLoopback)) {
-    throw errors.field('issuer', allowHttpLoopback ? 'must be an https:// URL, or http:// to 127.0.0.1, [::1] or localhost' : 'must be an https:// URL (this server does not allow plain-HTTP issuers)');
+    throw errors.field(
+      'issuer',
+      allowHttpLoopback ? 'must be an https:// URL, or http:// to 127.0.0.1, [::1] or localhost' : 'must be an https:// URL (this server does not allow plain-HTTP issuers)',
+    );
   }
   const id = newId('fcr');
   try {

@@ -117,7 +117,8 @@ function refusalOf(err: unknown): ApiError {
     return oauthRefusal('invalid_grant', `the subject token's "${err.claim}" claim is missing or wrong`);
   }
   if (err instanceof jose.JOSEAlgNotAllowed) return oauthRefusal('invalid_grant', `the subject token's algorithm is not accepted; use one of ${ALGORITHMS.join(', ')}`);
-  if (err instanceof jose.JWKSNoMatchingKey || err instanceof jose.JWKSMultipleMatchingKeys) return oauthRefusal('invalid_grant', "no key of the issuer's key set matches the subject token's kid");
+  if (err instanceof jose.JWKSNoMatchingKey || err instanceof jose.JWKSMultipleMatchingKeys)
+    return oauthRefusal('invalid_grant', "no key of the issuer's key set matches the subject token's kid");
   if (err instanceof jose.JWSSignatureVerificationFailed) return oauthRefusal('invalid_grant', "the subject token's signature does not verify");
   if (err instanceof jose.JWKSTimeout || err instanceof jose.JWKSInvalid) return oauthRefusal('invalid_grant', "the issuer's key set could not be read; retry later");
   return oauthRefusal('invalid_grant', 'the subject token is not a valid signed JWT');
@@ -125,7 +126,10 @@ function refusalOf(err: unknown): ApiError {
 
 /** `*` matches any run of characters; everything else is literal. */
 export function matchesPattern(pattern: string, value: string): boolean {
-  const source = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${source}$`, 's').test(value);
 }
 
@@ -258,7 +262,8 @@ async function scopesOf(store: Store, accountId: string, requested: string | und
   if (names.includes('scim')) {
     const bindings = await bindingsOf(store, 'service_account', accountId);
     const principal = { user_type: 'service' as const, id: accountId, name: '', token_id: null, token_kind: 'api' as const, scopes: [], bindings };
-    if (!holds(principal, 'scim', null)) throw oauthRefusal('invalid_scope', 'scope "scim" is wider than the service account holds (it needs the scim permission at organization scope)');
+    if (!holds(principal, 'scim', null))
+      throw oauthRefusal('invalid_scope', 'scope "scim" is wider than the service account holds (it needs the scim permission at organization scope)');
   }
   return names as TokenScope[];
 }

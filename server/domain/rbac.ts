@@ -38,9 +38,7 @@ export interface Principal {
 export const ANONYMOUS: Principal = { user_type: 'anonymous', id: 'anonymous', name: 'anonymous', token_id: null, token_kind: 'api', scopes: [], bindings: [] };
 
 export function holds(principal: Principal, permission: Permission, projectId: string | null): boolean {
-  return principal.bindings.some(
-    (b) => (b.project_id === null || (projectId !== null && b.project_id === projectId)) && b.permissions.includes(permission),
-  );
+  return principal.bindings.some((b) => (b.project_id === null || (projectId !== null && b.project_id === projectId)) && b.permissions.includes(permission));
 }
 
 export function scopeText(projectId: string | null): string {

@@ -53,8 +53,7 @@ export async function grantRole(ctx: Ctx, principalType: 'service_account' | 'us
     roleName,
     projectId ?? '',
   ]);
-  const bound = (existingId?: string) =>
-    errors.bindingExists(roleName, scopeText(projectId), existingId);
+  const bound = (existingId?: string) => errors.bindingExists(roleName, scopeText(projectId), existingId);
   if (existing) throw bound(existing.id);
   const id = newId('rb');
   try {
@@ -113,4 +112,3 @@ export async function deleteRoleBinding(ctx: Ctx, id: string): Promise<void> {
   await ctx.db.run('DELETE FROM role_bindings WHERE id = ?', [id]);
   await audit(ctx, 'role_binding.delete', 'role_binding', id);
 }
-

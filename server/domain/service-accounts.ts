@@ -140,7 +140,12 @@ export async function updateServiceAccount(ctx: Ctx, id: string, patch: ServiceA
     if (err instanceof UniqueViolation) throw nameTaken(name, row.project_id);
     throw err;
   }
-  const action = patch.disabled === true && !bool(row.disabled) ? 'service_account.disable' : patch.disabled === false && bool(row.disabled) ? 'service_account.enable' : 'service_account.update';
+  const action =
+    patch.disabled === true && !bool(row.disabled)
+      ? 'service_account.disable'
+      : patch.disabled === false && bool(row.disabled)
+        ? 'service_account.enable'
+        : 'service_account.update';
   await audit(ctx, action, 'service_account', id);
   return serviceAccountOf(await findServiceAccount(ctx, id));
 }

@@ -126,7 +126,12 @@ export async function regenerateToken(ctx: Ctx, ownerType: OwnerType, ownerId: s
   const extended = bool(row.extended);
   if (extended && expiresAt === null) throw errors.field('expires_at', 'an extended token needs an expiry to extend');
   const secret = await rotateSecret(ctx, row, input.overlap_seconds ?? 0, input.secret);
-  await ctx.db.run('UPDATE tokens SET expires_at = ?, lifetime_seconds = ?, max_expires_at = ? WHERE id = ?', [expiresAt, lifetimeSeconds, extended ? hardCapOf(ctx) : null, tokenId]);
+  await ctx.db.run('UPDATE tokens SET expires_at = ?, lifetime_seconds = ?, max_expires_at = ? WHERE id = ?', [
+    expiresAt,
+    lifetimeSeconds,
+    extended ? hardCapOf(ctx) : null,
+    tokenId,
+  ]);
   await audit(ctx, 'token.regenerate', 'token', tokenId);
   return { ...(await presentToken(ctx, await findToken(ctx, ownerType, ownerId, tokenId))), token: secret };
 }

@@ -57,7 +57,11 @@ export async function findUser(db: Queryable, id: string): Promise<UserRow> {
   return row;
 }
 
-export async function insertUser(db: Queryable, user: { email: string; name: string; passwordHash: string | null; active: boolean; externalId?: string | null }, now: string): Promise<string> {
+export async function insertUser(
+  db: Queryable,
+  user: { email: string; name: string; passwordHash: string | null; active: boolean; externalId?: string | null },
+  now: string,
+): Promise<string> {
   const id = newId('usr');
   try {
     await db.run('INSERT INTO users (id, email, name, password_hash, active, external_id, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)', [
@@ -116,4 +120,3 @@ export async function createSession(ctx: Ctx, user: UserRow): Promise<Session> {
   const { id, secret } = await issueToken(ctx, { kind: 'session', ownerType: 'user', ownerId: user.id, scopes: ['api'], expiresAt });
   return { id, token: secret, expires_at: expiresAt, user: userOf(user) };
 }
-

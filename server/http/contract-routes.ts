@@ -56,7 +56,9 @@ export function registerContractRoute(app: FastifyInstance, deps: Deps, name: Ro
     url: def.path,
     // Set before the body is parsed, so that every answer of the route carries it: replays and
     // refusals included, even a 413 or 415 raised before the handler runs.
-    ...(def.secretResponse ? { onRequest: async (_request: FastifyRequest, reply: FastifyReply) => void reply.header('cache-control', 'no-store').header('pragma', 'no-cache') } : {}),
+    ...(def.secretResponse
+      ? { onRequest: async (_request: FastifyRequest, reply: FastifyReply) => void reply.header('cache-control', 'no-store').header('pragma', 'no-cache') }
+      : {}),
     handler: async (request, reply) => {
       const principal = authenticate ? await principalOf(deps, request) : null;
       if (principal) requireApiScope(name, principal);

@@ -24,7 +24,9 @@ export function fingerprint(key: Buffer, method: string, url: string, body: unkn
   if (kept !== null && typeof kept === 'object' && !Array.isArray(kept) && secretFields.length > 0) {
     kept = Object.fromEntries(Object.entries(kept).filter(([k]) => !secretFields.includes(k)));
   }
-  return createHmac('sha256', key).update(JSON.stringify([method, url, kept])).digest('base64url');
+  return createHmac('sha256', key)
+    .update(JSON.stringify([method, url, kept]))
+    .digest('base64url');
 }
 
 export interface Outcome {
@@ -84,7 +86,13 @@ export async function once(ctx: Ctx, req: IdempotentRequest, execute: () => Prom
     storable = rest;
   }
   try {
-    await recordKey(ctx.db, req.callerKey, req.key, { request_hash: req.fingerprint, status: outcome.status, response: JSON.stringify(storable ?? null), secret_token_id: credentialId }, ctx.clock.now());
+    await recordKey(
+      ctx.db,
+      req.callerKey,
+      req.key,
+      { request_hash: req.fingerprint, status: outcome.status, response: JSON.stringify(storable ?? null), secret_token_id: credentialId },
+      ctx.clock.now(),
+    );
   } catch (err) {
     if (err instanceof UniqueViolation) {
       throw refuse(ERRORS.IDEMPOTENCY_IN_PROGRESS).with({ headers: { 'retry-after': '1' } });

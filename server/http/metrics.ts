@@ -37,8 +37,16 @@ export function registerMetrics(app: FastifyInstance): void {
       lines.push(`warden_http_request_duration_seconds_sum{${k}} ${h.sum}`, `warden_http_request_duration_seconds_count{${k}} ${h.count}`);
     }
     const mem = process.memoryUsage();
-    lines.push('# HELP warden_process_resident_memory_bytes Resident memory.', '# TYPE warden_process_resident_memory_bytes gauge', `warden_process_resident_memory_bytes ${mem.rss}`);
-    lines.push('# HELP warden_process_uptime_seconds Seconds since start.', '# TYPE warden_process_uptime_seconds gauge', `warden_process_uptime_seconds ${(Date.now() - started) / 1000}`);
+    lines.push(
+      '# HELP warden_process_resident_memory_bytes Resident memory.',
+      '# TYPE warden_process_resident_memory_bytes gauge',
+      `warden_process_resident_memory_bytes ${mem.rss}`,
+    );
+    lines.push(
+      '# HELP warden_process_uptime_seconds Seconds since start.',
+      '# TYPE warden_process_uptime_seconds gauge',
+      `warden_process_uptime_seconds ${(Date.now() - started) / 1000}`,
+    );
     return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
   });
 }

@@ -59,7 +59,12 @@ export async function registerOAuthRoutes(app: FastifyInstance, deps: Deps, veri
       }
       const refusal: RefusalContext = { credentialId: null };
       try {
-        const answer = await exchangeToken({ store: deps.store, verifier, clock: deps.clock }, parsed.data, (fn) => deps.store.transaction((tx) => fn(contextFor(deps, request, ANONYMOUS, tx))), refusal);
+        const answer = await exchangeToken(
+          { store: deps.store, verifier, clock: deps.clock },
+          parsed.data,
+          (fn) => deps.store.transaction((tx) => fn(contextFor(deps, request, ANONYMOUS, tx))),
+          refusal,
+        );
         return reply.code(200).type('application/json').send(answer);
       } catch (err) {
         if (isOAuthRefusal(err)) {

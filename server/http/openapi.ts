@@ -35,7 +35,11 @@ const REFUSALS: { status: number; description: string; applies: (def: RouteDef) 
   { status: 401, description: 'Missing, malformed, unknown, expired or revoked credentials', applies: (d) => d.auth === 'token' },
   { status: 403, description: 'Authenticated but not allowed (missing permission, token scope, escalation)', applies: (d) => d.auth === 'token' },
   { status: 404, description: 'Not found', applies: (d) => d.params !== undefined },
-  { status: 409, description: 'Conflict: duplicate name, still in use, already bound (existing_id), the last organization admin, a revoked token on replay', applies: (d) => d.method !== 'GET' && d.auth === 'token' },
+  {
+    status: 409,
+    description: 'Conflict: duplicate name, still in use, already bound (existing_id), the last organization admin, a revoked token on replay',
+    applies: (d) => d.method !== 'GET' && d.auth === 'token',
+  },
   { status: 412, description: 'If-Match does not match the current etag', applies: (d) => d.ifMatch === true },
   { status: 413, description: 'The body is larger than 64 KiB', applies: (d) => BODY_METHODS.has(d.method) },
   { status: 415, description: 'The body is not JSON', applies: (d) => BODY_METHODS.has(d.method) },
@@ -94,14 +98,24 @@ function answersOf(def: RouteDef): Record<string, ResponseObject> {
 
 function parameters(def: RouteDef) {
   const out: object[] = [];
-  for (const [where, schema] of [['path', def.params], ['query', def.query]] as const) {
+  for (const [where, schema] of [
+    ['path', def.params],
+    ['query', def.query],
+  ] as const) {
     if (!schema) continue;
     const json = jsonSchema(schema, 'input') as { properties?: Record<string, object>; required?: string[] };
     for (const [name, s] of Object.entries(json.properties ?? {})) {
       out.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: s });
     }
   }
-  if (def.ifMatch) out.push({ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'The etag last read, a list of them, or `*`; 412 when the resource changed since.' });
+  if (def.ifMatch)
+    out.push({
+      name: 'If-Match',
+      in: 'header',
+      required: false,
+      schema: { type: 'string' },
+      description: 'The etag last read, a list of them, or `*`; 412 when the resource changed since.',
+    });
   if (idempotent(def)) {
     out.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: idempotencyText(def) });
   }
@@ -176,7 +190,13 @@ export function openApiDocument(version: string, license = 'MPL-2.0'): object {
     security: [{ bearer: [] }],
     tags: [{ name: '405', description: 'Methods a path does not answer: 405 with Allow' }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (wdn_...) or a session token; "Token <secret>" is accepted too. SCIM needs a token whose scopes include scim.' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API token (wdn_...) or a session token; "Token <secret>" is accepted too. SCIM needs a token whose scopes include scim.',
+        },
+      },
       schemas: { Problem: jsonSchema(Problem, 'output'), ScimError: jsonSchema(ScimErrorDocument, 'output'), OAuthError: jsonSchema(OAuthError, 'output') },
       headers: HEADERS,
     },

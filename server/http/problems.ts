@@ -7,13 +7,15 @@ import { ERRORS, SCIM_ERROR_SCHEMA } from '../../api-client/contract';
 
 /** zod issue paths become the dotted field paths clients and providers map onto their own. */
 export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
-  return error.issues.map((issue) => {
-    const path = [prefix, ...issue.path.map(String)].filter((p) => p !== undefined && p !== '').join('.');
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((k) => ({ path: [path, k].filter(Boolean).join('.'), message: 'is not a known field' }));
-    }
-    return [{ path, message: issue.message }];
-  }).flat();
+  return error.issues
+    .map((issue) => {
+      const path = [prefix, ...issue.path.map(String)].filter((p) => p !== undefined && p !== '').join('.');
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((k) => ({ path: [path, k].filter(Boolean).join('.'), message: 'is not a known field' }));
+      }
+      return [{ path, message: issue.message }];
+    })
+    .flat();
 }
 
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix?: string): z.output<S> {
@@ -79,7 +81,10 @@ function fromFastify(err: FastifyError, scim: boolean): ApiError | null {
 function methodIndex(app: FastifyInstance): (path: string) => string[] {
   const known: { pattern: RegExp; methods: string[] }[] = [];
   app.addHook('onRoute', (route) => {
-    const source = route.url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+').replace(/\*/g, '.*');
+    const source = route.url
+      .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/:[A-Za-z_]+/g, '[^/]+')
+      .replace(/\*/g, '.*');
     known.push({ pattern: new RegExp(`^${source}/?$`), methods: ([] as string[]).concat(route.method) });
   });
   return (path) => [...new Set(known.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))].sort();
@@ -98,10 +103,7 @@ export function installProblemHandlers(app: FastifyInstance): void {
     const path = request.url.split('?')[0] ?? '';
     const allowed = methodsOf(path);
     if (allowed.length > 0) {
-      return sendProblem(
-        reply,
-        refuse(ERRORS.METHOD_NOT_ALLOWED, path, request.method, allowed).with({ headers: { allow: allowed.join(', ') } }),
-      );
+      return sendProblem(reply, refuse(ERRORS.METHOD_NOT_ALLOWED, path, request.method, allowed).with({ headers: { allow: allowed.join(', ') } }));
     }
     return sendProblem(reply, refuse(ERRORS.NO_ROUTE, request.method, path));
   });
@@ -122,7 +124,14 @@ export function clientError(err: Error & { code?: string }, socket: Socket): voi
   if (!socket.writable) return;
   const refusal = err.code === 'HPE_HEADER_OVERFLOW' ? refuse(ERRORS.HEADERS_TOO_LARGE) : refuse(ERRORS.BAD_REQUEST, 'not_http');
   const requestId = randomUUID();
-  const body = JSON.stringify({ type: `urn:warden:error:${refusal.code}`, title: refusal.title, status: refusal.status, detail: refusal.message, code: refusal.code, request_id: requestId });
+  const body = JSON.stringify({
+    type: `urn:warden:error:${refusal.code}`,
+    title: refusal.title,
+    status: refusal.status,
+    detail: refusal.message,
+    code: refusal.code,
+    request_id: requestId,
+  });
   socket.end(
     `HTTP/1.1 ${refusal.status} ${refusal.title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nCache-Control: no-store\r\nPragma: no-cache\r\nConnection: close\r\n\r\n${body}`,
   );

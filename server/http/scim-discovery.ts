@@ -54,8 +54,18 @@ export function userSchema(base: string) {
     attributes: [
       attribute('userName', 'string', { required: true, uniqueness: 'server' }),
       attribute('displayName', 'string'),
-      attribute('name', 'complex', { subAttributes: [attribute('formatted', 'string'), attribute('givenName', 'string', { mutability: 'writeOnly', returned: 'never' }), attribute('familyName', 'string', { mutability: 'writeOnly', returned: 'never' })] }),
-      attribute('emails', 'complex', { multiValued: true, mutability: 'readOnly', subAttributes: [attribute('value', 'string', { mutability: 'readOnly' }), attribute('primary', 'boolean', { mutability: 'readOnly' })] }),
+      attribute('name', 'complex', {
+        subAttributes: [
+          attribute('formatted', 'string'),
+          attribute('givenName', 'string', { mutability: 'writeOnly', returned: 'never' }),
+          attribute('familyName', 'string', { mutability: 'writeOnly', returned: 'never' }),
+        ],
+      }),
+      attribute('emails', 'complex', {
+        multiValued: true,
+        mutability: 'readOnly',
+        subAttributes: [attribute('value', 'string', { mutability: 'readOnly' }), attribute('primary', 'boolean', { mutability: 'readOnly' })],
+      }),
       attribute('active', 'boolean'),
       attribute('externalId', 'string', { caseExact: true }),
     ],
@@ -76,4 +86,10 @@ export function userResourceType(base: string) {
   };
 }
 
-export const listOf = (resources: object[]) => ({ schemas: [SCIM_LIST_SCHEMA], totalResults: resources.length, startIndex: 1, itemsPerPage: resources.length, Resources: resources });
+export const listOf = (resources: object[]) => ({
+  schemas: [SCIM_LIST_SCHEMA],
+  totalResults: resources.length,
+  startIndex: 1,
+  itemsPerPage: resources.length,
+  Resources: resources,
+});

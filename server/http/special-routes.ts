@@ -18,7 +18,13 @@ export function registerSpecialRoutes(app: FastifyInstance, deps: Deps): void {
     async (ctx, { prepared }) => {
       const user = prepared as UserRow;
       const session = await createSession(ctx, user);
-      await writeAudit(ctx.db, { user_type: 'user', id: user.id, token_id: null }, { action: 'session.create', target: { type: 'session', id: null }, outcome: 'success' }, ctx.requestId, ctx.clock.now());
+      await writeAudit(
+        ctx.db,
+        { user_type: 'user', id: user.id, token_id: null },
+        { action: 'session.create', target: { type: 'session', id: null }, outcome: 'success' },
+        ctx.requestId,
+        ctx.clock.now(),
+      );
       return session;
     },
     {
@@ -46,17 +52,12 @@ export function registerSpecialRoutes(app: FastifyInstance, deps: Deps): void {
     await revokeById(ctx, ctx.principal.token_id, 'session.delete');
   });
 
-  registerContractRoute(
-    app,
-    deps,
-    'createUser',
-    (ctx, { body, prepared }) => createUser(ctx, body as UserCreate, prepared as string | null),
-    { prepare: async (_request, input) => ((input.body as UserCreate).password ? hashPassword((input.body as UserCreate).password!) : null) },
-  );
+  registerContractRoute(app, deps, 'createUser', (ctx, { body, prepared }) => createUser(ctx, body as UserCreate, prepared as string | null), {
+    prepare: async (_request, input) => ((input.body as UserCreate).password ? hashPassword((input.body as UserCreate).password!) : null),
+  });
 
   // Secret scanners report here without credentials. The answer is the same whatever was sent.
   registerContractRoute(app, deps, 'reportLeak', (ctx, { body }) => reportLeak(ctx, (body as { token: string }).token), {
     prepare: async (request) => deps.limiter.check(`leak:${request.ip}`),
   });
 }
-

@@ -12,7 +12,8 @@ async function backfillLifetimes(tx: Queryable): Promise<void> {
     "SELECT id, created_at, expires_at, extended, max_age_days FROM tokens WHERE kind = 'api' AND expires_at IS NOT NULL",
   );
   for (const r of rows) {
-    const seconds = Number(r.extended) === 1 && r.max_age_days !== null ? r.max_age_days * 86400 : Math.max(1, Math.round((Date.parse(r.expires_at!) - Date.parse(r.created_at)) / 1000));
+    const seconds =
+      Number(r.extended) === 1 && r.max_age_days !== null ? r.max_age_days * 86400 : Math.max(1, Math.round((Date.parse(r.expires_at!) - Date.parse(r.created_at)) / 1000));
     await tx.run('UPDATE tokens SET lifetime_seconds = ? WHERE id = ?', [seconds, r.id]);
   }
 }

@@ -20,7 +20,9 @@ describe('generated construct code', () => {
     const committedDir = join(ROOT, LIBRARY_DIR[library]);
     // constructs/ also holds the hand-written source: only its generated/ is generated.
     const scope = library === 'cdktf' ? join(committedDir, 'generated') : committedDir;
-    const committed = listFiles(scope).map((f) => relative(committedDir, f)).sort();
+    const committed = listFiles(scope)
+      .map((f) => relative(committedDir, f))
+      .sort();
     expect(committed).toEqual(fresh[library]);
     for (const file of fresh[library]) {
       expect({ file, content: readFileSync(join(committedDir, file), 'utf8') }).toEqual({ file, content: readFileSync(join(dir, LIBRARY_DIR[library], file), 'utf8') });
@@ -47,8 +49,12 @@ describe('generated construct code', () => {
 
   test('the ephemeral token binding, which only cdktn generates, is exported from cdktn/index.ts', () => {
     expect(existsSync(join(ROOT, 'constructs', 'generated', 'ephemeral-warden-token'))).toBe(false);
-    expect(readFileSync(join(ROOT, 'cdktn', 'index.ts'), 'utf8')).toContain("export { EphemeralWardenToken, type EphemeralWardenTokenConfig } from './generated/ephemeral-warden-token';");
+    expect(readFileSync(join(ROOT, 'cdktn', 'index.ts'), 'utf8')).toContain(
+      "export { EphemeralWardenToken, type EphemeralWardenTokenConfig } from './generated/ephemeral-warden-token';",
+    );
     expect(existsSync(join(ROOT, 'constructs', 'generated', 'ephemeral-warden-secret'))).toBe(false);
-    expect(readFileSync(join(ROOT, 'cdktn', 'index.ts'), 'utf8')).toContain("export { EphemeralWardenSecret, type EphemeralWardenSecretConfig } from './generated/ephemeral-warden-secret';");
+    expect(readFileSync(join(ROOT, 'cdktn', 'index.ts'), 'utf8')).toContain(
+      "export { EphemeralWardenSecret, type EphemeralWardenSecretConfig } from './generated/ephemeral-warden-secret';",
+    );
   });
 });

@@ -120,7 +120,9 @@ app.synth();
 
   test('the ephemeral token passed the targetVersions check and is synthesized as an ephemeral block', () => {
     const doc = stackJson() as { ephemeral?: Record<string, Record<string, Record<string, unknown>>> };
-    expect(doc.ephemeral?.warden_token?.run_token).toEqual(expect.objectContaining({ expires_in_days: 1, service_account_id: expect.stringMatching(/^\$\{warden_service_account\..+\.id\}$/) }));
+    expect(doc.ephemeral?.warden_token?.run_token).toEqual(
+      expect.objectContaining({ expires_in_days: 1, service_account_id: expect.stringMatching(/^\$\{warden_service_account\..+\.id\}$/) }),
+    );
   });
 });
 

@@ -74,7 +74,10 @@ describe('EphemeralWardenSecret', () => {
     new warden.WardenProvider(stack, 'warden', {});
     const secret = new warden.EphemeralWardenSecret(stack, 'ci', {});
     new warden.Token(stack, 'token', { serviceAccountId: 'sa1', name: 'ci', secretWo: secret.secret, secretWoVersion: 1 });
-    const doc = JSON.parse(cdktn.Testing.synth(stack, true)) as { ephemeral: Record<string, Record<string, unknown>>; resource: Record<string, Record<string, Record<string, unknown>>> };
+    const doc = JSON.parse(cdktn.Testing.synth(stack, true)) as {
+      ephemeral: Record<string, Record<string, unknown>>;
+      resource: Record<string, Record<string, Record<string, unknown>>>;
+    };
     expect(doc.ephemeral.warden_secret).toEqual({ ci: {} });
     expect(doc.resource.warden_token!.token).toMatchObject({ secret_wo: '${ephemeral.warden_secret.ci.secret}', secret_wo_version: 1 });
   });
@@ -113,7 +116,9 @@ describe('examples/cdktn-gitops', () => {
   test("mirrors examples/cdktf-gitops: the same stack and app, on cdktn and Warden's cdktn build", () => {
     const cdktfExample = resolve(EXAMPLE, '..', 'cdktf-gitops');
     for (const file of ['stack.ts', 'main.ts']) {
-      const mirrored = toCdktn(readFileSync(join(cdktfExample, file), 'utf8')).replace("'../../constructs'", "'../../cdktn'").replace("'warden-iac/constructs'", "'warden-iac/cdktn'");
+      const mirrored = toCdktn(readFileSync(join(cdktfExample, file), 'utf8'))
+        .replace("'../../constructs'", "'../../cdktn'")
+        .replace("'warden-iac/constructs'", "'warden-iac/cdktn'");
       expect({ file, code: readFileSync(join(EXAMPLE, file), 'utf8') }).toEqual({ file, code: mirrored });
     }
   });

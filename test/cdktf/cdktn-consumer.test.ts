@@ -35,15 +35,24 @@ app.synth();
 
 const tsconfig = (files: string[], outDir?: string) =>
   JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: false, types: ['node'], ...(outDir ? { outDir } : { noEmit: true }) },
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'node16',
+      moduleResolution: 'node16',
+      strict: true,
+      skipLibCheck: false,
+      types: ['node'],
+      ...(outDir ? { outDir } : { noEmit: true }),
+    },
     files,
   });
 
 let dir: string;
-const tsc = (project: string) => run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { cwd: dir }).then(
-  () => ({ code: 0, output: '' }),
-  (err: { code: number; stdout: string }) => ({ code: err.code, output: err.stdout }),
-);
+const tsc = (project: string) =>
+  run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { cwd: dir }).then(
+    () => ({ code: 0, output: '' }),
+    (err: { code: number; stdout: string }) => ({ code: err.code, output: err.stdout }),
+  );
 
 beforeAll(async () => {
   // dist as this checkout builds it; the provider bundle is not part of what is checked here.

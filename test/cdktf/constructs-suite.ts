@@ -58,17 +58,35 @@ export function describeConstructs({ lib, warden, example }: Flavour): void {
     });
 
     test('Token synthesizes warden_token with rotation settings', () => {
-      const out = synth((s) => new Token(s, 't', { serviceAccountId: 'sa1', name: 'ci', expiresInDays: 30, rotateBeforeDays: 7, overlapSeconds: 60, rotationTriggers: { g: '1' } }));
+      const out = synth(
+        (s) => new Token(s, 't', { serviceAccountId: 'sa1', name: 'ci', expiresInDays: 30, rotateBeforeDays: 7, overlapSeconds: 60, rotationTriggers: { g: '1' } }),
+      );
       expect(out).toHaveResourceWithProperties(Token, { name: 'ci', expires_in_days: 30, rotate_before_days: 7, overlap_seconds: 60, rotation_triggers: { g: '1' } });
     });
 
     test('FederatedCredential synthesizes warden_federated_credential; WardenProvider takes the keyless settings', () => {
       const out = synth((s) => {
         new WardenProvider(s, 'keyless', { alias: 'keyless', oidcTokenFile: '/var/run/secrets/warden/token', serviceAccount: 'gitops-deployer' });
-        new FederatedCredential(s, 'gh', { serviceAccountId: 'sa1', name: 'github-main', issuer: 'https://token.actions.githubusercontent.com', audience: 'warden', subject: 'repo:acme/infra:ref:refs/heads/main', claims: { repository: 'acme/infra' }, maxTokenLifetimeSeconds: 900 });
+        new FederatedCredential(s, 'gh', {
+          serviceAccountId: 'sa1',
+          name: 'github-main',
+          issuer: 'https://token.actions.githubusercontent.com',
+          audience: 'warden',
+          subject: 'repo:acme/infra:ref:refs/heads/main',
+          claims: { repository: 'acme/infra' },
+          maxTokenLifetimeSeconds: 900,
+        });
       });
-      expect(out).toHaveResourceWithProperties(FederatedCredential, { service_account_id: 'sa1', issuer: 'https://token.actions.githubusercontent.com', subject: 'repo:acme/infra:ref:refs/heads/main', claims: { repository: 'acme/infra' }, max_token_lifetime_seconds: 900 });
-      expect(JSON.parse(out).provider.warden).toEqual(expect.arrayContaining([expect.objectContaining({ alias: 'keyless', oidc_token_file: '/var/run/secrets/warden/token', service_account: 'gitops-deployer' })]));
+      expect(out).toHaveResourceWithProperties(FederatedCredential, {
+        service_account_id: 'sa1',
+        issuer: 'https://token.actions.githubusercontent.com',
+        subject: 'repo:acme/infra:ref:refs/heads/main',
+        claims: { repository: 'acme/infra' },
+        max_token_lifetime_seconds: 900,
+      });
+      expect(JSON.parse(out).provider.warden).toEqual(
+        expect.arrayContaining([expect.objectContaining({ alias: 'keyless', oidc_token_file: '/var/run/secrets/warden/token', service_account: 'gitops-deployer' })]),
+      );
     });
 
     test('WardenProvider is the warden/warden provider, pinned to the version shipped with the bindings', () => {
@@ -165,7 +183,11 @@ export function describeConstructs({ lib, warden, example }: Flavour): void {
       ['an empty projectId', { roles: [{ role: 'editor', projectId: '' }] }, 'MachineIdentity: roles[0].projectId: Too small'],
       ['a duplicate binding', { roles: [{ role: 'editor' }, { role: 'editor' }] }, 'MachineIdentity: roles[1]: repeats role "editor" at the same scope; remove the duplicate'],
       ['a lifetime out of range', { token: { expiresInDays: 0 } }, 'MachineIdentity: token.expiresInDays: Too small: expected number to be >=1'],
-      ['a rotation window as long as the lifetime', { token: { expiresInDays: 10, rotateBeforeDays: 10 } }, 'MachineIdentity: token.rotateBeforeDays: 10 must be less than token.expiresInDays (10)'],
+      [
+        'a rotation window as long as the lifetime',
+        { token: { expiresInDays: 10, rotateBeforeDays: 10 } },
+        'MachineIdentity: token.rotateBeforeDays: 10 must be less than token.expiresInDays (10)',
+      ],
       ['an overlap over 7 days', { token: { overlapSeconds: 700000 } }, 'MachineIdentity: token.overlapSeconds: Too big: expected number to be <=604800'],
       ['a bad token name', { token: { name: '1ci' } }, 'MachineIdentity: token.name: must be 1-63 characters'],
       ['an unknown scope', { token: { scopes: ['admin'] } }, 'MachineIdentity: token.scopes[0]:'],
@@ -183,7 +205,11 @@ export function describeConstructs({ lib, warden, example }: Flavour): void {
       new WardenProvider(stack, 'warden', {});
       const project = new TerraformVariable(stack, 'project', { type: 'string' });
       const days = new TerraformVariable(stack, 'days', { type: 'number' });
-      new MachineIdentity(stack, 'ci', { name: 'deployer', roles: [{ role: 'editor', projectId: project.stringValue }], token: { expiresInDays: days.numberValue, rotateBeforeDays: 3 } });
+      new MachineIdentity(stack, 'ci', {
+        name: 'deployer',
+        roles: [{ role: 'editor', projectId: project.stringValue }],
+        token: { expiresInDays: days.numberValue, rotateBeforeDays: 3 },
+      });
       expect(() => app.synth()).not.toThrow();
     });
 
@@ -200,7 +226,11 @@ export function describeConstructs({ lib, warden, example }: Flavour): void {
       const app = Testing.app();
       const stack = new GitopsStack(app, 'warden');
       const out = Testing.synth(stack);
-      const doc = JSON.parse(out) as { resource: Record<string, Record<string, Record<string, unknown>>>; output: Record<string, { sensitive?: boolean }>; variable: Record<string, unknown> };
+      const doc = JSON.parse(out) as {
+        resource: Record<string, Record<string, Record<string, unknown>>>;
+        output: Record<string, { sensitive?: boolean }>;
+        variable: Record<string, unknown>;
+      };
       expect(Object.keys(doc.resource.warden_service_account!)).toHaveLength(TEAMS.length);
       for (const { team, projectVariable } of TEAMS) {
         expect(doc.variable).toHaveProperty(projectVariable);

@@ -34,7 +34,10 @@ describe('warden-ci-secrets to files', () => {
     const a = secret();
     const b = secret();
     const out = join(dir, 'ci.env');
-    const r = await cli(['--output', 'payments_deployer_token=WARDEN_TOKEN', '--output', 'search_deployer_token', '--out', out], terraformJson({ payments_deployer_token: a, search_deployer_token: b }));
+    const r = await cli(
+      ['--output', 'payments_deployer_token=WARDEN_TOKEN', '--output', 'search_deployer_token', '--out', out],
+      terraformJson({ payments_deployer_token: a, search_deployer_token: b }),
+    );
     expect(r.status).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(`WARDEN_TOKEN='${a}'\nSEARCH_DEPLOYER_TOKEN='${b}'\n`);
     expect(statSync(out).mode & 0o777).toBe(0o600);
@@ -65,10 +68,38 @@ describe('warden-ci-secrets to files', () => {
     const input = join(dir, 'outputs.json');
     writeFileSync(input, JSON.stringify({ warden: { payments_deployer_token: a, payments_deployer_token_hint: 'wdn_ab' } }));
     const out = join(dir, 'secret.yaml');
-    const r = await cli(['--input', input, '--stack', 'warden', '--output', 'payments_deployer_token=WARDEN_TOKEN', '--to', 'k8s', '--k8s-name', 'payments-ci', '--k8s-namespace', 'payments', '--out', out], '');
+    const r = await cli(
+      [
+        '--input',
+        input,
+        '--stack',
+        'warden',
+        '--output',
+        'payments_deployer_token=WARDEN_TOKEN',
+        '--to',
+        'k8s',
+        '--k8s-name',
+        'payments-ci',
+        '--k8s-namespace',
+        'payments',
+        '--out',
+        out,
+      ],
+      '',
+    );
     expect(r.status).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(
-      ['apiVersion: v1', 'kind: Secret', 'metadata:', '  name: "payments-ci"', '  namespace: "payments"', 'type: Opaque', 'data:', `  WARDEN_TOKEN: ${Buffer.from(a).toString('base64')}`, ''].join('\n'),
+      [
+        'apiVersion: v1',
+        'kind: Secret',
+        'metadata:',
+        '  name: "payments-ci"',
+        '  namespace: "payments"',
+        'type: Opaque',
+        'data:',
+        `  WARDEN_TOKEN: ${Buffer.from(a).toString('base64')}`,
+        '',
+      ].join('\n'),
     );
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(r.out + r.err).not.toContain(a);
@@ -167,7 +198,9 @@ describe('warden-ci-secrets to CI secret stores', () => {
     const gh = join(bin, 'gh');
     writeFileSync(gh, `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/argv"\ncat > "${dir}/stdin"\necho "✓ Set Actions secret $3"\n`);
     chmodSync(gh, 0o755);
-    const r = await cli(['--output', 'tok=WARDEN_TOKEN', '--to', 'gh', '--gh-repo', 'acme/app', '--gh-env', 'prod'], terraformJson({ tok: s }), { PATH: `${bin}:${process.env.PATH}` });
+    const r = await cli(['--output', 'tok=WARDEN_TOKEN', '--to', 'gh', '--gh-repo', 'acme/app', '--gh-env', 'prod'], terraformJson({ tok: s }), {
+      PATH: `${bin}:${process.env.PATH}`,
+    });
     expect(r.status).toBe(0);
     expect(readFileSync(join(dir, 'argv'), 'utf8').split('\n')).toEqual(['secret', 'set', 'WARDEN_TOKEN', '--repo', 'acme/app', '--env', 'prod', '']);
     expect(readFileSync(join(dir, 'stdin'), 'utf8')).toBe(s);
@@ -215,7 +248,11 @@ describe('warden-ci-secrets to CI secret stores', () => {
     test('updates an existing variable and creates a missing one, masked and raw, from CI_* defaults', async () => {
       const a = secret();
       const b = secret();
-      const r = await cli(['--output', 'a=OLD_TOKEN', '--output', 'b=NEW_TOKEN', '--to', 'gitlab'], terraformJson({ a, b }), { GITLAB_TOKEN: 'glpat-admin', CI_API_V4_URL: url, CI_PROJECT_ID: 'acme/app' });
+      const r = await cli(['--output', 'a=OLD_TOKEN', '--output', 'b=NEW_TOKEN', '--to', 'gitlab'], terraformJson({ a, b }), {
+        GITLAB_TOKEN: 'glpat-admin',
+        CI_API_V4_URL: url,
+        CI_PROJECT_ID: 'acme/app',
+      });
       expect(r.status).toBe(0);
       expect(requests.map((q) => `${q.method} ${q.path}`)).toEqual([
         'PUT /api/v4/projects/acme%2Fapp/variables/OLD_TOKEN',
@@ -231,7 +268,9 @@ describe('warden-ci-secrets to CI secret stores', () => {
 
     test('an error answer is shown with the secret redacted', async () => {
       const short = 'wdn_abc';
-      const r = await cli(['--output', 'a=NEW_TOKEN', '--to', 'gitlab', '--gitlab-url', url, '--gitlab-project', '7', '--gitlab-protected'], terraformJson({ a: short }), { GITLAB_TOKEN: 'glpat-admin' });
+      const r = await cli(['--output', 'a=NEW_TOKEN', '--to', 'gitlab', '--gitlab-url', url, '--gitlab-project', '7', '--gitlab-protected'], terraformJson({ a: short }), {
+        GITLAB_TOKEN: 'glpat-admin',
+      });
       expect(r.status).toBe(1);
       expect(requests[1]!.body.protected).toBe('true');
       expect(r.err).toContain('WCS_GITLAB: setting GitLab variable NEW_TOKEN failed (HTTP 400): {"message":{"value":["[redacted] is invalid"]}}');

@@ -19,7 +19,12 @@ describe('the error catalogue', () => {
   });
 
   test('a client error carries the server code, and says the request id once', () => {
-    const err = httpError({ method: 'POST', path: '/v1/role-bindings' }, 409, { type: 'x', title: 'Conflict', status: 409, code: ERRORS.BINDING_EXISTS.code, detail: 'already bound' }, 'req-1');
+    const err = httpError(
+      { method: 'POST', path: '/v1/role-bindings' },
+      409,
+      { type: 'x', title: 'Conflict', status: 409, code: ERRORS.BINDING_EXISTS.code, detail: 'already bound' },
+      'req-1',
+    );
     const code: WardenErrorCode = err.code;
     expect(isWardenError(err) && code === 'WARDEN_ERR_BINDING_EXISTS').toBe(true);
     expect(err.message).toBe('POST /v1/role-bindings failed with 409 Conflict: already bound (request id req-1)');

@@ -25,7 +25,12 @@ async function flakyProxy(target: string, plan: (attempt: number, req: IncomingM
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'connection') headers[k] = v;
     const upstream = await fetch(target + req.url, { method: req.method, headers, ...(body.length ? { body: new Uint8Array(body) } : {}) });
-    res.writeHead(upstream.status, Object.fromEntries(Array.from(upstream.headers as unknown as Iterable<[string, string]>).filter(([k]) => k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection')));
+    res.writeHead(
+      upstream.status,
+      Object.fromEntries(
+        Array.from(upstream.headers as unknown as Iterable<[string, string]>).filter(([k]) => k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection'),
+      ),
+    );
     res.end(Buffer.from(await upstream.arrayBuffer()));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -76,16 +81,18 @@ describe('the client retries what is safe to retry', () => {
     const proxy = await flakyProxy(warden.url, () => 'ok');
     const lossy = createServer((req, res) => {
       const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c)).on('end', async () => {
-        const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host' && k !== 'connection')) as Record<string, string>;
-        const upstream = await fetch(warden.url + req.url, { method: req.method, headers, body: new Uint8Array(Buffer.concat(chunks)) });
-        if (!forwardedOnce) {
-          forwardedOnce = true;
-          return req.socket.destroy();
-        }
-        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
-        res.end(Buffer.from(await upstream.arrayBuffer()));
-      });
+      req
+        .on('data', (c: Buffer) => chunks.push(c))
+        .on('end', async () => {
+          const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host' && k !== 'connection')) as Record<string, string>;
+          const upstream = await fetch(warden.url + req.url, { method: req.method, headers, body: new Uint8Array(Buffer.concat(chunks)) });
+          if (!forwardedOnce) {
+            forwardedOnce = true;
+            return req.socket.destroy();
+          }
+          res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+          res.end(Buffer.from(await upstream.arrayBuffer()));
+        });
     });
     await new Promise<void>((r) => lossy.listen(0, '127.0.0.1', r));
     const client = new WardenClient({ endpoint: `http://127.0.0.1:${(lossy.address() as AddressInfo).port}`, token: warden.adminToken, retry: fast });
@@ -174,18 +181,20 @@ describe('a conditional PATCH whose answer was lost', () => {
     let dropped = false;
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c)).on('end', async () => {
-        const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host' && k !== 'connection')) as Record<string, string>;
-        const body = Buffer.concat(chunks);
-        const upstream = await fetch(warden.url + req.url, { method: req.method, headers, ...(body.length ? { body: new Uint8Array(body) } : {}) });
-        const answer = Buffer.from(await upstream.arrayBuffer());
-        if (req.method === 'PATCH' && !dropped) {
-          dropped = true;
-          return req.socket.destroy();
-        }
-        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
-        res.end(answer);
-      });
+      req
+        .on('data', (c: Buffer) => chunks.push(c))
+        .on('end', async () => {
+          const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host' && k !== 'connection')) as Record<string, string>;
+          const body = Buffer.concat(chunks);
+          const upstream = await fetch(warden.url + req.url, { method: req.method, headers, ...(body.length ? { body: new Uint8Array(body) } : {}) });
+          const answer = Buffer.from(await upstream.arrayBuffer());
+          if (req.method === 'PATCH' && !dropped) {
+            dropped = true;
+            return req.socket.destroy();
+          }
+          res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+          res.end(answer);
+        });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(r)) };

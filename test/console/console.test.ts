@@ -117,13 +117,19 @@ describe('the web console', () => {
     await shot('field-error-local');
     await page.getByLabel('Name', { exact: true }).fill('robot');
     await page.getByRole('button', { name: 'Next: first token' }).click();
-    await page.locator('#f-name-error').filter({ hasText: /robot|exists|taken/i }).waitFor();
+    await page
+      .locator('#f-name-error')
+      .filter({ hasText: /robot|exists|taken/i })
+      .waitFor();
     await shot('field-error-from-server');
     // A rule only the server checks: its problem+json errors[].path lands next to the teams field.
     await page.getByLabel('Name', { exact: true }).fill('teams-bot');
     await page.getByLabel('Teams (comma separated)').fill('bad/team');
     await page.getByRole('button', { name: 'Next: first token' }).click();
-    await page.locator('#f-teams-error').filter({ hasText: /team name/ }).waitFor();
+    await page
+      .locator('#f-teams-error')
+      .filter({ hasText: /team name/ })
+      .waitFor();
     await expect(page.locator('#f-name-error').textContent()).resolves.toBe('');
     await expect(server.client.listServiceAccounts({ name: 'teams-bot' })).resolves.toMatchObject({ items: [] });
     await shot('field-error-server-path');
@@ -260,7 +266,9 @@ describe('the web console', () => {
     await page.goto(`${server.url}/#/accounts/${account.id}`);
     await page.locator('tr[data-token="bound"]').waitFor();
     await expect(page.locator('dl.facts').textContent()).resolves.toContain('Networks10.0.0.0/8, 2001:db8::/32');
-    await expect(page.locator('tr[data-token="bound"] td.limits').textContent()).resolves.toBe(`From 10.1.0.0/16; Stops if unused 30 days (${token.unused_expires_at!.replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC')})`);
+    await expect(page.locator('tr[data-token="bound"] td.limits').textContent()).resolves.toBe(
+      `From 10.1.0.0/16; Stops if unused 30 days (${token.unused_expires_at!.replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC')})`,
+    );
     await expect(page.locator('tr[data-token="free"] td.limits').textContent()).resolves.toBe('—');
     await shot('token-limits');
   });
@@ -362,7 +370,8 @@ describe('the web console', () => {
         await p.screenshot({ path: join(ARTIFACTS, `${width}px-${name}.png`), fullPage: true });
         return { name, ...(await pageWidths(p)) };
       };
-      const fits = (r: { name: string; scrollWidth: number; innerWidth: number }) => expect({ fits: r.scrollWidth <= r.innerWidth, ...r }).toMatchObject({ name: r.name, fits: true });
+      const fits = (r: { name: string; scrollWidth: number; innerWidth: number }) =>
+        expect({ fits: r.scrollWidth <= r.innerWidth, ...r }).toMatchObject({ name: r.name, fits: true });
       try {
         await p.goto(`${server.url}/#/sign-in`);
         await p.getByLabel('Email').waitFor();

@@ -44,7 +44,10 @@ beforeAll(async () => {
   server = await startServer({ bootstrapEmail: EMAIL, bootstrapPassword: PASSWORD });
   estate = await makeEstate(server);
   env = { WARDEN_ENDPOINT: server.url, WARDEN_TOKEN: estate.readerToken };
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   page = await context.newPage();

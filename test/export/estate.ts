@@ -58,7 +58,7 @@ export async function makeEstate(server: TestServer): Promise<Estate> {
     issuer: 'https://token.actions.githubusercontent.com',
     audience: 'warden',
     subject: 'repo:acme/payments:ref:refs/heads/main',
-    claims: { repository: 'acme/payments', 'job_workflow_ref': 'acme/payments/.github/workflows/*' },
+    claims: { repository: 'acme/payments', job_workflow_ref: 'acme/payments/.github/workflows/*' },
   });
   await c.createRoleBinding({ service_account_id: pay.id, role: 'editor', project_id: payments });
   await c.createRoleBinding({ service_account_id: pay.id, role: 'deployer', project_id: payments });

@@ -38,7 +38,10 @@ beforeAll(async () => {
   artifacts = mkdtempSync(join(ROOT, 'test-artifacts', 'export-cdk-'));
   // An export that matches nothing must still be a valid program.
   for (const flavor of ['cdktf', 'cdktn'] as const) {
-    const out = await exportCli(['--format', flavor, '--name', 'nothing-matches', '--out', join(artifacts, `${flavor}-empty`)], { WARDEN_ENDPOINT: server.url, WARDEN_TOKEN: estate.readerToken });
+    const out = await exportCli(['--format', flavor, '--name', 'nothing-matches', '--out', join(artifacts, `${flavor}-empty`)], {
+      WARDEN_ENDPOINT: server.url,
+      WARDEN_TOKEN: estate.readerToken,
+    });
     if (out.code !== 0) throw new Error(`export failed: ${out.stderr}`);
   }
   for (const flavor of ['cdktf', 'cdktn'] as const) {
@@ -47,7 +50,10 @@ beforeAll(async () => {
     if (out.code !== 0) throw new Error(`export failed: ${out.stderr}`);
     const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
     if (flavor === 'cdktf') {
-      writeFileSync(join(dir, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: `${tsx} main.ts`, projectId: 'warden-export', sendCrashReports: 'false', terraformProviders: [] }));
+      writeFileSync(
+        join(dir, 'cdktf.json'),
+        JSON.stringify({ language: 'typescript', app: `${tsx} main.ts`, projectId: 'warden-export', sendCrashReports: 'false', terraformProviders: [] }),
+      );
       const synth = await exec(dir, join(ROOT, 'node_modules', '.bin', 'cdktf'), ['synth']);
       if (synth.code !== 0) throw new Error(`cdktf synth failed:\n${synth.output}`);
       synthesized.cdktf = stackJson(join(dir, 'cdktf.out'));

@@ -46,7 +46,10 @@ beforeAll(async () => {
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-  const { outputText, diagnostics } = ts.transpileModule(programText, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+  const { outputText, diagnostics } = ts.transpileModule(programText, {
+    reportDiagnostics: true,
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  });
   if (diagnostics?.length) throw new Error(`the exported program does not parse: ${ts.flattenDiagnosticMessageText(diagnostics[0]!.messageText, '\n')}`);
   writeFileSync(join(project.dir, MODULE), outputText);
   stack = project.stack('adopt');
@@ -71,7 +74,17 @@ test.each([
 ])('program.ts and index.ts of %s type-check under strict TypeScript against the packed package', async (name, files) => {
   const dir = mkdtempSync(join(project.dir, 'exported-'));
   for (const [path, text] of Object.entries(files())) writeFileSync(join(dir, path), text);
-  const compilerOptions = { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, noUnusedLocals: true, skipLibCheck: true, noEmit: true, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')] };
+  const compilerOptions = {
+    target: 'ES2022',
+    module: 'node16',
+    moduleResolution: 'node16',
+    strict: true,
+    noUnusedLocals: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: ['node'],
+    typeRoots: [join(ROOT, 'node_modules', '@types')],
+  };
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['index.ts'] }));
   const tsc = await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir]).then(
     () => ({ code: 0, output: '' }),
@@ -100,7 +113,8 @@ test('`pulumi up` adopts the accounts and bindings, keeping their ids and changi
 test('with adoptTokens, `pulumi up` adopts the tokens too, regenerating their secrets with an overlap (the documented choice)', async () => {
   const hints = async () => {
     const out: string[] = [];
-    for await (const a of server.client.paginate('listServiceAccounts')) for (const t of (await server.client.listServiceAccountTokens(a.id, {})).items) out.push(`${a.name}/${t.name}/${t.token_hint}`);
+    for await (const a of server.client.paginate('listServiceAccounts'))
+      for (const t of (await server.client.listServiceAccountTokens(a.id, {})).items) out.push(`${a.name}/${t.name}/${t.token_hint}`);
     return out.sort();
   };
   const earlier = await hints();

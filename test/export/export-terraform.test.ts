@@ -115,7 +115,10 @@ describe.each(ENGINES)('the exported HCL on %s', (engine) => {
     // Each engine rotates its own token: a second rotation would end the first one's overlap.
     const name = ['ci', 'release'][ENGINES.indexOf(engine)]!;
     const { payments } = estate.projects;
-    const ci = async () => (await server.client.listServiceAccountTokens((await server.client.listServiceAccounts({ name: 'payments-deployer', project_id: payments })).items[0]!.id, {})).items.find((t) => t.name === name)!;
+    const ci = async () =>
+      (await server.client.listServiceAccountTokens((await server.client.listServiceAccounts({ name: 'payments-deployer', project_id: payments })).items[0]!.id, {})).items.find(
+        (t) => t.name === name,
+      )!;
     const withTriggers = (generation: string) =>
       current.replace(`resource "warden_token" "payments_payments_deployer_${name}" {\n`, `$&  rotation_triggers = { generation = "${generation}" }\n  overlap_seconds = 600\n`);
     const hint = (await ci()).token_hint;
@@ -132,7 +135,7 @@ describe.each(ENGINES)('the exported HCL on %s', (engine) => {
 });
 
 describe.each(ENGINES)('an export of one project on %s', (engine) => {
-  test('declares that project\'s accounts only and plans only imports', async () => {
+  test("declares that project's accounts only and plans only imports", async () => {
     const out = await exportCli(['--project', 'payments', '--format=hcl'], { WARDEN_ENDPOINT: server.url, WARDEN_TOKEN: estate.readerToken });
     expect(out.code).toBe(0);
     expect([...out.stdout.matchAll(/^resource "warden_service_account" "(\w+)"/gm)].map((m) => m[1])).toEqual(['payments_payments_deployer']);

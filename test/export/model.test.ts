@@ -5,23 +5,76 @@ import { type EstateReader, ExportScopeError, hclString, identifier, readEstate,
 
 const T = '2026-01-01T00:00:00.000Z';
 const account = (id: string, name: string, project_id: string | null = null): ServiceAccount => ({
-  id, uid: `u-${id}`, name, display_name: name, description: '', user_name: `${name}@service`, user_type: 'service', project_id, disabled: false, expires_at: null, teams: ['public'], allowed_cidrs: [], created_at: T, updated_at: T, etag: 'e',
+  id,
+  uid: `u-${id}`,
+  name,
+  display_name: name,
+  description: '',
+  user_name: `${name}@service`,
+  user_type: 'service',
+  project_id,
+  disabled: false,
+  expires_at: null,
+  teams: ['public'],
+  allowed_cidrs: [],
+  created_at: T,
+  updated_at: T,
+  etag: 'e',
 });
 const token = (id: string, owner_id: string, name: string, extra: Partial<Token> = {}): Token => ({
-  id, name, owner_type: 'service_account', owner_id, token_hint: 'wdn_abcd', scopes: ['api'], expires_at: '2026-01-31T00:00:00.000Z', max_expires_at: null, extended: false, max_age_days: null,
-  allowed_cidrs: [], max_unused_days: null, unused_expires_at: null, disabled: false, state: 'active', revoked_at: null, overlap_ends_at: null, created_at: T, last_used_at: null, etag: 'e', ...extra,
+  id,
+  name,
+  owner_type: 'service_account',
+  owner_id,
+  token_hint: 'wdn_abcd',
+  scopes: ['api'],
+  expires_at: '2026-01-31T00:00:00.000Z',
+  max_expires_at: null,
+  extended: false,
+  max_age_days: null,
+  allowed_cidrs: [],
+  max_unused_days: null,
+  unused_expires_at: null,
+  disabled: false,
+  state: 'active',
+  revoked_at: null,
+  overlap_ends_at: null,
+  created_at: T,
+  last_used_at: null,
+  etag: 'e',
+  ...extra,
 });
 const binding = (id: string, sa: string, role: string, project_id: string | null = null): RoleBinding => ({ id, service_account_id: sa, role, project_id, created_at: T });
 
 function reader(): EstateReader {
-  const projects = [{ id: 'p1', name: 'a-b' }, { id: 'p2', name: 'a_b' }] as Project[];
-  const roles = [{ name: 'editor', built_in: true }, { name: 'ops', built_in: false }] as Role[];
+  const projects = [
+    { id: 'p1', name: 'a-b' },
+    { id: 'p2', name: 'a_b' },
+  ] as Project[];
+  const roles = [
+    { name: 'editor', built_in: true },
+    { name: 'ops', built_in: false },
+  ] as Role[];
   const accounts = [account('s1', 'bot'), account('s2', 'bot', 'p1'), account('s3', 'bot', 'p2'), account('s4', 'delete')];
   const bindings = [binding('b1', 's1', 'ops'), binding('b2', 's1', 'secret-role'), binding('b3', 's2', 'editor', 'p1')];
   const credentials: FederatedCredential[] = [
-    { id: 'fc1', service_account_id: 's1', name: 'gh', issuer: 'https://token.actions.githubusercontent.com', audience: 'warden', subject: 'repo:acme/app:*', claims: { 'job_workflow_ref': 'acme/app/.github/workflows/${x}.yml' }, max_token_lifetime_seconds: 900, created_at: T },
+    {
+      id: 'fc1',
+      service_account_id: 's1',
+      name: 'gh',
+      issuer: 'https://token.actions.githubusercontent.com',
+      audience: 'warden',
+      subject: 'repo:acme/app:*',
+      claims: { job_workflow_ref: 'acme/app/.github/workflows/${x}.yml' },
+      max_token_lifetime_seconds: 900,
+      created_at: T,
+    },
   ];
-  const tokens = [token('t1', 's1', 'ci', { allowed_cidrs: ['10.0.0.0/8'], max_unused_days: 30 }), token('t2', 's1', 'old', { state: 'expired' }), token('t3', 's4', 'x', { expires_at: null })];
+  const tokens = [
+    token('t1', 's1', 'ci', { allowed_cidrs: ['10.0.0.0/8'], max_unused_days: 30 }),
+    token('t2', 's1', 'old', { state: 'expired' }),
+    token('t3', 's4', 'x', { expires_at: null }),
+  ];
   return {
     projects: async () => projects,
     roles: async () => roles,

@@ -38,7 +38,12 @@ function docOf(node: ts.Node): string {
 function declarations(file: string) {
   const path = join(ROOT, GENERATED_DIR, `${file}.ts`);
   const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.ES2022, true);
-  const member = (m: ts.PropertySignature | ts.PropertyDeclaration): Member => ({ name: m.name.getText(source), optional: m.questionToken !== undefined, type: m.type!.getText(source), doc: docOf(m) });
+  const member = (m: ts.PropertySignature | ts.PropertyDeclaration): Member => ({
+    name: m.name.getText(source),
+    optional: m.questionToken !== undefined,
+    type: m.type!.getText(source),
+    doc: docOf(m),
+  });
   const find = <T extends ts.Node>(is: (n: ts.Node) => n is T, name: string): T => {
     const found = source.statements.find((s): s is ts.Statement & T => is(s) && (s as unknown as { name?: ts.Identifier }).name?.text === name);
     if (!found) throw new Error(`${file}.ts declares no ${name}`);
@@ -125,7 +130,9 @@ beforeAll(async () => {
       newResource(args) {
         registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
         // The mock's engine answers like the provider: the inputs echoed, plus the computed outputs.
-        const computed = args.type.endsWith(':Token') ? { token: 'wdn_mocked', tokenHint: 'wdn_moc', status: 'active' } : { uid: `uid-${args.name}`, createdAt: '2026-01-01T00:00:00Z' };
+        const computed = args.type.endsWith(':Token')
+          ? { token: 'wdn_mocked', tokenHint: 'wdn_moc', status: 'active' }
+          : { uid: `uid-${args.name}`, createdAt: '2026-01-01T00:00:00Z' };
         return { id: args.id || `${args.name}-id`, state: { ...args.inputs, ...computed } };
       },
       call: (args) => args.inputs,
@@ -145,12 +152,18 @@ const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => outpu
 /** One instance of each class with its required args, and the options the engine was asked for. */
 function instances(prefix: string) {
   const seen: Record<string, pulumi.CustomResourceOptions> = {};
-  const opts = (typeName: string): pulumi.CustomResourceOptions => ({ transformations: [(args: pulumi.ResourceTransformationArgs) => void (seen[typeName] = args.opts as pulumi.CustomResourceOptions)] });
+  const opts = (typeName: string): pulumi.CustomResourceOptions => ({
+    transformations: [(args: pulumi.ResourceTransformationArgs) => void (seen[typeName] = args.opts as pulumi.CustomResourceOptions)],
+  });
   const made: Record<string, pulumi.CustomResource> = {
     warden_service_account: new ServiceAccount(`${prefix}-sa`, { name: 'all' }, opts('warden_service_account')),
     warden_role_binding: new RoleBinding(`${prefix}-rb`, { serviceAccountId: 'sa_1', role: 'member' }, opts('warden_role_binding')),
     warden_token: new Token(`${prefix}-tk`, { serviceAccountId: 'sa_1', name: 'all' }, opts('warden_token')),
-    warden_federated_credential: new FederatedCredential(`${prefix}-fc`, { serviceAccountId: 'sa_1', name: 'all', issuer: 'https://issuer.example.com', audience: 'warden', subject: '*' }, opts('warden_federated_credential')),
+    warden_federated_credential: new FederatedCredential(
+      `${prefix}-fc`,
+      { serviceAccountId: 'sa_1', name: 'all', issuer: 'https://issuer.example.com', audience: 'warden', subject: '*' },
+      opts('warden_federated_credential'),
+    ),
   };
   return { made, seen };
 }
@@ -208,7 +221,11 @@ describe('the classes under mocks', () => {
 
   it('keep the options the program gave along with the secret outputs', async () => {
     const seen: pulumi.ResourceOptions[] = [];
-    const tk = new Token('secret-tk', { serviceAccountId: 'sa_1', name: 'ci' }, { protect: true, additionalSecretOutputs: ['tokenHint'], transformations: [(args: pulumi.ResourceTransformationArgs) => void seen.push(args.opts)] });
+    const tk = new Token(
+      'secret-tk',
+      { serviceAccountId: 'sa_1', name: 'ci' },
+      { protect: true, additionalSecretOutputs: ['tokenHint'], transformations: [(args: pulumi.ResourceTransformationArgs) => void seen.push(args.opts)] },
+    );
     await value(tk.urn);
     // The engine, not the SDK, applies additionalSecretOutputs: mocks cannot show the marking itself.
     expect(seen).toEqual([expect.objectContaining({ protect: true, additionalSecretOutputs: expect.arrayContaining(['token', 'tokenHint']) })]);

@@ -50,7 +50,11 @@ const providers = require('warden-iac/pulumi/providers');
 
 /** Pulumi's dynamic-provider host, started as the engine starts it: in the program's directory, with the engine's address. */
 export async function startHost(dir: string, env: NodeJS.ProcessEnv): Promise<{ port: number; stderr(): string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [join('node_modules', '@pulumi', 'pulumi', 'cmd', 'dynamic-provider', 'index.js'), '127.0.0.1:1'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [join('node_modules', '@pulumi', 'pulumi', 'cmd', 'dynamic-provider', 'index.js'), '127.0.0.1:1'], {
+    cwd: dir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   const port = await new Promise<number>((resolve, reject) => {

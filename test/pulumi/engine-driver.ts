@@ -101,7 +101,14 @@ interface CommandResult {
   stderr: string;
   code: number;
 }
-type Run = (args: string[], cwd: string, env: Record<string, string>, onOutput?: (s: string) => void, onError?: (s: string) => void, signal?: AbortSignal) => Promise<CommandResult>;
+type Run = (
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  onOutput?: (s: string) => void,
+  onError?: (s: string) => void,
+  signal?: AbortSignal,
+) => Promise<CommandResult>;
 
 const lastPart = (token: string) => token.split(':').pop()!;
 const nameOf = (urn: string) => urn.split('::').pop()!;
@@ -181,7 +188,11 @@ async function main(req: DriverRequest): Promise<void> {
   };
 
   const stack = await auto.LocalWorkspace.createOrSelectStack(
-    { projectName: req.project, stackName: req.stack, program: req.programModule ? moduleProgram(req.programModule) : inlineProgram(req.program ?? { accounts: [], bindings: [], tokens: [] }) },
+    {
+      projectName: req.project,
+      stackName: req.stack,
+      program: req.programModule ? moduleProgram(req.programModule) : inlineProgram(req.program ?? { accounts: [], bindings: [], tokens: [] }),
+    },
     {
       workDir: req.workDir,
       pulumiHome: req.pulumiHome,

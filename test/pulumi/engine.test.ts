@@ -134,13 +134,24 @@ describe(`warden-iac/pulumi under the real pulumi CLI, with @pulumi/pulumi ${sdk
     const preview = await dev.preview(program(knobs));
     expect(preview.cliVersion).toBe(PULUMI_VERSION);
     expect(preview.sdkVersion).toBe(sdkUnderTest);
-    expect(sorted(planned(preview))).toEqual(['create ci', 'create payments-deployer', 'create payments-deployer-editor', 'create search-deployer', 'create search-deployer-editor']);
+    expect(sorted(planned(preview))).toEqual([
+      'create ci',
+      'create payments-deployer',
+      'create payments-deployer-editor',
+      'create search-deployer',
+      'create search-deployer-editor',
+    ]);
     expect(await accountNames()).toEqual([]);
 
     const result = await up();
     expect(sorted(done(result))).toEqual(['create ci', 'create payments-deployer', 'create payments-deployer-editor', 'create search-deployer', 'create search-deployer-editor']);
     const payments = accountId('payments-deployer');
-    expect(await server.client.getServiceAccount(payments)).toMatchObject({ name: 'payments-deployer', display_name: 'payments deployer', project_id: projects.payments, teams: ['public', 'payments'] });
+    expect(await server.client.getServiceAccount(payments)).toMatchObject({
+      name: 'payments-deployer',
+      display_name: 'payments deployer',
+      project_id: projects.payments,
+      teams: ['public', 'payments'],
+    });
     expect((await server.client.listRoleBindings({ service_account_id: payments })).items).toEqual([expect.objectContaining({ role: 'editor', project_id: projects.payments })]);
     const token = await server.client.getServiceAccountToken(payments, ciTokenId());
     expect(token).toMatchObject({ name: 'ci', state: 'active' });
@@ -171,7 +182,7 @@ describe(`warden-iac/pulumi under the real pulumi CLI, with @pulumi/pulumi ${sdk
     expect(stackConfig).not.toContain(server.adminToken);
   });
 
-  it('the engine prints no secret: not in any CLI run\'s stdout or stderr, nor in its events', () => {
+  it("the engine prints no secret: not in any CLI run's stdout or stderr, nor in its events", () => {
     const printed = project.printed();
     expect(printed).toContain('payments-deployer');
     expect(last.stdout).toMatch(/ciToken\s*:\s*\[secret\]/);
@@ -279,7 +290,9 @@ describe(`warden-iac/pulumi under the real pulumi CLI, with @pulumi/pulumi ${sdk
       const preview = await dev.preview(program(knobs));
       expect(planned(preview)).toEqual(['update ci']);
       // The preview says why, in the program's own property names.
-      expect(preview.diagnostics).toContainEqual(expect.objectContaining({ severity: 'info', message: expect.stringContaining('warden_token "ci": the secret is rotated because "rotationTriggers" changed') }));
+      expect(preview.diagnostics).toContainEqual(
+        expect.objectContaining({ severity: 'info', message: expect.stringContaining('warden_token "ci": the secret is rotated because "rotationTriggers" changed') }),
+      );
 
       const result = await up();
       expect(done(result)).toEqual(['update ci']);
@@ -302,7 +315,9 @@ describe(`warden-iac/pulumi under the real pulumi CLI, with @pulumi/pulumi ${sdk
       clock.advance(Date.parse(before.expiresAt) - clock.now().getTime() - 13 * DAY);
       const preview = await dev.preview(program(knobs));
       expect(planned(preview)).toEqual(['update ci']);
-      expect(preview.diagnostics).toContainEqual(expect.objectContaining({ severity: 'info', message: expect.stringMatching(/the secret is rotated because it expires at \S+, within "rotateBeforeDays" \(14\)/) }));
+      expect(preview.diagnostics).toContainEqual(
+        expect.objectContaining({ severity: 'info', message: expect.stringMatching(/the secret is rotated because it expires at \S+, within "rotateBeforeDays" \(14\)/) }),
+      );
 
       const result = await up();
       expect(done(result)).toEqual(['update ci']);
@@ -320,7 +335,9 @@ describe(`warden-iac/pulumi under the real pulumi CLI, with @pulumi/pulumi ${sdk
         const out = join(dir, '.env.ci');
         const cli = join(project.dir, 'node_modules', 'warden-iac', 'dist', 'ci-secrets', 'cli.js');
         const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-          const child = execFile(process.execPath, [cli, '--input', '-', '--from', 'pulumi', '--output', 'ciToken=WARDEN_TOKEN', '--to', 'dotenv', '--out', out], (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve({ stdout: so, stderr: se })));
+          const child = execFile(process.execPath, [cli, '--input', '-', '--from', 'pulumi', '--output', 'ciToken=WARDEN_TOKEN', '--to', 'dotenv', '--out', out], (err, so, se) =>
+            err ? reject(new Error(`${err.message}\n${se}`)) : resolve({ stdout: so, stderr: se }),
+          );
           child.stdin!.end(JSON.stringify(outputs));
         });
         expect(stdout).toBe(`wrote WARDEN_TOKEN to ${out} (mode 0600, dotenv)\n`);
@@ -366,7 +383,9 @@ describe(`warden-iac/pulumi under the real pulumi CLI, with @pulumi/pulumi ${sdk
       bindings: [],
       tokens: [],
     });
-    expect(result.error).toContain(`pulumi-nodejs:dynamic/warden:ServiceAccount resource 'broken': property name value {Not A Name!} has a problem: "name" must be 1-63 characters`);
+    expect(result.error).toContain(
+      `pulumi-nodejs:dynamic/warden:ServiceAccount resource 'broken': property name value {Not A Name!} has a problem: "name" must be 1-63 characters`,
+    );
     expect(await accountNames()).toEqual(before);
     const { deployment } = await bad.exportState();
     expect(wardenResources(deployment)).toEqual([]);
@@ -376,9 +395,20 @@ describe(`warden-iac/pulumi under the real pulumi CLI, with @pulumi/pulumi ${sdk
     const accounts = ['payments-deployer', 'search-deployer', 'legacy'].map(accountId);
     const result = await dev.destroy();
     const order = done(result);
-    expect(sorted(order)).toEqual(['delete ci', 'delete legacy', 'delete payments-deployer', 'delete payments-deployer-editor', 'delete search-deployer', 'delete search-deployer-editor']);
+    expect(sorted(order)).toEqual([
+      'delete ci',
+      'delete legacy',
+      'delete payments-deployer',
+      'delete payments-deployer-editor',
+      'delete search-deployer',
+      'delete search-deployer-editor',
+    ]);
     // Dependents first: a binding or token goes before its account.
-    for (const [dependent, account] of [['ci', 'payments-deployer'], ['payments-deployer-editor', 'payments-deployer'], ['search-deployer-editor', 'search-deployer']]) {
+    for (const [dependent, account] of [
+      ['ci', 'payments-deployer'],
+      ['payments-deployer-editor', 'payments-deployer'],
+      ['search-deployer-editor', 'search-deployer'],
+    ]) {
       expect(order.indexOf(`delete ${dependent}`)).toBeLessThan(order.indexOf(`delete ${account}`));
     }
     expect(await accountNames()).toEqual([]);

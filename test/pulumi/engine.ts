@@ -116,7 +116,9 @@ export class PulumiProject {
 
   /** Everything the CLI printed in every run so far, and every engine event. */
   printed(): string {
-    return this.results.flatMap((r) => [r.error ?? '', r.stdout, r.stderr, ...r.runs.filter((c) => !c.args.includes('--show-secrets')).flatMap((c) => [c.stdout, c.stderr]), ...r.events]).join('\n');
+    return this.results
+      .flatMap((r) => [r.error ?? '', r.stdout, r.stderr, ...r.runs.filter((c) => !c.args.includes('--show-secrets')).flatMap((c) => [c.stdout, c.stderr]), ...r.events])
+      .join('\n');
   }
 
   remove(): void {
@@ -203,4 +205,7 @@ export interface StateDeployment {
 /** Pulumi's marker of a secret value in state and on the wire. */
 export const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
 export const isCiphertext = (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && (value as Record<string, unknown>)['4dabf18193072939515e22adb298388d'] === SECRET_SIG && typeof (value as { ciphertext?: unknown }).ciphertext === 'string';
+  typeof value === 'object' &&
+  value !== null &&
+  (value as Record<string, unknown>)['4dabf18193072939515e22adb298388d'] === SECRET_SIG &&
+  typeof (value as { ciphertext?: unknown }).ciphertext === 'string';

@@ -15,7 +15,7 @@ it('type-checks', () => {
   expect(diagnostics).toEqual([]);
 });
 
-it('declares two teams\' accounts bound in their projects and a rotating token exported as a secret', async () => {
+it("declares two teams' accounts bound in their projects and a rotating token exported as a secret", async () => {
   const registered: { type: string; inputs: Record<string, unknown> }[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -34,7 +34,10 @@ it('declares two teams\' accounts bound in their projects and a rotating token e
   const resolved = await new Promise<string>((resolve) => program.ciToken.apply(resolve));
 
   const of = (type: string) => registered.filter((r) => r.type === `pulumi-nodejs:dynamic/warden:${type}`).map((r) => r.inputs);
-  expect(of('ServiceAccount')).toEqual([expect.objectContaining({ name: 'payments-deployer', projectId: 'prj_payments' }), expect.objectContaining({ name: 'search-deployer', projectId: 'prj_search' })]);
+  expect(of('ServiceAccount')).toEqual([
+    expect.objectContaining({ name: 'payments-deployer', projectId: 'prj_payments' }),
+    expect.objectContaining({ name: 'search-deployer', projectId: 'prj_search' }),
+  ]);
   expect(of('RoleBinding')).toEqual([
     expect.objectContaining({ serviceAccountId: 'payments-deployer-id', role: 'editor', projectId: 'prj_payments' }),
     expect.objectContaining({ serviceAccountId: 'search-deployer-id', role: 'editor', projectId: 'prj_search' }),

@@ -34,7 +34,11 @@ export class EngineSide {
 
   async diff(urn: string, id: string, olds: Props, news: Props) {
     const res = await this.call<pb.DiffResponse>('diff', new pb.DiffRequest().setUrn(urn).setId(id).setOlds(struct(olds)).setNews(struct(news)));
-    const names: Record<number, string> = { [pb.DiffResponse.DiffChanges.DIFF_NONE]: 'none', [pb.DiffResponse.DiffChanges.DIFF_SOME]: 'some', [pb.DiffResponse.DiffChanges.DIFF_UNKNOWN]: 'unknown' };
+    const names: Record<number, string> = {
+      [pb.DiffResponse.DiffChanges.DIFF_NONE]: 'none',
+      [pb.DiffResponse.DiffChanges.DIFF_SOME]: 'some',
+      [pb.DiffResponse.DiffChanges.DIFF_UNKNOWN]: 'unknown',
+    };
     const changes = names[res.getChanges()];
     return { changes, replaces: res.getReplacesList(), deleteBeforeReplace: res.getDeletebeforereplace() };
   }

@@ -69,7 +69,10 @@ describe('the providers serialized from the packed package', () => {
 describe('in the dynamic-provider host', () => {
   let host: Awaited<ReturnType<typeof startHost>>;
   let engine: EngineSide;
-  const withProvider = (type: 'serviceAccountProvider' | 'roleBindingProvider' | 'tokenProvider' | 'federatedCredentialProvider', props: Record<string, unknown>) => ({ ...props, __provider: providers[type] });
+  const withProvider = (type: 'serviceAccountProvider' | 'roleBindingProvider' | 'tokenProvider' | 'federatedCredentialProvider', props: Record<string, unknown>) => ({
+    ...props,
+    __provider: providers[type],
+  });
   const saInputs = (props: Record<string, unknown>) => withProvider('serviceAccountProvider', props);
   const rbInputs = (props: Record<string, unknown>) => withProvider('roleBindingProvider', props);
   const tkInputs = (props: Record<string, unknown>) => withProvider('tokenProvider', props);
@@ -122,7 +125,16 @@ describe('in the dynamic-provider host', () => {
     it('is created, with every attribute echoed as a camelCase output', async () => {
       ({ id, properties: outputs } = await engine.create(SA, inputs()));
       const onServer = await server.client.getServiceAccount(id);
-      expect(outputs).toMatchObject({ name: uniqueNameOnce, projectId, description: 'deploys', teams: ['platform'], disabled: false, uid: onServer.uid, userName: onServer.user_name, displayName: onServer.display_name });
+      expect(outputs).toMatchObject({
+        name: uniqueNameOnce,
+        projectId,
+        description: 'deploys',
+        teams: ['platform'],
+        disabled: false,
+        uid: onServer.uid,
+        userName: onServer.user_name,
+        displayName: onServer.display_name,
+      });
       expect(outputs).not.toHaveProperty('id');
       expect(outputs).not.toHaveProperty('user_name');
     });
@@ -140,7 +152,11 @@ describe('in the dynamic-provider host', () => {
 
     it('diffs a replacement, deleting first, when the project changes', async () => {
       const other = (await server.client.createProject({ name: uniqueName('other') })).id;
-      expect(await engine.diff(SA, id, outputs, inputs({ description: 'deploys prod', projectId: other }))).toEqual({ changes: 'some', replaces: ['projectId'], deleteBeforeReplace: true });
+      expect(await engine.diff(SA, id, outputs, inputs({ description: 'deploys prod', projectId: other }))).toEqual({
+        changes: 'some',
+        replaces: ['projectId'],
+        deleteBeforeReplace: true,
+      });
     });
 
     it('reads drift: disabled out of band is an in-place repair', async () => {
@@ -168,13 +184,18 @@ describe('in the dynamic-provider host', () => {
       const { id, properties } = await engine.create(RB, rbInputs({ serviceAccountId: accountId, role: 'editor', projectId }));
       expect(await server.client.getRoleBinding(id)).toMatchObject({ role: 'editor', project_id: projectId, service_account_id: accountId });
       expect(await engine.diff(RB, id, properties, rbInputs({ serviceAccountId: accountId, role: 'editor', projectId }))).toMatchObject({ changes: 'none' });
-      expect(await engine.diff(RB, id, properties, rbInputs({ serviceAccountId: accountId, role: 'member', projectId }))).toEqual({ changes: 'some', replaces: ['role'], deleteBeforeReplace: true });
+      expect(await engine.diff(RB, id, properties, rbInputs({ serviceAccountId: accountId, role: 'member', projectId }))).toEqual({
+        changes: 'some',
+        replaces: ['role'],
+        deleteBeforeReplace: true,
+      });
       await engine.delete(RB, id, properties);
       await expect(server.client.getRoleBinding(id)).rejects.toMatchObject({ status: 404 });
     });
 
     it('creates a token and rotates it by trigger: with an overlap the old secret keeps working, without one it stops at once', async () => {
-      const inputs = (version: string, overlapSeconds: number) => tkInputs({ serviceAccountId: accountId, name: 'ci', expiresInDays: 30, rotationTriggers: { version }, overlapSeconds });
+      const inputs = (version: string, overlapSeconds: number) =>
+        tkInputs({ serviceAccountId: accountId, name: 'ci', expiresInDays: 30, rotationTriggers: { version }, overlapSeconds });
       const created = await engine.create(TK, inputs('1', 3600));
       const first = created.properties.token as string;
       expect(first).toMatch(/^wdn_/);
@@ -198,7 +219,8 @@ describe('in the dynamic-provider host', () => {
     });
 
     it('takes a client secret through secretWo: never an output, rotated by secretWoVersion with the overlap', async () => {
-      const inputs = (secretWo: string, secretWoVersion: number) => tkInputs({ serviceAccountId: accountId, name: 'wo', overlapSeconds: 3600, secretWo: secret(secretWo), secretWoVersion });
+      const inputs = (secretWo: string, secretWoVersion: number) =>
+        tkInputs({ serviceAccountId: accountId, name: 'wo', overlapSeconds: 3600, secretWo: secret(secretWo), secretWoVersion });
       const first = generateSecret();
       const created = await engine.create(TK, inputs(first, 1));
       expect(created.properties).toMatchObject({ token: null, tokenHint: first.slice(0, 8), secretWoVersion: 1, status: 'active' });
@@ -294,8 +316,10 @@ describe('in the dynamic-provider host', () => {
   });
 
   describe('errors', () => {
-    it('surface with the server\'s message', async () => {
-      await expect(engine.create(RB, rbInputs({ serviceAccountId: 'sa_doesnotexist000000000000', role: 'member' }))).rejects.toMatchObject({ details: expect.stringMatching(/service account/i) });
+    it("surface with the server's message", async () => {
+      await expect(engine.create(RB, rbInputs({ serviceAccountId: 'sa_doesnotexist000000000000', role: 'member' }))).rejects.toMatchObject({
+        details: expect.stringMatching(/service account/i),
+      });
     });
 
     it('name the missing stack config when there are no credentials', async () => {
@@ -317,7 +341,7 @@ describe('in the dynamic-provider host', () => {
       try {
         await side.configure({ 'warden:endpoint': server.url, 'warden:token': secret(wrong) });
         const err = (await side.create(SA, saInputs({ name: uniqueName('badcreds') })).catch((e: unknown) => e)) as { details: string };
-        expect(err.details).toContain('refused the provider\'s credentials');
+        expect(err.details).toContain("refused the provider's credentials");
         expect(err.details).not.toContain(wrong);
         expect(bad.stderr()).not.toContain(wrong);
       } finally {
@@ -331,9 +355,22 @@ describe('in the dynamic-provider host', () => {
     it('a FederatedCredential is created with camelCase outputs, and a host configured with only warden:oidcToken works through the exchange', async () => {
       const account = await engine.create(SA, saInputs({ name: uniqueName('pulumi-keyless') }));
       await server.client.createRoleBinding({ service_account_id: account.id, role: 'editor' });
-      const inputs = fcInputs({ serviceAccountId: account.id, name: 'gitlab', issuer: issuer.url, audience: 'warden', subject: 'project_path:acme/infra:*', claims: { ref_type: 'branch' } });
+      const inputs = fcInputs({
+        serviceAccountId: account.id,
+        name: 'gitlab',
+        issuer: issuer.url,
+        audience: 'warden',
+        subject: 'project_path:acme/infra:*',
+        claims: { ref_type: 'branch' },
+      });
       const fc = await engine.create(FC, inputs);
-      expect(fc.properties).toMatchObject({ serviceAccountId: account.id, issuer: issuer.url, claims: { ref_type: 'branch' }, maxTokenLifetimeSeconds: 3600, createdAt: expect.any(String) });
+      expect(fc.properties).toMatchObject({
+        serviceAccountId: account.id,
+        issuer: issuer.url,
+        claims: { ref_type: 'branch' },
+        maxTokenLifetimeSeconds: 3600,
+        createdAt: expect.any(String),
+      });
       expect(await server.client.getFederatedCredential(account.id, fc.id)).toMatchObject({ subject: 'project_path:acme/infra:*' });
       expect(await engine.diff(FC, fc.id, fc.properties, inputs)).toMatchObject({ changes: 'none' });
       expect((await engine.diff(FC, fc.id, fc.properties, { ...inputs, audience: 'other' })).replaces).toEqual(['audience']);

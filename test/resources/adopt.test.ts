@@ -49,7 +49,11 @@ test('a role binding (no update) is taken over as it is', async () => {
 test('a token is taken over by rotating it: a new secret, the previous one valid for overlap_seconds', async () => {
   const account = await server.client.createServiceAccount({ name: uniqueName('adopt-token') });
   const existing = await server.client.createServiceAccountToken(account.id, { name: 'deploy', expires_in_days: 30 });
-  const adopted = await adoptExisting(token, resourceContext(server), await plannedCreate(token, { service_account_id: account.id, name: 'deploy', expires_in_days: 30, overlap_seconds: 60 }));
+  const adopted = await adoptExisting(
+    token,
+    resourceContext(server),
+    await plannedCreate(token, { service_account_id: account.id, name: 'deploy', expires_in_days: 30, overlap_seconds: 60 }),
+  );
   expect(adopted).toMatchObject({ id: existing.id, status: 'active' });
   expect(adopted!.token).toEqual(expect.any(String));
   expect(adopted!.token).not.toBe(existing.token);

@@ -30,7 +30,7 @@ test('a rule reading a value not known yet (a reference, at plan time) waits for
   expect(extendedTokenProblems({ extended: Unknown, max_age_days: 7 })).toEqual([]);
 });
 
-test('an extended token that never expires is refused on expires_at, with a message naming what to give, in each face\'s spelling', () => {
+test("an extended token that never expires is refused on expires_at, with a message naming what to give, in each face's spelling", () => {
   const [problem, ...more] = extendedTokenProblems({ extended: true, max_age_days: 7, expires_at: null });
   expect(more).toEqual([]);
   expect(problem!.path).toBe('expires_at');
@@ -38,7 +38,7 @@ test('an extended token that never expires is refused on expires_at, with a mess
   expect(problem!.message((field) => `"${field === 'expires_in_days' ? 'expiresInDays' : field}"`)).toContain('"expiresInDays"');
 });
 
-test('the definitions describe API fields with the contract\'s text', () => {
+test("the definitions describe API fields with the contract's text", () => {
   expect(token.attributes.max_age_days!.description).toBe(MaxAgeDays.description);
   expect(token.attributes.max_age_days!.description).toContain('not a cap');
   const account = definition('warden_service_account');

@@ -137,7 +137,11 @@ describe('an update of a token', () => {
   test('with secret_wo, a rotation without a new secret_wo_version is refused on secret_wo_version', async () => {
     const prior = tokenState({ token: null, secret_wo_version: 1, expires_in_days: 30 });
     const config = configOf(token, prior, { secret_wo: 'supplied', expires_in_days: 31 });
-    await expect(planChange(token, resourceContext(server), prior, config)).rejects.toMatchObject({ name: 'ResourceError', message: 'Rotation needs a new "secret_wo_version"', problem: { path: ['secret_wo_version'] } });
+    await expect(planChange(token, resourceContext(server), prior, config)).rejects.toMatchObject({
+      name: 'ResourceError',
+      message: 'Rotation needs a new "secret_wo_version"',
+      problem: { path: ['secret_wo_version'] },
+    });
   });
 
   test('with secret_wo and a new secret_wo_version, the rotation plans token null (never stored)', async () => {

@@ -37,7 +37,7 @@ test.each<[string, Record<string, unknown>, Record<string, unknown>, [string, st
   expect(await reasonOf(state(prior), state(planned))).toEqual(reason);
 });
 
-test('rotate_before_days: no reason before the window opens, the expiry in the reason once the server\'s clock is inside it', async () => {
+test("rotate_before_days: no reason before the window opens, the expiry in the reason once the server's clock is inside it", async () => {
   const expiresAt = new Date(clock.now().getTime() + 10 * DAY).toISOString();
   const prior = state({ expires_in_days: 10, rotate_before_days: 3, expires_at: expiresAt });
   const planned = state({ expires_in_days: 10, rotate_before_days: 3 });

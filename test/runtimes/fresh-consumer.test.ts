@@ -56,7 +56,11 @@ describe(`warden-iac installed from its tarball on Node.js ${process.version}`, 
 process.stdout.write(JSON.stringify({ client: typeof WardenClient, providers: Object.keys(pulumi).sort(), node: process.version }));`;
     // @pulumi/pulumi is an optional peer: the providers module must load without it.
     const { stdout } = await exec(process.execPath, ['-e', script], { cwd: project, env });
-    expect(JSON.parse(stdout)).toEqual({ client: 'function', providers: ['federatedCredentialProvider', 'roleBindingProvider', 'serviceAccountProvider', 'tokenProvider'], node: process.version });
+    expect(JSON.parse(stdout)).toEqual({
+      client: 'function',
+      providers: ['federatedCredentialProvider', 'roleBindingProvider', 'serviceAccountProvider', 'tokenProvider'],
+      node: process.version,
+    });
   });
 
   test("its secret-scanner rules resolve by the package's subpaths, as the docs configure them", async () => {

@@ -67,7 +67,9 @@ async function main(): Promise<void> {
       WARDEN_ENGINES: 'terraform',
       ...(withSdk ? { WARDEN_PULUMI_SDK: sdk!.path } : {}),
     };
-    const code = await run(node!.path, [join(dir, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', ...suites], dir, env).finally(() => rmSync(dir, { recursive: true, force: true }));
+    const code = await run(node!.path, [join(dir, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', ...suites], dir, env).finally(() =>
+      rmSync(dir, { recursive: true, force: true }),
+    );
     results.push(`Node.js ${node!.version}: ${code === 0 ? 'passed' : `FAILED (jest exited ${code})`}`);
     if (code !== 0) failed++;
   }

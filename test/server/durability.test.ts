@@ -19,7 +19,11 @@ describe('the embedded store is durable', () => {
           if (acknowledged.length === 40) fortieth();
         }
       })();
-      await within('the server to acknowledge 40 writes', Promise.race([fortyAcknowledged, writer.then(() => Promise.reject(new Error(`the writer stopped after ${acknowledged.length} writes`)))]), 30_000);
+      await within(
+        'the server to acknowledge 40 writes',
+        Promise.race([fortyAcknowledged, writer.then(() => Promise.reject(new Error(`the writer stopped after ${acknowledged.length} writes`)))]),
+        30_000,
+      );
       await server.kill('SIGKILL');
       await writer;
       await server.restart();

@@ -64,7 +64,10 @@ describe('token expiry', () => {
         code: 'WARDEN_ERR_POLICY',
         errors: [{ path: 'expires_in_days' }],
       });
-      await expect(server.client.createServiceAccountToken(account.id, { name: 'never', expires_at: null })).rejects.toMatchObject({ status: 400, errors: [{ path: 'expires_at' }] });
+      await expect(server.client.createServiceAccountToken(account.id, { name: 'never', expires_at: null })).rejects.toMatchObject({
+        status: 400,
+        errors: [{ path: 'expires_at' }],
+      });
       const ok = await server.client.createServiceAccountToken(account.id, { name: 'ok', expires_in_days: 30 });
       expect(ok.state).toBe('active');
     } finally {

@@ -64,11 +64,18 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (kind) => {
   describe('federated credentials', () => {
     test('are created, listed, read and deleted through the API, and audited', async () => {
       const other = await server.client.createServiceAccount({ name: 'fc-crud' });
-      const created = await server.client.createFederatedCredential(other.id, { name: 'k8s', issuer: issuer.url, audience: 'warden', subject: 'system:serviceaccount:ci:deployer' });
+      const created = await server.client.createFederatedCredential(other.id, {
+        name: 'k8s',
+        issuer: issuer.url,
+        audience: 'warden',
+        subject: 'system:serviceaccount:ci:deployer',
+      });
       expect(created).toMatchObject({ service_account_id: other.id, name: 'k8s', claims: {}, max_token_lifetime_seconds: 3600 });
       expect((await server.client.listFederatedCredentials(other.id)).items.map((c) => c.id)).toEqual([created.id]);
       expect(await server.client.getFederatedCredential(other.id, created.id)).toEqual(created);
-      await expect(server.client.createFederatedCredential(other.id, { name: 'k8s', issuer: issuer.url, audience: 'x', subject: 'y' })).rejects.toMatchObject({ code: 'WARDEN_ERR_NAME_TAKEN' });
+      await expect(server.client.createFederatedCredential(other.id, { name: 'k8s', issuer: issuer.url, audience: 'x', subject: 'y' })).rejects.toMatchObject({
+        code: 'WARDEN_ERR_NAME_TAKEN',
+      });
       await server.client.deleteFederatedCredential(other.id, created.id);
       await expect(server.client.getFederatedCredential(other.id, created.id)).rejects.toMatchObject({ status: 404 });
       const actions = (await server.client.listAuditEvents({ target_id: created.id })).items.map((e) => e.action).sort();
@@ -104,7 +111,10 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (kind) => {
       await server.client.createRoleBinding({ service_account_id: reader.id, role: 'member' });
       const readerToken = (await server.client.createServiceAccountToken(reader.id, { name: 't' })).token;
       const client = server.clientFor(readerToken);
-      await expect(client.createFederatedCredential(account.id, { name: 'sneaky', issuer: issuer.url, audience: 'warden', subject: '*' })).rejects.toMatchObject({ status: 403, code: 'WARDEN_ERR_FORBIDDEN' });
+      await expect(client.createFederatedCredential(account.id, { name: 'sneaky', issuer: issuer.url, audience: 'warden', subject: '*' })).rejects.toMatchObject({
+        status: 403,
+        code: 'WARDEN_ERR_FORBIDDEN',
+      });
       expect((await client.listFederatedCredentials(account.id)).items.map((c) => c.name)).toEqual(['github-main']);
     });
   });
@@ -145,7 +155,9 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (kind) => {
           service_account: 'ci-deployer',
         });
         expect(answer.expires_in).toBe(3600);
-        await expect(anonymous.exchangeToken({ grant_type: GRANT_TYPE_TOKEN_EXCHANGE, subject_token: await issuer.mint({ aud: 'other' }), subject_token_type: TOKEN_TYPE_JWT })).rejects.toMatchObject({
+        await expect(
+          anonymous.exchangeToken({ grant_type: GRANT_TYPE_TOKEN_EXCHANGE, subject_token: await issuer.mint({ aud: 'other' }), subject_token_type: TOKEN_TYPE_JWT }),
+        ).rejects.toMatchObject({
           status: 400,
           code: 'WARDEN_ERR_OAUTH_INVALID_GRANT',
         });
@@ -166,15 +178,27 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (kind) => {
       ['no exp', () => issuer.mint({ repository: 'acme/app' }, { omit: ['exp'] }), {}, 'invalid_grant', /"exp"/],
       ['alg none', async () => issuer.unsigned({ repository: 'acme/app' }), {}, 'invalid_grant', /algorithm/],
       ['HS256 signed with the public key', () => issuer.hmacWithPublicKey({ repository: 'acme/app' }), {}, 'invalid_grant', /algorithm/],
-      ['a tampered payload', async () => {
-        const [h, , s] = (await issuer.mint({ repository: 'acme/app' })).split('.');
-        return `${h}.${Buffer.from(JSON.stringify({ iss: issuer.url, sub: 'repo:acme/app:ref:refs/heads/main', aud: 'warden', repository: 'acme/app', iat: now(), exp: now() + 300 })).toString('base64url')}.${s}`;
-      }, {}, 'invalid_grant', /signature/],
+      [
+        'a tampered payload',
+        async () => {
+          const [h, , s] = (await issuer.mint({ repository: 'acme/app' })).split('.');
+          return `${h}.${Buffer.from(JSON.stringify({ iss: issuer.url, sub: 'repo:acme/app:ref:refs/heads/main', aud: 'warden', repository: 'acme/app', iat: now(), exp: now() + 300 })).toString('base64url')}.${s}`;
+        },
+        {},
+        'invalid_grant',
+        /signature/,
+      ],
       ['scope widening to scim', () => issuer.mint({ repository: 'acme/app' }), { scope: 'api scim' }, 'invalid_scope', /wider/],
       ['an unknown scope', () => issuer.mint({ repository: 'acme/app' }), { scope: 'admin' }, 'invalid_scope', /unknown scope/],
       ['a service_account that does not trust the issuer', () => issuer.mint({ repository: 'acme/app' }), { service_account: 'fc-reader' }, 'invalid_target', /service_account/],
       ['another grant type', () => issuer.mint({ repository: 'acme/app' }), { grant_type: 'client_credentials' }, 'unsupported_grant_type', /grant_type/],
-      ['another subject token type', () => issuer.mint({ repository: 'acme/app' }), { subject_token_type: 'urn:ietf:params:oauth:token-type:saml2' }, 'invalid_request', /subject_token_type/],
+      [
+        'another subject token type',
+        () => issuer.mint({ repository: 'acme/app' }),
+        { subject_token_type: 'urn:ietf:params:oauth:token-type:saml2' },
+        'invalid_request',
+        /subject_token_type/,
+      ],
       ['a subject token that is not a JWT', async () => 'not-a-jwt', {}, 'invalid_request', /not a JWT/],
     ];
     test.each(refused)('%s is refused and nothing is issued', async (_name, token, extra, error, description) => {

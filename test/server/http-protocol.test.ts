@@ -24,7 +24,11 @@ function raw(request: string): Promise<string> {
 
 describe('HTTP protocol details', () => {
   test('ETag is a header as well as a body field, on reads and writes', async () => {
-    const created = await fetch(`${server.url}/v1/service-accounts`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify({ name: uniqueName('etag') }) });
+    const created = await fetch(`${server.url}/v1/service-accounts`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ name: uniqueName('etag') }),
+    });
     const account = (await created.json()) as { id: string; etag: string };
     expect(created.headers.get('etag')).toBe(account.etag);
     const read = await fetch(`${server.url}/v1/service-accounts/${account.id}`, { headers: auth() });
@@ -37,7 +41,11 @@ describe('HTTP protocol details', () => {
   test('If-Match: * proceeds, a list of tags matches any of them, a stale tag is 412', async () => {
     const account = await server.client.createServiceAccount({ name: uniqueName('match') });
     const patch = (ifMatch: string, description: string) =>
-      fetch(`${server.url}/v1/service-accounts/${account.id}`, { method: 'PATCH', headers: { ...auth(), 'content-type': 'application/json', 'if-match': ifMatch }, body: JSON.stringify({ description }) });
+      fetch(`${server.url}/v1/service-accounts/${account.id}`, {
+        method: 'PATCH',
+        headers: { ...auth(), 'content-type': 'application/json', 'if-match': ifMatch },
+        body: JSON.stringify({ description }),
+      });
     const star = await patch('*', 'one');
     expect(star.status).toBe(200);
     const etag = star.headers.get('etag')!;
@@ -70,7 +78,12 @@ describe('HTTP protocol details', () => {
   });
 
   test.each([
-    { what: 'headers over the size limit', request: `GET /v1/whoami HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, status: 431, code: 'WARDEN_ERR_HEADERS_TOO_LARGE' },
+    {
+      what: 'headers over the size limit',
+      request: `GET /v1/whoami HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      status: 431,
+      code: 'WARDEN_ERR_HEADERS_TOO_LARGE',
+    },
     { what: 'a malformed request line', request: 'GET /v1/who ami HTTP/1.1\r\nHost: x\r\n\r\n', status: 400, code: 'WARDEN_ERR_BAD_REQUEST' },
   ])("Node's own refusal of $what is a problem document with a request id", async ({ request, status, code }) => {
     const answer = await raw(request);

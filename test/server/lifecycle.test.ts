@@ -40,7 +40,12 @@ describe.each(['sqlite', 'postgres'] as const)('the whole lifecycle on %s', (kin
 
   test('built-in roles are listed and immutable; custom roles cannot be deleted while bound', async () => {
     const { items } = await admin.listRoles();
-    expect(items.filter((r) => r.built_in).map((r) => r.name).sort()).toEqual(['admin', 'editor', 'manager', 'member']);
+    expect(
+      items
+        .filter((r) => r.built_in)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['admin', 'editor', 'manager', 'member']);
     await expect(admin.deleteRole('admin')).rejects.toMatchObject({ code: 'WARDEN_ERR_BUILT_IN_ROLE' });
     const role = await admin.createRole({ name: uniqueName('reader'), permissions: ['service_accounts:read'] });
     const account = await admin.createServiceAccount({ name: uniqueName('sa') });
@@ -232,7 +237,12 @@ describe.each(['sqlite', 'postgres'] as const)('the whole lifecycle on %s', (kin
   test('every change is audited with its actor and target', async () => {
     const account = await admin.createServiceAccount({ name: uniqueName('aud') });
     const events = await admin.listAuditEvents({ target_id: account.id });
-    expect(events.items[0]).toMatchObject({ action: 'service_account.create', outcome: 'success', target: { type: 'service_account', id: account.id }, actor: { user_type: 'user' } });
+    expect(events.items[0]).toMatchObject({
+      action: 'service_account.create',
+      outcome: 'success',
+      target: { type: 'service_account', id: account.id },
+      actor: { user_type: 'user' },
+    });
     await expect(server.clientFor('wdn_not_a_token').whoami()).rejects.toBeInstanceOf(AuthError);
     const refused = await admin.listAuditEvents({ action: 'auth.refused' });
     expect(refused.items.length).toBeGreaterThan(0);

@@ -14,7 +14,11 @@ import { OidcIssuer } from '../support/oidc-issuer';
  * against the OpenAPI 3.1 schema, and Stoplight Prism, as a proxy in front of the real server,
  * checks every answer of a run that calls every documented operation, refusals included.
  */
-type Doc = { openapi: string; info: { license?: { identifier?: string } }; paths: Record<string, Record<string, { operationId: string; tags?: string[]; responses: Record<string, unknown> }>> };
+type Doc = {
+  openapi: string;
+  info: { license?: { identifier?: string } };
+  paths: Record<string, Record<string, { operationId: string; tags?: string[]; responses: Record<string, unknown> }>>;
+};
 
 const PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -82,7 +86,11 @@ async function call(
 /** Asserts the status, so that the run stays the sequence it says it is. */
 async function expectCall(status: number, method: string, path: string, opts: Parameters<typeof call>[2] = {}): Promise<Answer> {
   const answer = await call(method, path, opts);
-  expect({ call: `${method} ${path}`, status: answer.status, body: answer.status === status ? undefined : answer.body }).toEqual({ call: `${method} ${path}`, status, body: undefined });
+  expect({ call: `${method} ${path}`, status: answer.status, body: answer.status === status ? undefined : answer.body }).toEqual({
+    call: `${method} ${path}`,
+    status,
+    body: undefined,
+  });
   return answer;
 }
 
@@ -91,8 +99,12 @@ const etagOf = (a: Answer) => a.headers.get('etag') ?? '';
 
 test('the served document is valid OpenAPI 3.1 with a license', () => {
   // The validator is an ES module, which jest's CommonJS runtime cannot load: it runs in node.
-  const script = "import { Validator } from '@seriousme/openapi-schema-validator'; let s = ''; for await (const c of process.stdin) s += c; const v = new Validator(); process.stdout.write(JSON.stringify(await v.validate(JSON.parse(s))));";
-  const result = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, input: JSON.stringify(doc) }).toString()) as { valid: boolean; errors?: unknown[] };
+  const script =
+    "import { Validator } from '@seriousme/openapi-schema-validator'; let s = ''; for await (const c of process.stdin) s += c; const v = new Validator(); process.stdout.write(JSON.stringify(await v.validate(JSON.parse(s))));";
+  const result = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, input: JSON.stringify(doc) }).toString()) as {
+    valid: boolean;
+    errors?: unknown[];
+  };
   expect(result.errors ?? []).toEqual([]);
   expect(result.valid).toBe(true);
   expect(doc.openapi).toMatch(/^3\.1\./);
@@ -168,7 +180,12 @@ test('every answer of a run through every operation conforms to the served docum
   await expectCall(400, 'POST', credentials, { json: { name: 'ci', issuer: 'ftp://x', audience: 'warden', subject: 'x' } });
   await expectCall(200, 'GET', credentials);
   await expectCall(200, 'GET', `${credentials}/${idOf(credential)}`);
-  const form = (subjectToken: string) => new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: subjectToken, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt' }).toString();
+  const form = (subjectToken: string) =>
+    new URLSearchParams({
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      subject_token: subjectToken,
+      subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+    }).toString();
   const formType = 'application/x-www-form-urlencoded';
   await expectCall(200, 'POST', '/v1/oauth/token', { token: null, raw: form(await issuer.mint({ sub: 'repo:acme/app' })), type: formType });
   await expectCall(400, 'POST', '/v1/oauth/token', { token: null, raw: form(await issuer.mint({ sub: 'repo:evil/app' })), type: formType });
@@ -197,7 +214,8 @@ test('every answer of a run through every operation conforms to the served docum
   await expectCall(400, 'DELETE', '/v1/sessions/current');
   await expectCall(204, 'DELETE', '/v1/sessions/current', { token: (session.body as { token: string }).token });
   let limited: Answer | undefined;
-  for (let i = 0; i < 5 && limited?.status !== 429; i++) limited = await call('POST', '/v1/sessions', { token: null, json: { email: 'dev@example.com', password: 'wrong-password' } });
+  for (let i = 0; i < 5 && limited?.status !== 429; i++)
+    limited = await call('POST', '/v1/sessions', { token: null, json: { email: 'dev@example.com', password: 'wrong-password' } });
   expect(limited?.status).toBe(429);
   expect(limited?.headers.get('retry-after')).toMatch(/^\d+$/);
   await expectCall(202, 'POST', '/v1/tokens/report-leak', { token: null, json: { token: 'wdn_not_a_real_token' } });
@@ -207,7 +225,8 @@ test('every answer of a run through every operation conforms to the served docum
   await expectCall(200, 'GET', '/v1/audit-events?limit=50');
 
   // SCIM: discovery, the user lifecycle, its own refusals.
-  for (const p of ['ServiceProviderConfig', 'Schemas', `Schemas/${SCIM_USER_SCHEMA}`, 'ResourceTypes', 'ResourceTypes/User']) await expectCall(200, 'GET', `/scim/v2/${p}`, { token: null });
+  for (const p of ['ServiceProviderConfig', 'Schemas', `Schemas/${SCIM_USER_SCHEMA}`, 'ResourceTypes', 'ResourceTypes/User'])
+    await expectCall(200, 'GET', `/scim/v2/${p}`, { token: null });
   await expectCall(404, 'GET', '/scim/v2/ResourceTypes/Group', { token: null });
   const scimUser = { schemas: [SCIM_USER_SCHEMA], userName: 'ada@example.com', displayName: 'Ada', externalId: 'ext-1' };
   const created = await expectCall(201, 'POST', '/scim/v2/Users', { json: scimUser });
@@ -221,7 +240,10 @@ test('every answer of a run through every operation conforms to the served docum
   await expectCall(404, 'GET', '/scim/v2/Users/usr_missing');
   await expectCall(401, 'GET', '/scim/v2/Users', { token: null });
   await expectCall(200, 'PUT', userPath, { json: { ...scimUser, displayName: 'Ada L.' }, headers: { 'if-match': etagOf(got) } });
-  await expectCall(412, 'PATCH', userPath, { json: { schemas: [SCIM_PATCH_SCHEMA], Operations: [{ op: 'Replace', path: 'title', value: 'x' }] }, headers: { 'if-match': etagOf(got) } });
+  await expectCall(412, 'PATCH', userPath, {
+    json: { schemas: [SCIM_PATCH_SCHEMA], Operations: [{ op: 'Replace', path: 'title', value: 'x' }] },
+    headers: { 'if-match': etagOf(got) },
+  });
   await expectCall(200, 'PATCH', userPath, { json: { schemas: [SCIM_PATCH_SCHEMA], Operations: [{ op: 'Replace', value: { active: 'False' } }] } });
   await expectCall(204, 'DELETE', userPath);
   await expectCall(405, 'POST', userPath, { json: scimUser });
@@ -229,7 +251,11 @@ test('every answer of a run through every operation conforms to the served docum
   expect(found).toEqual([]);
   // Every documented operation was called, except those that only answer 405; and the run met
   // each status the issue names.
-  const documented = Object.values(doc.paths).flatMap((ops) => Object.values(ops).filter((op) => !op.tags?.includes('405')).map((op) => op.operationId));
+  const documented = Object.values(doc.paths).flatMap((ops) =>
+    Object.values(ops)
+      .filter((op) => !op.tags?.includes('405'))
+      .map((op) => op.operationId),
+  );
   expect(documented.filter((id) => !exercised.has(id))).toEqual([]);
   expect([...exercised.keys()].filter((k) => k.startsWith('(undocumented)'))).toEqual([]);
   const seen = new Set([...exercised.values()].flatMap((s) => [...s]));
@@ -239,7 +265,9 @@ test('every answer of a run through every operation conforms to the served docum
 test('the proxy reports a document that departs from the server (an undeclared status, a missing header, a wrong body)', async () => {
   // A tampered copy of the served document: the check above would fail on each of these.
   const dir = mkdtempSync(join(tmpdir(), 'warden-openapi-'));
-  const tampered = JSON.parse(JSON.stringify(doc)) as Doc & { paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema: object }> }> }>> };
+  const tampered = JSON.parse(JSON.stringify(doc)) as Doc & {
+    paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema: object }> }> }>>;
+  };
   delete tampered.paths['/v1/projects/{id}']!.get!.responses['404'];
   tampered.paths['/healthz']!.get!.responses['200']!.headers!['X-Tampered'] = { required: true, schema: { type: 'string' } };
   tampered.paths['/v1/whoami']!.get!.responses['200']!.content!['application/json']!.schema = { type: 'object', required: ['nope'] };

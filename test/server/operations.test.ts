@@ -24,7 +24,9 @@ describe('operating the server', () => {
       expect({ name, operationId: op?.operationId }).toEqual({ name, operationId: name });
       expect(op?.requestBody !== undefined).toBe('body' in def);
     }
-    const create = doc.paths['/v1/service-accounts']!.post as unknown as { requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown>; additionalProperties: boolean } } } } };
+    const create = doc.paths['/v1/service-accounts']!.post as unknown as {
+      requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown>; additionalProperties: boolean } } } };
+    };
     expect(Object.keys(create.requestBody.content['application/json'].schema.properties)).toEqual(
       expect.arrayContaining(['name', 'display_name', 'description', 'project_id', 'disabled', 'expires_at', 'teams']),
     );
@@ -44,7 +46,10 @@ describe('operating the server', () => {
   test('each request is logged once with its request id, and the id is echoed', async () => {
     const res = await fetch(`${server.url}/v1/whoami`, { headers: { authorization: `Bearer ${server.adminToken}`, 'x-request-id': 'trace-123' } });
     expect(res.headers.get('x-request-id')).toBe('trace-123');
-    const lines = server.logs().split('\n').filter((l) => l.includes('"reqId":"trace-123"'));
+    const lines = server
+      .logs()
+      .split('\n')
+      .filter((l) => l.includes('"reqId":"trace-123"'));
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'request', method: 'GET', url: '/v1/whoami', status: 200 });
   });

@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => pg.stop());
 
 describe.each(['sqlite', 'postgres'] as const)('a store from before the overlap column was renamed, on %s', (kind) => {
-  test('keeps a regenerated token\'s previous secret working until the overlap it was given ends', async () => {
+  test("keeps a regenerated token's previous secret working until the overlap it was given ends", async () => {
     const clock = new TestClock();
     const server = await startServer({ clock, ...(kind === 'postgres' ? { databaseUrl: await pg.createDatabase('overlap') } : {}) });
     try {

@@ -62,7 +62,11 @@ describe('the last active organization admin cannot be removed by any route', ()
   test('SCIM delete, replace with active false and patch with active false answer 409 WARDEN_ERR_LAST_ADMIN', async () => {
     const { secret } = await tokenOf('provisioner', ['scim']);
     const replace = { schemas: [SCIM_USER_SCHEMA], userName: 'admin@warden.local', active: false };
-    for (const res of [await scim(secret, 'DELETE', `/Users/${adminId}`), await scim(secret, 'PATCH', `/Users/${adminId}`, deactivate), await scim(secret, 'PUT', `/Users/${adminId}`, replace)]) {
+    for (const res of [
+      await scim(secret, 'DELETE', `/Users/${adminId}`),
+      await scim(secret, 'PATCH', `/Users/${adminId}`, deactivate),
+      await scim(secret, 'PUT', `/Users/${adminId}`, replace),
+    ]) {
       expect(res.status).toBe(409);
       const body = (await res.json()) as Record<string, { code: string }>;
       expect(body['urn:warden:params:scim:api:messages:2.0:Error']!.code).toBe('WARDEN_ERR_LAST_ADMIN');

@@ -22,7 +22,11 @@ function scim(method: string, path: string, body?: unknown, headers: Record<stri
 async function newUser(extra: Record<string, unknown> = {}) {
   const res = await scim('POST', '/Users', { schemas: [SCIM_USER_SCHEMA], userName: `${uniqueName('u')}@example.com`, displayName: 'Ada', ...extra });
   expect(res.status).toBe(201);
-  return { user: (await res.json()) as { id: string; active: boolean; displayName: string; meta: { version: string; location: string } }, etag: res.headers.get('etag'), location: res.headers.get('location') };
+  return {
+    user: (await res.json()) as { id: string; active: boolean; displayName: string; meta: { version: string; location: string } },
+    etag: res.headers.get('etag'),
+    location: res.headers.get('location'),
+  };
 }
 const patchOp = (...Operations: unknown[]) => ({ schemas: [SCIM_PATCH_SCHEMA], Operations });
 
@@ -30,7 +34,13 @@ describe('SCIM discovery (RFC 7644 section 4)', () => {
   test('ServiceProviderConfig, Schemas and ResourceTypes describe what this server does', async () => {
     const spc = await fetch(`${server.url}/scim/v2/ServiceProviderConfig`);
     expect(spc.headers.get('content-type')).toMatch(SCIM_TYPE);
-    expect(await spc.json()).toMatchObject({ patch: { supported: true }, bulk: { supported: false }, sort: { supported: false }, etag: { supported: true }, filter: { supported: true, maxResults: 500 } });
+    expect(await spc.json()).toMatchObject({
+      patch: { supported: true },
+      bulk: { supported: false },
+      sort: { supported: false },
+      etag: { supported: true },
+      filter: { supported: true, maxResults: 500 },
+    });
     const schemas = (await (await fetch(`${server.url}/scim/v2/Schemas`)).json()) as { Resources: { id: string; attributes: { name: string }[] }[] };
     expect(schemas.Resources.map((r) => r.id)).toEqual([SCIM_USER_SCHEMA]);
     expect(schemas.Resources[0]!.attributes.map((a) => a.name)).toEqual(expect.arrayContaining(['userName', 'active', 'externalId', 'displayName']));

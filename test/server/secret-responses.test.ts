@@ -77,8 +77,16 @@ describe('idempotency records never fingerprint a secret', () => {
       PASSWORD,
       JSON.stringify(['POST', '/v1/users', { email, name: 'Pat' }]),
       JSON.stringify(['POST', '/v1/sessions', { email }]),
-    ].flatMap((s) => ['base64url', 'hex', 'base64'].map((enc) => createHash('sha256').update(s).digest(enc as 'hex')));
-    const files = readdirSync(server.dataDir!).map((f) => readFileSync(join(server.dataDir!, f)).toString('latin1')).join('\n');
+    ].flatMap((s) =>
+      ['base64url', 'hex', 'base64'].map((enc) =>
+        createHash('sha256')
+          .update(s)
+          .digest(enc as 'hex'),
+      ),
+    );
+    const files = readdirSync(server.dataDir!)
+      .map((f) => readFileSync(join(server.dataDir!, f)).toString('latin1'))
+      .join('\n');
     for (const digest of plain) {
       expect(rows.map((r) => r.request_hash)).not.toContain(digest);
       expect(files.includes(digest)).toBe(false);
@@ -137,11 +145,18 @@ describe('every response that carries a secret is not cacheable', () => {
 
 test('the OpenAPI document marks secret fields write-only and secret responses no-store', async () => {
   const doc = (await (await fetch(`${server.url}/v1/openapi.json`)).json()) as {
-    paths: Record<string, Record<string, { requestBody: { content: Record<string, { schema: { properties: Record<string, object> } }> }; responses: Record<string, { headers?: Record<string, unknown> }> }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        { requestBody: { content: Record<string, { schema: { properties: Record<string, object> } }> }; responses: Record<string, { headers?: Record<string, unknown> }> }
+      >
+    >;
   };
   const session = doc.paths['/v1/sessions']!.post!;
   expect(session.requestBody.content['application/json']!.schema.properties.password).toMatchObject({ format: 'password', writeOnly: true });
   // Every answer of the route, refusals included, declares no-store (besides X-Request-Id).
-  for (const status of ['201', '400', '401', '413', '429']) expect(Object.keys(session.responses[status]!.headers ?? {})).toEqual(expect.arrayContaining(['X-Request-Id', 'Cache-Control', 'Pragma']));
+  for (const status of ['201', '400', '401', '413', '429'])
+    expect(Object.keys(session.responses[status]!.headers ?? {})).toEqual(expect.arrayContaining(['X-Request-Id', 'Cache-Control', 'Pragma']));
   expect(doc.paths['/v1/service-accounts/{id}/tokens']!.post!.responses['201']!.headers).toBeDefined();
 });

@@ -13,7 +13,11 @@ const GITLEAKS_CONFIG = join(ROOT, 'scanners', 'gitleaks.toml');
 function gitleaksFindings(dir: string): { file: string; secret: string }[] {
   const report = join(mkdtempSync(join(tmpdir(), 'warden-gitleaks-')), 'report.json');
   try {
-    execFileSync(toolPath('gitleaks'), ['dir', dir, '--config', GITLEAKS_CONFIG, '--report-format', 'json', '--report-path', report, '--exit-code', '0', '--no-banner', '--log-level', 'error'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(
+      toolPath('gitleaks'),
+      ['dir', dir, '--config', GITLEAKS_CONFIG, '--report-format', 'json', '--report-path', report, '--exit-code', '0', '--no-banner', '--log-level', 'error'],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     return (JSON.parse(readFileSync(report, 'utf8')) as { File: string; Secret: string }[]).map((f) => ({ file: relative(dir, f.File), secret: f.Secret }));
   } finally {
     rmSync(dirname(report), { recursive: true, force: true });
@@ -42,7 +46,10 @@ function secretlintFindings(root: string, files: string[]): { file: string; secr
     writeFileSync(rc, JSON.stringify({ rules: [{ id: join(ROOT, 'scanners', 'secretlint-rule-warden.js') }] }));
     // A report file, not stdout: secretlint exits before a large report has drained through a pipe.
     const report = join(dir, 'report.json');
-    const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'secretlint'), ['--secretlintrc', rc, '--format', 'json', '--output', report, '--no-color', ...files], { cwd: root, encoding: 'utf8' });
+    const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'secretlint'), ['--secretlintrc', rc, '--format', 'json', '--output', report, '--no-color', ...files], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     // 1 is "found something"; anything else is a failure to run.
     if (run.status !== 0 && run.status !== 1) throw new Error(`secretlint exited ${run.status}: ${run.stderr}`);
     const results = JSON.parse(readFileSync(report, 'utf8')) as { filePath: string; sourceContent: string; messages: { range: [number, number] }[] }[];
@@ -61,7 +68,11 @@ describe('secret-scanner rules shipped in scanners/', () => {
     const dir = mkdtempSync(join(tmpdir(), 'warden-scan-'));
     try {
       writeFileSync(join(dir, 'ci.log'), text);
-      expect(gitleaksFindings(dir).map((f) => f.secret).sort()).toEqual([...fresh].sort());
+      expect(
+        gitleaksFindings(dir)
+          .map((f) => f.secret)
+          .sort(),
+      ).toEqual([...fresh].sort());
       expect(secretlintFindings(dir, ['ci.log']).map((f) => f.secret)).toEqual(fresh);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -109,7 +120,11 @@ describe('secret-scanner rules shipped in scanners/', () => {
     }
     try {
       for (const { file } of gitleaksFindings(copy)) found.push({ file, rule: 'gitleaks' });
-      for (const { file } of secretlintFindings(copy, files.filter((f) => existsSync(join(copy, f))))) found.push({ file, rule: 'secretlint' });
+      for (const { file } of secretlintFindings(
+        copy,
+        files.filter((f) => existsSync(join(copy, f))),
+      ))
+        found.push({ file, rule: 'secretlint' });
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }

@@ -44,7 +44,10 @@ describe('secrets never reach the database files, the logs or the audit log', ()
       const session = await server.clientFor('').createSession({ email: 'pat@example.com', password: 'a long enough password' });
       await server.clientFor(second.token).whoami();
       // A refused request carrying a secret-like value, and a leak report.
-      await server.clientFor(first.token.replace(/.$/, '0')).whoami().catch(() => undefined);
+      await server
+        .clientFor(first.token.replace(/.$/, '0'))
+        .whoami()
+        .catch(() => undefined);
       await server.clientFor('').reportLeak({ token: personal.token });
       await expect(server.clientFor(personal.token).whoami()).rejects.toMatchObject({ status: 401 });
 
@@ -63,7 +66,8 @@ describe('secrets never reach the database files, the logs or the audit log', ()
   test('a leak report answers the same whether or not the secret was valid', async () => {
     const server = await startServer();
     try {
-      const post = (token: string) => fetch(`${server.url}/v1/tokens/report-leak`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+      const post = (token: string) =>
+        fetch(`${server.url}/v1/tokens/report-leak`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
       const valid = await post(server.adminToken);
       const invalid = await post(generateSecret());
       expect([valid.status, invalid.status]).toEqual([202, 202]);
@@ -80,7 +84,11 @@ describe('secrets never reach the database files, the logs or the audit log', ()
       const statuses = [];
       let retryAfter: string | null = null;
       for (let i = 0; i < 5; i++) {
-        const res = await fetch(`${server.url}/v1/tokens/report-leak`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: generateSecret() }) });
+        const res = await fetch(`${server.url}/v1/tokens/report-leak`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token: generateSecret() }),
+        });
         statuses.push(res.status);
         retryAfter ??= res.headers.get('retry-after');
         await res.arrayBuffer();

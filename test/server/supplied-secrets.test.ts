@@ -34,7 +34,7 @@ describe.each(['sqlite', 'postgres'] as const)('client-supplied secrets (write-o
     return sa;
   }
 
-  test('a token created with the client\'s secret authenticates with it, and no read shows it', async () => {
+  test("a token created with the client's secret authenticates with it, and no read shows it", async () => {
     const sa = await account();
     const secret = generateSecret();
     const created = await admin.createServiceAccountToken(sa.id, { name: 'wo', secret });
@@ -47,7 +47,7 @@ describe.each(['sqlite', 'postgres'] as const)('client-supplied secrets (write-o
     if (server.dataDir) for (const f of readdirSync(server.dataDir)) expect(readFileSync(join(server.dataDir, f)).toString('latin1')).not.toContain(secret);
   });
 
-  test('regenerate with the client\'s secret keeps the old one through the overlap only', async () => {
+  test("regenerate with the client's secret keeps the old one through the overlap only", async () => {
     const sa = await account();
     const first = generateSecret();
     const token = await admin.createServiceAccountToken(sa.id, { name: 'rot', secret: first });
@@ -64,7 +64,7 @@ describe.each(['sqlite', 'postgres'] as const)('client-supplied secrets (write-o
   test.each([
     ['the secret of a live token', async (sa: string) => (await admin.createServiceAccountToken(sa, { name: uniqueName('live'), secret: generateSecret() })).token],
     ['a server-generated secret', async (sa: string) => (await admin.createServiceAccountToken(sa, { name: uniqueName('gen') })).token],
-    ['the bootstrap admin\'s secret', async () => server.adminToken],
+    ["the bootstrap admin's secret", async () => server.adminToken],
     [
       'a secret a rotation retired',
       async (sa: string) => {
@@ -109,7 +109,7 @@ describe.each(['sqlite', 'postgres'] as const)('client-supplied secrets (write-o
     expect((await admin.listServiceAccountTokens(sa.id)).items).toEqual([]);
   });
 
-  test('a repeat under the same Idempotency-Key answers with the client\'s secret, unchanged', async () => {
+  test("a repeat under the same Idempotency-Key answers with the client's secret, unchanged", async () => {
     const sa = await account();
     const secret = generateSecret();
     const key = uniqueName('idem');

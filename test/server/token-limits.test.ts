@@ -35,7 +35,13 @@ describe('allowed_cidrs behind the trusted proxy 127.0.0.1', () => {
   test.each<[string, Bound, Bound, (string | undefined)[], (string | undefined)[]]>([
     ['the account allows 198.51.100.0/24', { allowed_cidrs: ['198.51.100.0/24'] }, {}, ['198.51.100.7'], ['203.0.113.9', undefined]],
     ['the token allows 203.0.113.0/24', {}, { allowed_cidrs: ['203.0.113.0/24'] }, ['203.0.113.1'], ['198.51.100.7', undefined]],
-    ['the account allows 10.0.0.0/8 and the token 10.1.0.0/16 within it', { allowed_cidrs: ['10.0.0.0/8'] }, { allowed_cidrs: ['10.1.0.0/16'] }, ['10.1.2.3'], ['10.2.0.1', '192.0.2.1']],
+    [
+      'the account allows 10.0.0.0/8 and the token 10.1.0.0/16 within it',
+      { allowed_cidrs: ['10.0.0.0/8'] },
+      { allowed_cidrs: ['10.1.0.0/16'] },
+      ['10.1.2.3'],
+      ['10.2.0.1', '192.0.2.1'],
+    ],
     ['the account allows 2001:db8::/32', { allowed_cidrs: ['2001:db8::/32'] }, {}, ['2001:db8::5'], ['2001:db9::5', '198.51.100.7']],
     ['nothing is bound', {}, {}, ['198.51.100.7', '2001:db8::5', undefined], []],
   ])('when %s, requests from inside get through and from elsewhere (or the proxy itself) get 401', async (_label, account, token, allowed, refused) => {
@@ -49,7 +55,14 @@ describe('allowed_cidrs behind the trusted proxy 127.0.0.1', () => {
     const { sa, token } = await tokenFor({ allowed_cidrs: ['198.51.100.0/24'] });
     expect(await whoamiStatus(server, token.token, '203.0.113.9')).toBe(401);
     const events = (await admin.listAuditEvents({ action: 'auth.refused_network', target_id: token.id })).items;
-    expect(events).toEqual([expect.objectContaining({ action: 'auth.refused_network', outcome: 'failure', actor: expect.objectContaining({ id: sa.id, token_id: token.id }), target: { type: 'token', id: token.id } })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        action: 'auth.refused_network',
+        outcome: 'failure',
+        actor: expect.objectContaining({ id: sa.id, token_id: token.id }),
+        target: { type: 'token', id: token.id },
+      }),
+    ]);
     expect(JSON.stringify(await admin.listAuditEvents({ limit: 500 }))).not.toContain(token.token);
     expect(server.logs()).not.toContain(token.token);
   });
@@ -82,11 +95,14 @@ describe('allowed_cidrs behind the trusted proxy 127.0.0.1', () => {
       status: 400,
       errors: [{ path: 'allowed_cidrs.1', message: expect.stringContaining(message) }],
     });
-    await expect(admin.createServiceAccount({ name: uniqueName('bad'), allowed_cidrs: [cidr] })).rejects.toMatchObject({ status: 400, errors: [{ path: 'allowed_cidrs.0', message: expect.stringContaining(message) }] });
+    await expect(admin.createServiceAccount({ name: uniqueName('bad'), allowed_cidrs: [cidr] })).rejects.toMatchObject({
+      status: 400,
+      errors: [{ path: 'allowed_cidrs.0', message: expect.stringContaining(message) }],
+    });
     expect(await admin.getServiceAccountToken(sa.id, token.id)).toEqual(before);
   });
 
-  test('more than the contract\'s limit of CIDRs is refused', async () => {
+  test("more than the contract's limit of CIDRs is refused", async () => {
     const many = Array.from({ length: 33 }, (_, i) => `10.${i}.0.0/16`);
     await expect(admin.createServiceAccount({ name: uniqueName('many'), allowed_cidrs: many })).rejects.toMatchObject({ status: 400, errors: [{ path: 'allowed_cidrs' }] });
   });
@@ -99,7 +115,7 @@ describe('without trusted proxies, X-Forwarded-For is ignored', () => {
   });
   afterAll(() => server.stop());
 
-  test('the socket\'s address decides, whatever the header claims', async () => {
+  test("the socket's address decides, whatever the header claims", async () => {
     const admin = server.client;
     const remote = await admin.createServiceAccount({ name: uniqueName('remote'), allowed_cidrs: ['198.51.100.0/24'] });
     const local = await admin.createServiceAccount({ name: uniqueName('local'), allowed_cidrs: ['127.0.0.0/8'] });
@@ -134,7 +150,10 @@ describe('max_unused_days', () => {
   async function token(maxUnusedDays: number | null) {
     const sa = await admin.createServiceAccount({ name: uniqueName('idle') });
     await admin.createRoleBinding({ service_account_id: sa.id, role: 'member' });
-    return { sa, token: await admin.createServiceAccountToken(sa.id, { name: 'idle', expires_in_days: 365, ...(maxUnusedDays === null ? {} : { max_unused_days: maxUnusedDays }) }) };
+    return {
+      sa,
+      token: await admin.createServiceAccountToken(sa.id, { name: 'idle', expires_in_days: 365, ...(maxUnusedDays === null ? {} : { max_unused_days: maxUnusedDays }) }),
+    };
   }
 
   test('a token used within the window keeps working; unused that long, it stops and reads as expired', async () => {
@@ -165,7 +184,10 @@ describe('max_unused_days', () => {
 
   test('PATCH lifts or sets the limit; a bad value names max_unused_days and changes nothing', async () => {
     const { sa, token: t } = await token(2);
-    await expect(admin.updateServiceAccountToken(sa.id, t.id, { max_unused_days: 0 })).rejects.toMatchObject({ status: 400, errors: [{ path: 'max_unused_days', message: expect.any(String) }] });
+    await expect(admin.updateServiceAccountToken(sa.id, t.id, { max_unused_days: 0 })).rejects.toMatchObject({
+      status: 400,
+      errors: [{ path: 'max_unused_days', message: expect.any(String) }],
+    });
     expect((await admin.getServiceAccountToken(sa.id, t.id)).max_unused_days).toBe(2);
     clock.advance(2 * DAY);
     expect(await whoamiStatus(server, t.token)).toBe(401);

@@ -42,7 +42,15 @@ export class OidcIssuer {
       if (path === '/.well-known/openid-configuration') {
         issuer.requests.discovery++;
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ issuer: issuer.url, jwks_uri: `${issuer.url}/jwks`, id_token_signing_alg_values_supported: ['RS256', 'ES256'], response_types_supported: ['id_token'], subject_types_supported: ['public'] }));
+        res.end(
+          JSON.stringify({
+            issuer: issuer.url,
+            jwks_uri: `${issuer.url}/jwks`,
+            id_token_signing_alg_values_supported: ['RS256', 'ES256'],
+            response_types_supported: ['id_token'],
+            subject_types_supported: ['public'],
+          }),
+        );
         return;
       }
       if (path === '/jwks') {
@@ -77,7 +85,16 @@ export class OidcIssuer {
   async mint(claims: JWTPayload & Record<string, unknown>, options: MintOptions = {}): Promise<string> {
     const key = options.key ?? this.currentKey;
     const now = Math.floor(Date.now() / 1000);
-    const payload: Record<string, unknown> = { iss: this.url, sub: 'repo:acme/app:ref:refs/heads/main', aud: 'warden', iat: now, nbf: now, exp: now + 300, jti: randomUUID(), ...claims };
+    const payload: Record<string, unknown> = {
+      iss: this.url,
+      sub: 'repo:acme/app:ref:refs/heads/main',
+      aud: 'warden',
+      iat: now,
+      nbf: now,
+      exp: now + 300,
+      jti: randomUUID(),
+      ...claims,
+    };
     for (const name of options.omit ?? []) delete payload[name];
     return new SignJWT(payload).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
   }

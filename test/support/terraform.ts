@@ -43,7 +43,13 @@ export class TerraformWorkspace {
   private readonly env: NodeJS.ProcessEnv;
 
   /** `dir`: an existing working directory (a synthesized stack, say) instead of a fresh temporary one. */
-  constructor(readonly engine: Engine, endpoint: string, token: string, env: Record<string, string> = {}, dir?: string) {
+  constructor(
+    readonly engine: Engine,
+    endpoint: string,
+    token: string,
+    env: Record<string, string> = {},
+    dir?: string,
+  ) {
     this.binary = toolPath(engine);
     if (!existsSync(join(ROOT, 'dist', 'terraform-provider', 'terraform-provider-warden'))) throw new Error('the provider is not built: run `npm run build` first');
     this.dir = dir ?? mkdtempSync(join(tmpdir(), 'warden-tf-'));

@@ -27,15 +27,24 @@ describe('diagnostics of failed operations', () => {
     expect(d!.attribute).toBeUndefined();
   });
 
-  test('field errors on the resource\'s own attributes each point at their attribute; others do not', () => {
-    const err = refusal(400, ERRORS.VALIDATION.code, { errors: [{ path: 'role', message: 'does not exist' }, { path: 'query.limit', message: 'too big' }] });
+  test("field errors on the resource's own attributes each point at their attribute; others do not", () => {
+    const err = refusal(400, ERRORS.VALIDATION.code, {
+      errors: [
+        { path: 'role', message: 'does not exist' },
+        { path: 'query.limit', message: 'too big' },
+      ],
+    });
     const found = errorDiagnostics(err, 'create', binding).map(toProtocol);
     expect(found).toEqual([
-      expect.objectContaining({ summary: 'Unable to create warden_role_binding', detail: expect.stringContaining('The server refused the value of "role": does not exist.'), attribute: { steps: [{ attributeName: 'role' }] } }),
+      expect.objectContaining({
+        summary: 'Unable to create warden_role_binding',
+        detail: expect.stringContaining('The server refused the value of "role": does not exist.'),
+        attribute: { steps: [{ attributeName: 'role' }] },
+      }),
     ]);
   });
 
-  test('a resource\'s own refusal keeps its words and quotes the server error behind it', () => {
+  test("a resource's own refusal keeps its words and quotes the server error behind it", () => {
     const err = new ResourceError({ summary: (n) => `Bad ${n('role')}`, detail: 'Do this instead.', path: ['role'] }, refusal(409, ERRORS.BINDING_EXISTS.code));
     const [d] = errorDiagnostics(err, 'create', binding).map(toProtocol);
     expect(d).toMatchObject({ summary: 'Bad "role"', attribute: { steps: [{ attributeName: 'role' }] } });
@@ -44,7 +53,10 @@ describe('diagnostics of failed operations', () => {
 
   test('anything else is an unexpected error, without a stack trace', () => {
     const [d] = errorDiagnostics(new Error('boom'), 'update', binding).map(toProtocol);
-    expect(d).toMatchObject({ summary: 'Unable to update warden_role_binding', detail: expect.stringContaining('An unexpected error occurred while trying to update warden_role_binding') });
+    expect(d).toMatchObject({
+      summary: 'Unable to update warden_role_binding',
+      detail: expect.stringContaining('An unexpected error occurred while trying to update warden_role_binding'),
+    });
     expect(d!.detail).toContain('Original error: boom');
     expect(d!.detail).not.toMatch(/\n\s+at /);
   });

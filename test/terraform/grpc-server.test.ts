@@ -24,7 +24,10 @@ describe('the gRPC server on node:http2', () => {
       '/tfplugin6.Provider/GetMetadata',
       { kind: 'unary', codecs: () => ({ request: tf.GetMetadata.Request, response: tf.GetMetadata.Response }), handle: () => ({ resources: [{ typeName: 'warden_token' }] }) },
     ],
-    ['/test.Failing/Call', { kind: 'unary', codecs: () => ({ request: tf.GetMetadata.Request, response: tf.GetMetadata.Response }), handle: () => Promise.reject(new Error('broken: 100% sure')) }],
+    [
+      '/test.Failing/Call',
+      { kind: 'unary', codecs: () => ({ request: tf.GetMetadata.Request, response: tf.GetMetadata.Response }), handle: () => Promise.reject(new Error('broken: 100% sure')) },
+    ],
     ['/plugin.GRPCStdio/StreamStdio', { kind: 'silent-stream' }],
   ]);
   let server: http2.Http2Server;

@@ -202,7 +202,9 @@ for (const engine of ENGINES) {
           expect(refused.stderr).toMatch(/Original error: POST\s+\/v1\/role-bindings\s+failed\s+with\s+400/);
           expect(refused.stderr).toContain('WARDEN_ERR_VALIDATION');
           expect(refused.stderr.match(/request id/gi)).toHaveLength(1);
-          expect(await server.client.listRoleBindings({ service_account_id: resourceOf(await state(), 'warden_service_account.ci').values.id as string })).toMatchObject({ items: [{ role: 'editor' }] });
+          expect(await server.client.listRoleBindings({ service_account_id: resourceOf(await state(), 'warden_service_account.ci').values.id as string })).toMatchObject({
+            items: [{ role: 'editor' }],
+          });
           tf.write(replaced);
         },
       },

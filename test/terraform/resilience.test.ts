@@ -15,7 +15,9 @@ async function flakyProxy(target: string, failures: number): Promise<{ url: stri
     if (failed < failures) {
       failed++;
       req.resume();
-      res.writeHead(503, { 'retry-after': '0', 'content-type': 'application/problem+json' }).end('{"type":"about:blank","title":"Unavailable","status":503,"code":"WARDEN_ERR_UNAVAILABLE"}');
+      res
+        .writeHead(503, { 'retry-after': '0', 'content-type': 'application/problem+json' })
+        .end('{"type":"about:blank","title":"Unavailable","status":503,"code":"WARDEN_ERR_UNAVAILABLE"}');
       return;
     }
     const forward = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
@@ -48,7 +50,7 @@ resource "warden_token" "${prefix}${i}" {
   name               = "ci"
   expires_in_days    = 30
 }
-`
+`,
   ).join('');
 
 describe.each(ENGINES)('terraform-provider-warden on %s when the server misbehaves', (engine) => {

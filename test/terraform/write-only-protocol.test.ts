@@ -17,7 +17,10 @@ describe('write-only attributes in the tfplugin6 face', () => {
   test('secret_wo is write-only (and sensitive, never computed) in the schema Terraform reads and in the JSON the CDKTF generator reads', () => {
     const attr = getProviderSchema(providerSchema).resourceSchemas!.warden_token!.block!.attributes!.find((a) => a.name === 'secret_wo')!;
     expect(attr).toMatchObject({ writeOnly: true, optional: true, computed: false, sensitive: true });
-    const json = providersSchemaJson(providerSchema).provider_schemas['registry.terraform.io/warden/warden']!.resource_schemas.warden_token!.block.attributes as Record<string, Record<string, unknown>>;
+    const json = providersSchemaJson(providerSchema).provider_schemas['registry.terraform.io/warden/warden']!.resource_schemas.warden_token!.block.attributes as Record<
+      string,
+      Record<string, unknown>
+    >;
     expect(json.secret_wo).toMatchObject({ write_only: true, optional: true, sensitive: true });
     expect(json.secret_wo_version!.write_only).toBeUndefined();
     expect(getProviderSchema(providerSchema).ephemeralResourceSchemas!.warden_secret!.block!.attributes!.map((a) => a.name)).toEqual(['secret', 'secret_hint']);
@@ -52,8 +55,18 @@ describe('write-only attributes in the tfplugin6 face', () => {
 
   test.each([
     ['a version without a secret', { secret_wo_version: 1 }, 'Missing "secret_wo"', 'secret_wo'],
-    ['rotation_triggers beside secret_wo', { secret_wo: generateSecret(), secret_wo_version: 1, rotation_triggers: { v: '1' } }, '"rotation_triggers" conflicts with "secret_wo"', 'rotation_triggers'],
-    ['rotate_before_days beside secret_wo', { secret_wo: generateSecret(), secret_wo_version: 1, expires_in_days: 30, rotate_before_days: 3 }, '"rotate_before_days" conflicts with "secret_wo"', 'rotate_before_days'],
+    [
+      'rotation_triggers beside secret_wo',
+      { secret_wo: generateSecret(), secret_wo_version: 1, rotation_triggers: { v: '1' } },
+      '"rotation_triggers" conflicts with "secret_wo"',
+      'rotation_triggers',
+    ],
+    [
+      'rotate_before_days beside secret_wo',
+      { secret_wo: generateSecret(), secret_wo_version: 1, expires_in_days: 30, rotate_before_days: 3 },
+      '"rotate_before_days" conflicts with "secret_wo"',
+      'rotate_before_days',
+    ],
     ['a secret_wo not in the token format', { secret_wo: 'wdn_short', secret_wo_version: 1 }, 'Invalid value for "secret_wo"', 'secret_wo'],
   ])('%s is refused', (_label, values, summary, path) => {
     expect(validate(values, true)).toContainEqual(expect.objectContaining({ summary, attribute: { steps: [{ attributeName: path }] } }));
@@ -77,9 +90,17 @@ describe('rotation under secret_wo', () => {
   };
   const prior: State = {
     ...Object.fromEntries(Object.keys(tokenDef.attributes).map((n) => [n, null])),
-    service_account_id: 'sa_1', name: 'ci', scopes: ['api'], extended: false, overlap_seconds: 0,
-    expires_in_days: 30, expires_at: '2030-01-01T00:00:00.000Z', secret_wo_version: 1,
-    token_hint: 'wdn_abcd', status: 'active', id: 'tok_1',
+    service_account_id: 'sa_1',
+    name: 'ci',
+    scopes: ['api'],
+    extended: false,
+    overlap_seconds: 0,
+    expires_in_days: 30,
+    expires_at: '2030-01-01T00:00:00.000Z',
+    secret_wo_version: 1,
+    token_hint: 'wdn_abcd',
+    status: 'active',
+    id: 'tok_1',
   };
 
   test('a new secret_wo_version rotates, and the plan keeps token null (the secret is not stored)', async () => {

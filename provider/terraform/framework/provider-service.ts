@@ -77,7 +77,15 @@ export class ProviderService {
   async configureProvider(req: tf.ConfigureProvider.IRequest): Promise<tf.ConfigureProvider.IResponse> {
     const config = decodeObject(req.config?.msgpack, providerConfig) ?? {};
     if (['endpoint', 'token', 'oidc_token', 'oidc_token_file', 'service_account'].some((name) => !isKnown(config[name] ?? null))) {
-      return { diagnostics: diagnostics([{ severity: 'error', summary: 'Provider configuration depends on values not yet known', detail: '"endpoint", "token" and the oidc_* settings must be known at plan time; take them from variables or the environment, not from other resources.' }]) };
+      return {
+        diagnostics: diagnostics([
+          {
+            severity: 'error',
+            summary: 'Provider configuration depends on values not yet known',
+            detail: '"endpoint", "token" and the oidc_* settings must be known at plan time; take them from variables or the environment, not from other resources.',
+          },
+        ]),
+      };
     }
     const { settings, diagnostics: found } = resolveProviderConfig(config, this.options.env);
     if (!settings) return { diagnostics: diagnostics(found) };
@@ -208,7 +216,9 @@ export class ProviderService {
       return { importedResources: [{ typeName: def.typeName, state: dynamic(withoutWriteOnly(def, state)) }], diagnostics: diagnostics(warnings) };
     } catch (err) {
       const found = errorDiagnostics(err, 'import', { typeName: def.typeName, attributes: {} });
-      return { diagnostics: diagnostics(found.map((d) => ({ ...d, detail: `The import id of ${def.typeName} is ${def.importId}.\n\n${render(d.detail, snakeName) ?? ''}`.trim() }))) };
+      return {
+        diagnostics: diagnostics(found.map((d) => ({ ...d, detail: `The import id of ${def.typeName} is ${def.importId}.\n\n${render(d.detail, snakeName) ?? ''}`.trim() }))),
+      };
     }
   }
 

@@ -57,5 +57,4 @@ export const providerSchema: ProviderSchema = {
   ephemeralResources: Object.fromEntries(ephemeralResources.map((e) => [e.typeName, block(e.attributes, e.description)])),
 };
 
-
 export { providersSchemaJson } from '../protocol/schema-document';

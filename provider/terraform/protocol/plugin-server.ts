@@ -19,11 +19,15 @@ export class HandshakeError extends Error {}
 /** Refuses to run outside Terraform, with the sentence go-plugin's own servers print. */
 export function checkLaunchedByTerraform(env: NodeJS.ProcessEnv): void {
   if (env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE_VALUE) {
-    throw new HandshakeError('This binary is a plugin. These are not meant to be executed directly.\nPlease execute the program that consumes these plugins, which will load any plugins automatically');
+    throw new HandshakeError(
+      'This binary is a plugin. These are not meant to be executed directly.\nPlease execute the program that consumes these plugins, which will load any plugins automatically',
+    );
   }
   const offered = (env.PLUGIN_PROTOCOL_VERSIONS ?? String(PROVIDER_PROTOCOL_VERSION)).split(',').map((v) => Number(v.trim()));
   if (!offered.includes(PROVIDER_PROTOCOL_VERSION)) {
-    throw new HandshakeError(`Terraform offers plugin protocol versions ${offered.join(', ')}; this provider speaks version ${PROVIDER_PROTOCOL_VERSION} (Terraform 1.0 or later).`);
+    throw new HandshakeError(
+      `Terraform offers plugin protocol versions ${offered.join(', ')}; this provider speaks version ${PROVIDER_PROTOCOL_VERSION} (Terraform 1.0 or later).`,
+    );
   }
 }
 

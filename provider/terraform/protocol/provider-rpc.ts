@@ -59,11 +59,15 @@ export function providerMethods(load: () => ProviderService, light: LightAnswers
               const service = load();
               return (service[handlerName(name)] as Handler).call(service, request);
             })
-            .catch(
-              (err: unknown): { diagnostics: tfplugin6.IDiagnostic[] } => ({
-                diagnostics: [{ severity: protocol().Diagnostic.Severity.ERROR, summary: 'Unexpected error in terraform-provider-warden', detail: err instanceof Error ? err.message : String(err) }],
-              }),
-            ),
+            .catch((err: unknown): { diagnostics: tfplugin6.IDiagnostic[] } => ({
+              diagnostics: [
+                {
+                  severity: protocol().Diagnostic.Severity.ERROR,
+                  summary: 'Unexpected error in terraform-provider-warden',
+                  detail: err instanceof Error ? err.message : String(err),
+                },
+              ],
+            })),
       },
     ]),
   );
