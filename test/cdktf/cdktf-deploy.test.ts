@@ -8,12 +8,12 @@ import { toolPath } from '../../scripts/toolchain';
 import { runCommand } from '../support/run';
 import { type TestServer, startServer } from '../support/server';
 import { ENGINES } from '../support/terraform';
+import { expectDeployed, expectDestroyed, teamProjectVariables } from './gitops-example';
 
 jest.setTimeout(240_000);
 
 const ROOT = resolve(__dirname, '..', '..');
 const EXAMPLE = join(ROOT, 'examples', 'cdktf-gitops');
-const TEAMS = ['payments', 'search', 'platform'];
 
 function cdktf(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return runCommand(join(ROOT, 'node_modules', '.bin', 'cdktf'), args, { cwd, env });
@@ -44,7 +44,7 @@ describe.each(ENGINES)('cdktf deploy of examples/cdktf-gitops on %s', (engine) =
       WARDEN_ENDPOINT: server.url,
       WARDEN_TOKEN: server.adminToken,
     };
-    for (const team of TEAMS) env[`TF_VAR_${team}_project_id`] = (await server.client.createProject({ name: team })).id;
+    Object.assign(env, await teamProjectVariables(server));
   });
   afterAll(async () => {
     await server?.stop();
@@ -52,22 +52,10 @@ describe.each(ENGINES)('cdktf deploy of examples/cdktf-gitops on %s', (engine) =
   });
 
   test('deploys without a TTY or a registry, showing hints but no secret', async () => {
-    const { code, output } = await cdktf(project, ['deploy', '--auto-approve', '--skip-provider-lock'], env);
-    expect({ code, tail: output.slice(-2000) }).toEqual({ code: 0, tail: expect.stringContaining('Apply complete! Resources: 12 added') });
-    const accounts = (await server.client.listServiceAccounts({})).items;
-    expect(accounts.map((a) => a.name).sort()).toEqual(TEAMS.map((t) => `${t}-deployer`).sort());
-    for (const account of accounts) {
-      const tokens = (await server.client.listServiceAccountTokens(account.id, {})).items;
-      expect(tokens.map((t) => t.name)).toEqual(['ci']);
-      expect(output).toContain(tokens[0]!.token_hint);
-    }
-    expect(output).not.toMatch(/wdn_[A-Za-z0-9]{20,}/);
+    await expectDeployed(server, await cdktf(project, ['deploy', '--auto-approve', '--skip-provider-lock'], env));
   });
 
   test('destroys everything it deployed', async () => {
-    const { code, output } = await cdktf(project, ['destroy', '--auto-approve', '--skip-provider-lock'], env);
-    expect({ code, tail: output.slice(-2000) }).toEqual({ code: 0, tail: expect.stringContaining('Destroy complete! Resources: 12 destroyed') });
-    expect((await server.client.listServiceAccounts({})).items).toEqual([]);
-    expect((await server.client.listRoleBindings({})).items).toEqual([]);
+    await expectDestroyed(server, await cdktf(project, ['destroy', '--auto-approve', '--skip-provider-lock'], env));
   });
 });

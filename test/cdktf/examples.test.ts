@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseOutputs } from '../../ci-secrets';
+import { TEAMS } from './gitops-example';
 import { type TestServer, startServer } from '../support/server';
 import { ENGINES, TerraformWorkspace } from '../support/terraform';
 
@@ -14,7 +15,6 @@ jest.setTimeout(180_000);
 
 const ROOT = resolve(__dirname, '..', '..');
 const QUIET = { CHECKPOINT_DISABLE: '1', DISABLE_VERSION_CHECK: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1' };
-const TEAMS = ['payments', 'search', 'platform'];
 
 let server: TestServer;
 let projects: Record<string, string>;
