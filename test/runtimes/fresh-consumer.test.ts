@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { generateSecret } from '../../server/domain/secrets';
-import { freePort } from '../support/ports';
 import { type ProcessServer, ROOT, startServerProcess } from '../support/server';
 import { PROVIDER_BLOCK } from '../support/terraform';
 import { toolPath } from '../../scripts/toolchain';
@@ -45,7 +44,7 @@ describe(`warden-iac installed from its tarball on Node.js ${process.version}`, 
   });
 
   test('its server serves from the embedded store, with better-sqlite3 built for this Node', async () => {
-    server = await startServerProcess({ WARDEN_PORT: String(await freePort()), WARDEN_BOOTSTRAP_TOKEN: generateSecret() }, [join(pkg, 'dist', 'server', 'cli.js')]);
+    server = await startServerProcess({ WARDEN_BOOTSTRAP_TOKEN: generateSecret() }, [join(pkg, 'dist', 'server', 'cli.js')]);
     await expect(server.client.whoami()).resolves.toMatchObject({ user_type: 'user' });
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
