@@ -1,7 +1,7 @@
 // Synth-time checks of construct props with the provider's own attribute rules (provider/resources),
 // reported under the construct's camelCase prop names.
 import { Token } from 'cdktf';
-import { type AttributeNamer, type AttributePath, type State, type Value, Unknown, camel, checkConfig, dataSources, pathOf, render, resources } from '../provider/resources';
+import { type AttributeNamer, type AttributePath, type State, type Value, Unknown, camelPath, checkConfig, dataSources, render, resources } from '../provider/resources';
 
 /** A prop as the definitions see it: unresolved tokens (references, variables) are unknown until apply. */
 function toValue(value: unknown): Value {
@@ -22,10 +22,7 @@ export function checkProps(typeName: string, prefix: string, props: Record<strin
   if (!def) throw new Error(`no definition for ${typeName}`);
   const config: State = {};
   for (const name of Object.keys(def.attributes)) config[name] = unknown.includes(name) ? Unknown : toValue(props[name]);
-  const prop = (path: string | AttributePath) => {
-    const [first, ...rest] = pathOf(path);
-    return `${prefix}${camel(String(first))}${rest.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
-  };
+  const prop = (path: string | AttributePath) => `${prefix}${camelPath(path)}`;
   const quoted: AttributeNamer = (path) => `"${prop(path)}"`;
   return checkConfig(def.attributes, config, def.check).map((d) => {
     const path = d.path?.length ? prop(d.path) : prefix.replace(/\.$/, '') || typeName;

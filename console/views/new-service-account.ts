@@ -1,11 +1,12 @@
 // #/accounts/new: the two-step wizard, the account and then its first token.
+import { TEAMS } from '../../api-client/contract/limits';
 import type { Project } from '../../api-client/contract/projects';
 import type { Role } from '../../api-client/contract/roles';
 import type { ServiceAccount } from '../../api-client/contract/service-accounts';
 import type { TokenWithSecret } from '../../api-client/contract/tokens';
 import { api, all } from '../api';
 import { announce, badge, field, h, showFieldErrors } from '../dom';
-import { NAME_MSG, isName, dateToIso, localErrors, reportError, teamsOf } from '../forms';
+import { NAME_HINT, NAME_MSG, isName, dateToIso, localErrors, reportError, teamsOf } from '../forms';
 import { reveal } from '../secret-reveal';
 
 import { tokenFields } from './tokens';
@@ -25,13 +26,13 @@ export async function newAccountView(page: HTMLElement): Promise<void> {
     { novalidate: true, 'aria-labelledby': 'step1' },
     h('h1', { id: 'step1' }, 'Add service account: step 1 of 2, account'),
     formError,
-    field('name', 'Name', name, 'Lowercase letters, digits, "-" or "_"; starts with a letter.'),
+    field('name', 'Name', name, NAME_HINT),
     field('display_name', 'Display name', display),
     field('description', 'Description', description),
     field('project_id', 'Project', project, 'Fixed after creation.'),
     field('role', 'Role', role),
     field('teams', 'Teams (comma separated)', teams, 'The team "public" is always included.'),
-    h('p', { class: 'muted' }, 'Teams: ', badge('public')),
+    h('p', { class: 'muted' }, 'Teams: ', badge(TEAMS.always)),
     field('expires_at', 'Account lifetime ends (optional)', lifetime),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Next: first token'), h('a', { href: '#/accounts', class: 'button' }, 'Cancel')),
   );

@@ -1,4 +1,5 @@
 // #/accounts/<id>: one service account, its facts, edit / disable / delete, and its tokens.
+import { TEAMS } from '../../api-client/contract/limits';
 import type { Project } from '../../api-client/contract/projects';
 import type { RoleBinding } from '../../api-client/contract/role-bindings';
 import type { Role } from '../../api-client/contract/roles';
@@ -84,7 +85,7 @@ function editDialog(account: ServiceAccount, bindings: RoleBinding[], roles: Rol
   description.value = account.description;
   const current = bindings[0]?.role ?? '';
   const role = h('select', {}, h('option', { value: '' }, 'No role'), ...roles.map((r) => h('option', { value: r.name, selected: r.name === current }, r.name)));
-  const teams = h('input', { type: 'text', value: account.teams.filter((t) => t !== 'public').join(', ') });
+  const teams = h('input', { type: 'text', value: account.teams.filter((t) => t !== TEAMS.always).join(', ') });
   const lifetime = h('input', { type: 'date', value: account.expires_at ? account.expires_at.slice(0, 10) : '' });
   const form = h(
     'div',

@@ -2,9 +2,9 @@
 // table with its actions, and the add and regenerate dialogs.
 import { MAX_AGE_DAYS, MAX_OVERLAP_SECONDS } from '../../api-client/contract/limits';
 import type { Token, TokenWithSecret } from '../../api-client/contract/tokens';
-import { ApiProblem, all, api } from '../api';
+import { all, api } from '../api';
 import { announce, badge, confirmDialog, field, fmtTime, h, openDialog, showFieldErrors, table } from '../dom';
-import { NAME_MSG, isName, dateToIso, localErrors } from '../forms';
+import { NAME_HINT, NAME_MSG, isName, dateToIso, localErrors, reportError } from '../forms';
 import { reveal, syncReveal } from '../secret-reveal';
 
 /** Token form fields shared by the wizard, "add token" and personal tokens. */
@@ -27,7 +27,7 @@ export function tokenFields(): { nodes: HTMLElement[]; read: () => { body: Recor
   const maxAge = h('input', { type: 'number', min: String(MAX_AGE_DAYS.min), max: String(MAX_AGE_DAYS.max), value: '30' });
   const scim = h('input', { type: 'checkbox' });
   const nodes = [
-    field('name', 'Token name', name, 'Lowercase letters, digits, "-" or "_".'),
+    field('name', 'Token name', name, NAME_HINT),
     field('expires_at', 'Expiration', expiry),
     field('expires_date', 'Expiration date', date, 'Used when expiration is "On a date".'),
     h('div', { class: 'check' }, extended, h('label', { for: 'f-extended' }, 'Extended: each use moves expiry forward, up to a hard cap')),
@@ -125,9 +125,11 @@ const MAX_OVERLAP_HOURS = MAX_OVERLAP_SECONDS / 3600;
 
 function regenerateDialog(t: Token, base: string, refresh: () => void, container: HTMLElement): void {
   const overlap = h('input', { type: 'number', min: '0', max: String(MAX_OVERLAP_HOURS), value: '0' });
+  const formError = h('div', { class: 'form-error', role: 'alert' });
   const form = h(
     'div',
     {},
+    formError,
     h('p', {}, 'A new secret is issued. The old one stops working at once, or after the overlap.'),
     field('overlap_hours', `Overlap in hours (0-${MAX_OVERLAP_HOURS})`, overlap),
   );
@@ -151,7 +153,7 @@ function regenerateDialog(t: Token, base: string, refresh: () => void, container
               reveal(container, token, note);
               announce('Token regenerated.');
             })
-            .catch((e: ApiProblem) => showFieldErrors(form, new Map([['overlap_hours', e.message]])));
+            .catch((e: unknown) => reportError(form, formError, e));
         },
       },
       'Regenerate',
@@ -161,7 +163,8 @@ function regenerateDialog(t: Token, base: string, refresh: () => void, container
 
 function addTokenDialog(base: string, refresh: () => void, container: HTMLElement): void {
   const { nodes, read } = tokenFields();
-  const form = h('div', {}, ...nodes);
+  const formError = h('div', { class: 'form-error', role: 'alert' });
+  const form = h('div', {}, formError, ...nodes);
   openDialog('Add token', form, (close) => [
     h('button', { type: 'button', onclick: () => close() }, 'Cancel'),
     h(
@@ -180,7 +183,7 @@ function addTokenDialog(base: string, refresh: () => void, container: HTMLElemen
               reveal(container, token);
               announce('Token created.');
             })
-            .catch((e: ApiProblem) => showFieldErrors(form, e.fieldErrors?.() ?? new Map([['name', e.message]])));
+            .catch((e: unknown) => reportError(form, formError, e));
         },
       },
       'Create token',

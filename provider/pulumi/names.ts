@@ -1,6 +1,6 @@
 // The SDK's own markers for unknown and secret values, as the dynamic-provider host passes them.
 import { isRpcSecret, unknownValue, unwrapRpcSecret } from '@pulumi/pulumi/runtime/rpc';
-import { type Attribute, type AttributeNamer, type ResourceDefinition, type State, Unknown, type Value, camel, complete, pathOf } from '../resources';
+import { type Attribute, type AttributeNamer, type ResourceDefinition, type State, Unknown, type Value, camel, camelPath, complete, pathOf } from '../resources';
 
 /** Inputs Pulumi adds or the Pulumi face adds, which are not attributes of the definition. */
 const NOT_ATTRIBUTES = new Set(['__provider', 'adopt']);
@@ -61,12 +61,6 @@ export function outputsOf(def: ResourceDefinition, state: State): Record<string,
   return outputs;
 }
 
-/** A property path as a Pulumi program writes it: `rotationTriggers.version`, `teams[1]`. */
-export function propertyPath(path: string | (string | number)[]): string {
-  const [first, ...rest] = pathOf(path);
-  return `${camel(String(first))}${rest.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
-}
-
 /**
  * Descriptions from the definitions name attributes in snake_case, quoted or not; the Pulumi
  * classes' docs use the camelCase. Whole words only: `secret_wo` stays apart from `secret_wo_version`.
@@ -78,7 +72,7 @@ export function docInPulumiTerms(text: string, attributes: Record<string, Attrib
 }
 
 /** Attributes named in messages as Pulumi users know them: `"rotationTriggers"`. */
-export const propertyName: AttributeNamer = (path) => `"${propertyPath(path)}"`;
+export const propertyName: AttributeNamer = (path) => `"${camelPath(path)}"`;
 
 /** The stack config key of a provider setting: `warden:oidcTokenFile`. */
 export const stackConfigKey = (setting: string | number | undefined): string => `warden:${camel(String(setting))}`;

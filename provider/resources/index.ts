@@ -9,7 +9,7 @@ import { token } from './token';
 
 export * from './schema';
 export * from './problem';
-export { camel, checkConfig, complete, isKnown, sameValue, withDefaults } from './values';
+export { camel, camelPath, checkConfig, complete, isKnown, sameValue, withDefaults } from './values';
 export { changedAttributes, planChange, withoutWriteOnly, writeOnlySet, type Plan } from './plan';
 export { adoptExisting } from './adopt';
 export { endpointProblem, exchangeOidcToken, providerConfig, resolveProviderConfig, serverClock, verifyConnection, type ProviderSettings } from './provider-config';

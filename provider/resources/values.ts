@@ -1,4 +1,5 @@
 import { type Attribute, type Diagnostic, type State, Unknown, type Value } from './schema';
+import { type AttributePath, pathOf } from './problem';
 
 export function isKnown(value: Value): boolean {
   if (value === Unknown) return false;
@@ -123,6 +124,12 @@ export function sameInstantAs(declared: Value | undefined, actual: string | null
 /** Pulumi properties and CDKTF props are the camelCase of the attributes' snake_case names. */
 export function camel(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** An attribute path as a program writes it in Pulumi or CDKTF: `rotationTriggers.version`, `teams[1]`. */
+export function camelPath(path: string | AttributePath): string {
+  const [first, ...rest] = pathOf(path);
+  return `${camel(String(first))}${rest.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
 }
 
 /** The configuration with each unset attribute's declared default, as a plan would have it. */

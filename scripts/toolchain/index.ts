@@ -200,9 +200,13 @@ function build(name: ToolName, tool: Tool, log: (line: string) => void): Located
     else if (tool.kind === 'npm-package') fetchNpmPackage(tool, staging);
     else installNpmPackage(tool, staging);
     writeFileSync(marker(staging), JSON.stringify({ version: tool.version, seconds: (Date.now() - started) / 1000 }) + '\n');
-    if (!existsSync(marker(dir))) {
-      rmSync(dir, { recursive: true, force: true });
+    // An interrupted build's leftovers (no marker) give way; a finished one from another run stays.
+    if (!existsSync(marker(dir))) rmSync(dir, { recursive: true, force: true });
+    try {
       renameSync(staging, dir);
+    } catch (err) {
+      const taken = ['EEXIST', 'ENOTEMPTY'].includes((err as NodeJS.ErrnoException).code ?? '');
+      if (!taken || !existsSync(marker(dir))) throw err;
     }
   } finally {
     rmSync(staging, { recursive: true, force: true });

@@ -26,18 +26,21 @@ export function sqliteAddonFor(node: string, nodeVersion: string, log: (line: st
   const work = join(dir, `src-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  cpSync(source, work, { recursive: true, filter: (path) => !path.startsWith(join(source, 'build')) });
-  const headers = dirname(dirname(node));
-  execFileSync(node, [nodeGyp(), 'rebuild', '--release', `--nodedir=${headers}`], {
-    cwd: work,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    // npm passes its own nodedir to scripts (npm_config_nodedir), which node-gyp prefers to the flag.
-    env: { ...process.env, npm_config_nodedir: headers, PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` },
-  });
-  // Renamed into place last: an interrupted build leaves no addon behind.
-  copyFileSync(join(work, 'build', 'Release', 'better_sqlite3.node'), `${addon}.${process.pid}.partial`);
-  renameSync(`${addon}.${process.pid}.partial`, addon);
-  rmSync(work, { recursive: true, force: true });
+  try {
+    cpSync(source, work, { recursive: true, filter: (path) => !path.startsWith(join(source, 'build')) });
+    const headers = dirname(dirname(node));
+    execFileSync(node, [nodeGyp(), 'rebuild', '--release', `--nodedir=${headers}`], {
+      cwd: work,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      // npm passes its own nodedir to scripts (npm_config_nodedir), which node-gyp prefers to the flag.
+      env: { ...process.env, npm_config_nodedir: headers, PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` },
+    });
+    // Renamed into place last: an interrupted build leaves no addon behind.
+    copyFileSync(join(work, 'build', 'Release', 'better_sqlite3.node'), `${addon}.${process.pid}.partial`);
+    renameSync(`${addon}.${process.pid}.partial`, addon);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
   log(`built better-sqlite3 for Node.js ${nodeVersion} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return addon;
 }

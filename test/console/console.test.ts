@@ -313,6 +313,19 @@ describe('the web console', () => {
     await expect(page.getByRole('status').textContent()).resolves.toBe('');
   });
 
+  test("shows the server's refusal in the add-token dialog when the name is taken", async () => {
+    await page.getByRole('link', { name: 'My API tokens' }).click();
+    await page.getByRole('button', { name: 'Add token' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Token name').fill('status-check');
+    try {
+      await dialog.getByRole('button', { name: 'Create token' }).click();
+      await expect(dialog.getByRole('alert').filter({ hasText: 'already exists' }).textContent()).resolves.toContain('token names are unique per owner');
+    } finally {
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+    }
+  });
+
   test('a page that loads slowly does not replace the page the user went to meanwhile', async () => {
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
