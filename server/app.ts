@@ -14,7 +14,7 @@ import type { Deps } from './http/deps';
 import { registerMetrics } from './http/metrics';
 import { openApiDocument } from './http/openapi';
 import { packageLicense } from './version';
-import { serverRoutes } from '../api-client/contract';
+import { MAX_BODY_BYTES, serverRoutes } from '../api-client/contract';
 import { clientError, frameworkError, installProblemHandlers } from './http/problems';
 import { RateLimiter } from './http/rate-limit';
 import { registerScimRoutes } from './http/scim-routes';
@@ -53,14 +53,11 @@ export interface AppOptions {
   federation?: FederationOptions;
 }
 
-const BODY_LIMIT = 64 * 1024;
-
 /** Builds the server without listening (tests call `inject` or `listen({ port: 0 })`). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
   const policy: Policy = {
     tokenMaxLifetimeDays: options.tokenMaxLifetimeDays ?? null,
-    tokenDefaultLifetimeDays: POLICY_DEFAULTS.tokenDefaultLifetimeDays,
     extendedMaxLifetimeDays: options.extendedMaxLifetimeDays ?? POLICY_DEFAULTS.extendedMaxLifetimeDays,
     sessionTtlMinutes: options.sessionTtlMinutes ?? POLICY_DEFAULTS.sessionTtlMinutes,
     allowHttpLoopbackIssuers: options.federation?.allowHttpLoopback ?? false,
@@ -88,7 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const app = Fastify({
     logger: options.logger === undefined ? false : options.logger,
-    bodyLimit: BODY_LIMIT,
+    bodyLimit: MAX_BODY_BYTES,
     // One line per request, written when it completes (see the onResponse hook), not two.
     logController: new LogController({ disableRequestLogging: true }),
     // A caller's own request id is kept when it is plain; anything else is replaced.

@@ -1,4 +1,5 @@
 import type { OAuthErrorCode } from './federation';
+import { MAX_BODY_TEXT } from './limits';
 
 /**
  * Every error Warden reports, once, in the shape of Fastify's `lib/errors.js`: a stable code, the
@@ -135,7 +136,7 @@ export const ERRORS = {
     'Precondition Failed',
     () => 'The resource changed since you read it (If-Match does not match its etag); read it again and retry.',
   ),
-  TOO_LARGE: entry('WARDEN_ERR_TOO_LARGE', 413, 'Content Too Large', () => 'The body is larger than this server accepts (64 KiB).'),
+  TOO_LARGE: entry('WARDEN_ERR_TOO_LARGE', 413, 'Content Too Large', () => `The body is larger than this server accepts (${MAX_BODY_TEXT}).`),
   UNSUPPORTED_MEDIA_TYPE: entry('WARDEN_ERR_UNSUPPORTED_MEDIA_TYPE', 415, 'Unsupported Media Type', (mediaType: string) => `Send the body as ${mediaType}.`),
   IDEMPOTENCY_MISMATCH: entry(
     'WARDEN_ERR_IDEMPOTENCY_MISMATCH',
@@ -150,7 +151,8 @@ export const ERRORS = {
     'Request Header Fields Too Large',
     () => 'The request headers are larger than this server accepts; send fewer or shorter headers.',
   ),
-  INTERNAL: entry('WARDEN_ERR_INTERNAL', 500, 'Internal Server Error', (requestId: string) => `Something went wrong on the server; retry later and quote request id ${requestId}.`),
+  // The problem document carries the request id (request_id): the detail does not repeat it.
+  INTERNAL: entry('WARDEN_ERR_INTERNAL', 500, 'Internal Server Error', () => 'Something went wrong on the server; retry later, and quote the request id when you report it.'),
 
   // SCIM (RFC 7644 section 3.12): the code is Warden's, carried in an extension of the SCIM error.
   SCIM_INVALID_SYNTAX: entry('WARDEN_ERR_SCIM_INVALIDSYNTAX', 400, 'SCIM error', given, { scimType: 'invalidSyntax' }),

@@ -101,8 +101,8 @@ export const TokenExchangeResponse = z.object({
 });
 
 export const OAuthErrorCode = z.enum(['invalid_request', 'invalid_grant', 'invalid_target', 'invalid_scope', 'unsupported_grant_type', 'invalid_client']);
-/** RFC 6749 section 5.2. */
-export const OAuthError = z.object({ error: OAuthErrorCode, error_description: z.string() });
+/** RFC 6749 section 5.2; `server_error` is what the token endpoint answers when it fails itself. */
+export const OAuthError = z.object({ error: OAuthErrorCode.or(z.literal('server_error')), error_description: z.string() });
 
 export type FederatedCredentialCreate = z.input<typeof FederatedCredentialCreate>;
 export type FederatedCredential = z.infer<typeof FederatedCredential>;

@@ -60,3 +60,8 @@ export const ALLOWED_CIDRS = {
  * working until `overlap_ends_at`, at most this long.
  */
 export const MAX_OVERLAP_SECONDS = 7 * 24 * 3600;
+
+/** The largest request body the server reads, JSON or form. */
+export const MAX_BODY_BYTES = 64 * 1024;
+/** The same, as the refusals and the OpenAPI document say it. */
+export const MAX_BODY_TEXT = `${MAX_BODY_BYTES / 1024} KiB`;

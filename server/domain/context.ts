@@ -6,8 +6,6 @@ import type { Principal } from './rbac';
 export interface Policy {
   /** WARDEN_TOKEN_MAX_LIFETIME_DAYS: longer or never-expiring tokens are refused. */
   tokenMaxLifetimeDays: number | null;
-  /** Lifetime of a token created with neither expires_in_days nor expires_at. */
-  tokenDefaultLifetimeDays: number;
   /** Hard cap of an extended token, in days from its creation or last regenerate. */
   extendedMaxLifetimeDays: number;
   sessionTtlMinutes: number;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ERRORS, type Page, type Token, type TokenCreate, type TokenPatch, type TokenRegenerate, type TokenScope, type TokenWithSecret } from '../../api-client/contract';
+import { POLICY_DEFAULTS } from '../config';
 import { errors, refuse } from '../errors';
 import { UniqueViolation } from '../store';
 import { audit } from './audit';
@@ -37,7 +38,7 @@ export async function findToken(ctx: Pick<Ctx, 'db'>, ownerType: OwnerType, owne
 function expiryOf(
   ctx: Ctx,
   input: { expires_in_days?: number | undefined; expires_at?: string | null | undefined },
-  lifetimeSeconds: number | null = (ctx.policy.tokenDefaultLifetimeDays * DAY_MS) / 1000,
+  lifetimeSeconds: number | null = (POLICY_DEFAULTS.tokenDefaultLifetimeDays * DAY_MS) / 1000,
 ): { expiresAt: string | null; lifetimeSeconds: number | null } {
   const now = ctx.clock.now();
   let expires: Date | null;

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { ERRORS, routes } from '../../api-client/contract';
+import { ERRORS, MAX_BODY_TEXT, routes } from '../../api-client/contract';
 import { writeAudit } from '../domain/audit';
 import { type FederationVerifier, type RefusalContext, exchangeToken } from '../domain/federation';
 import { ApiError, isOAuthRefusal, oauthRefusal, refuse } from '../errors';
@@ -38,7 +38,7 @@ export async function registerOAuthRoutes(app: FastifyInstance, deps: Deps, veri
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
       if (isOAuthRefusal(err)) return sendRefusal(reply, err);
       if (err instanceof ApiError || (err.statusCode !== undefined && err.statusCode < 500)) {
-        return sendRefusal(reply, oauthRefusal('invalid_request', `send the parameters as ${FORM} (at most 64 KiB)`));
+        return sendRefusal(reply, oauthRefusal('invalid_request', `send the parameters as ${FORM} (at most ${MAX_BODY_TEXT})`));
       }
       request.log.error({ err: { message: err.message, code: err.code } }, 'token exchange failed');
       return sendRefusal(reply, refuse(ERRORS.OAUTH_SERVER_ERROR, request.id));

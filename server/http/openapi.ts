@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ERRORS, OAuthError, Problem, type RouteDef, ScimErrorDocument, routes, scimRoutes, sendsEtag, serverRoutes } from '../../api-client/contract';
+import { ERRORS, MAX_BODY_TEXT, OAuthError, Problem, type RouteDef, ScimErrorDocument, routes, scimRoutes, sendsEtag, serverRoutes } from '../../api-client/contract';
 
 /** Everything the server answers, in the order the document lists it. */
 export const documentedRoutes: Record<string, RouteDef> = { ...routes, ...scimRoutes, ...serverRoutes };
@@ -41,7 +41,7 @@ const REFUSALS: { status: number; description: string; applies: (def: RouteDef) 
     applies: (d) => d.method !== 'GET' && d.auth === 'token',
   },
   { status: 412, description: 'If-Match does not match the current etag', applies: (d) => d.ifMatch === true },
-  { status: 413, description: 'The body is larger than 64 KiB', applies: (d) => BODY_METHODS.has(d.method) },
+  { status: 413, description: `The body is larger than ${MAX_BODY_TEXT}`, applies: (d) => BODY_METHODS.has(d.method) },
   { status: 415, description: 'The body is not JSON', applies: (d) => BODY_METHODS.has(d.method) },
   { status: 422, description: `The Idempotency-Key was used with another body (${ERRORS.IDEMPOTENCY_MISMATCH.code})`, applies: idempotent },
   { status: 429, description: 'Rate limited per client address; see Retry-After', applies: (d) => d.rateLimited === true },

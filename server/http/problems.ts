@@ -96,7 +96,7 @@ export function installProblemHandlers(app: FastifyInstance): void {
     const known = err instanceof ApiError ? err : fromFastify(err, isScim(request.url));
     if (known) return sendProblem(reply, known);
     request.log.error({ err }, 'unhandled error');
-    return sendProblem(reply, refuse(ERRORS.INTERNAL, request.id));
+    return sendProblem(reply, refuse(ERRORS.INTERNAL));
   });
   const methodsOf = methodIndex(app);
   app.setNotFoundHandler((request, reply) => {

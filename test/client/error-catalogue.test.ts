@@ -1,4 +1,7 @@
-import { ERRORS, type WardenErrorCode, oauthEntry } from '../../api-client/contract';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WardenClient } from '../../api-client';
+import { ERRORS, GRANT_TYPE_TOKEN_EXCHANGE, TOKEN_TYPE_JWT, type WardenErrorCode, oauthEntry } from '../../api-client/contract';
 import { isWardenError, httpError } from '../../api-client/errors';
 
 describe('the error catalogue', () => {
@@ -29,5 +32,27 @@ describe('the error catalogue', () => {
     expect(isWardenError(err) && code === 'WARDEN_ERR_BINDING_EXISTS').toBe(true);
     expect(err.message).toBe('POST /v1/role-bindings failed with 409 Conflict: already bound (request id req-1)');
     expect(err.description).toBe('POST /v1/role-bindings failed with 409 Conflict: already bound');
+  });
+
+  test("the token endpoint's own failure (RFC 6749 server_error) reaches the caller with its code and words", async () => {
+    // What the server's token endpoint answers when it fails itself (server/http/oauth-routes.ts).
+    const failing = createServer((_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json', 'x-request-id': 'req-9' });
+      res.end(JSON.stringify({ error: 'server_error', error_description: 'the exchange failed on the server' }));
+    });
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    const client = new WardenClient({ endpoint: `http://127.0.0.1:${(failing.address() as AddressInfo).port}`, retry: { retries: 0 } });
+    try {
+      const refused = await client
+        .exchangeToken({ grant_type: GRANT_TYPE_TOKEN_EXCHANGE, subject_token: 'a.b.c', subject_token_type: TOKEN_TYPE_JWT })
+        .catch((err: unknown) => err);
+      expect(isWardenError(refused) && { code: refused.code, message: refused.message }).toEqual({
+        code: ERRORS.OAUTH_SERVER_ERROR.code,
+        message: expect.stringContaining('server_error: the exchange failed on the server'),
+      });
+    } finally {
+      await client.close();
+      failing.close();
+    }
   });
 });
