@@ -23,11 +23,16 @@ function ownPackage(from: string): { root: string; pkg: PackageJson } | null {
   return null;
 }
 
-/** The directory of the warden-iac package (where dist/ is). */
-export function packageRoot(from: string = __dirname): string {
+/** The warden-iac package's directory (where dist/ is) and version, read once. */
+export function wardenPackage(from: string = __dirname): { root: string; version: string } {
   const own = ownPackage(from);
   if (!own) throw new Error(`cannot find the warden-iac package around ${from}`);
-  return own.root;
+  return { root: own.root, version: own.pkg.version ?? '0.0.0' };
+}
+
+/** The directory of the warden-iac package (where dist/ is). */
+export function packageRoot(from: string = __dirname): string {
+  return wardenPackage(from).root;
 }
 
 export function packageVersion(from: string = __dirname): string {

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { packageRoot, packageVersion } from '../../server/version';
+import { wardenPackage } from '../../server/version';
 
 /**
  * `warden-terraform install [--dir DIR]`: lays the provider out as a Terraform filesystem mirror
@@ -33,7 +33,7 @@ export interface Installed {
 }
 
 export function install(dir: string): Installed {
-  const [root, version] = [packageRoot(__dirname), packageVersion(__dirname)];
+  const { root, version } = wardenPackage(__dirname);
   const built = join(root, 'dist', 'terraform-provider');
   if (!existsSync(join(built, 'terraform-provider-warden'))) throw new Error(`the provider is not built (${built} is missing): run \`npm run build\``);
   const mirror = join(dir, 'mirror');

@@ -28,9 +28,10 @@ function original(err: unknown): string {
   return `Original error: ${err.description} (${err.code})${err.requestId ? `\n\nRequest id: ${err.requestId}` : ''}`;
 }
 
-/** A diagnostic the definitions made about a failure, with the server's words and request id after its detail. */
+/** A diagnostic the definitions made about a failure, with the server's words and request id (when there is a cause) after its detail. */
 export function withCause(d: Diagnostic, cause: unknown): Diagnostic {
-  return { ...d, detail: [render(d.detail, snakeName), original(cause)].filter(Boolean).join('\n\n') };
+  const detail = [render(d.detail, snakeName), cause === undefined ? undefined : original(cause)].filter(Boolean).join('\n\n');
+  return { ...d, detail: detail || undefined };
 }
 
 /** What to do next about a refusal the resource did not explain itself, by what kind of refusal it is. */
@@ -63,12 +64,7 @@ function nextStep(err: WardenError, operation: Operation, typeName: string): str
  */
 export function errorDiagnostics(err: unknown, operation: Operation, def: { typeName: string; attributes: Record<string, Attribute> }): Diagnostic[] {
   const summary = `Unable to ${operation} ${def.typeName}`;
-  if (err instanceof ResourceError) {
-    const { summary: own, detail, path } = err.problem;
-    const said = render(detail, snakeName);
-    const cause = err.cause === undefined ? undefined : original(err.cause);
-    return [{ severity: 'error', summary: own, ...(said || cause ? { detail: [said, cause].filter(Boolean).join('\n\n') } : {}), ...(path ? { path } : {}) }];
-  }
+  if (err instanceof ResourceError) return [withCause({ severity: 'error', ...err.problem }, err.cause)];
   if (isWardenError(err)) {
     const fields = (err.problem?.errors ?? []).filter((e) => String(fieldPath(e.path)[0]) in def.attributes);
     if (fields.length > 0) {
