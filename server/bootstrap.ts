@@ -1,3 +1,4 @@
+import { TOKEN_SCOPES } from '../api-client/contract/limits';
 import { writeAudit } from './domain/audit';
 import type { Clock } from './domain/clock';
 import { newId } from './domain/ids';
@@ -37,7 +38,7 @@ export async function bootstrap(store: Store, options: BootstrapOptions): Promis
       ]);
       const { secret } = await issueToken(
         { db: tx, digest: options.digest, clock: options.clock },
-        { kind: 'api', ownerType: 'user', ownerId: userId, name: 'bootstrap', scopes: ['api', 'scim'], expiresAt: null, suppliedSecret: options.token },
+        { kind: 'api', ownerType: 'user', ownerId: userId, name: 'bootstrap', scopes: [...TOKEN_SCOPES.values], expiresAt: null, suppliedSecret: options.token },
       );
       await writeAudit(
         tx,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id, PageQuery, page } from './common';
 import { AuditEvent, AuditEventQuery } from './audit';
 import { ERRORS } from './errors';
+import { NAME } from './limits';
 import { Project, ProjectCreate, ProjectPatch } from './projects';
 import { RoleBinding, RoleBindingCreate, RoleBindingListQuery } from './role-bindings';
 import { Role, RoleCreate, RolePatch } from './roles';
@@ -88,7 +89,7 @@ const NEW_SESSION: SecretResponse = { field: 'token', credentialId: 'id', replay
 const IdParams = z.strictObject({ id: Id });
 const TokenParams = z.strictObject({ id: Id, token_id: Id });
 const CredentialParams = z.strictObject({ id: Id, credential_id: Id });
-const NameParams = z.strictObject({ name: z.string().min(1).max(63) });
+const NameParams = z.strictObject({ name: z.string().min(NAME.minLength).max(NAME.maxLength) });
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 const list = <T extends z.ZodRawShape = {}>(filters?: z.ZodObject<T>) => PageQuery.extend((filters?.shape ?? {}) as T);
 

@@ -3,6 +3,7 @@ import { type JWTPayload, type JWTVerifyGetKey, createRemoteJWKSet, decodeJwt, d
 import {
   FEDERATION,
   GRANT_TYPE_TOKEN_EXCHANGE,
+  NAME,
   TOKEN_SCOPES,
   TOKEN_TYPE_ACCESS_TOKEN,
   type TokenExchangeRequest,
@@ -233,7 +234,7 @@ export async function exchangeToken(
       kind: 'api',
       ownerType: 'service_account',
       ownerId: credential.service_account_id,
-      name: `fed-${randomBytes(5).toString('hex')}-${credential.name}`.slice(0, 63),
+      name: `fed-${randomBytes(5).toString('hex')}-${credential.name}`.slice(0, NAME.maxLength),
       scopes,
       expiresAt,
       lifetimeSeconds: lifetime,
@@ -258,7 +259,8 @@ export async function exchangeToken(
 async function scopesOf(store: Store, accountId: string, requested: string | undefined): Promise<TokenScope[]> {
   const names = requested === undefined || requested.trim() === '' ? [...TOKEN_SCOPES.default] : [...new Set(requested.trim().split(/ +/))];
   const unknown = names.filter((n) => !SCOPES.includes(n));
-  if (unknown.length > 0) throw oauthRefusal('invalid_scope', `unknown scope ${unknown.map((n) => `"${n.slice(0, 32)}"`).join(', ')}; scopes are "api" and "scim"`);
+  if (unknown.length > 0)
+    throw oauthRefusal('invalid_scope', `unknown scope ${unknown.map((n) => `"${n.slice(0, 32)}"`).join(', ')}; scopes are ${SCOPES.map((s) => `"${s}"`).join(' and ')}`);
   if (names.includes('scim')) {
     const bindings = await bindingsOf(store, 'service_account', accountId);
     const principal = { user_type: 'service' as const, id: accountId, name: '', token_id: null, token_kind: 'api' as const, scopes: [], bindings };
